@@ -1,0 +1,35 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventStoreModule } from '@event-store';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './common/auth/auth.module';
+import { MetricsModule } from './common/metrics/metrics.module';
+import { AppConfig } from './config/app-config';
+import { APP_CONFIG, AppConfigModule } from './config/app-config.module';
+import { GdprModule } from './gdpr/gdpr.module';
+import { HealthModule } from './health/health.module';
+import { RequirementsModule } from './requirements/requirements.module';
+import { REQUIREMENTS_MIGRATIONS } from './requirements/requirements.migrations';
+
+/** The reference application: the event store, its REST API and the requirements domain. */
+@Module({})
+export class AppModule {
+  /** Builds the module tree for one resolved configuration (main.ts and the e2e tests). */
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        EventStoreModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (c: AppConfig) => ({ databaseUrl: c.databaseUrl, dataDir: c.embeddedDataDir, migrations: [...REQUIREMENTS_MIGRATIONS] }),
+        }),
+        AuthModule,
+        MetricsModule,
+        AuditModule,
+        GdprModule,
+        HealthModule,
+        RequirementsModule,
+      ],
+    };
+  }
+}

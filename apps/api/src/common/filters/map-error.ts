@@ -1,0 +1,69 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import {
+  ConcurrencyError,
+  DuplicateEventError,
+  EventNotFoundError,
+  EventStoreError,
+  EventValidationError,
+  OperationNotAllowedError,
+  StoreUnavailableError,
+} from '@event-store';
+import { ErrorBody, errorBody } from './error-body';
+
+/** An error turned into an HTTP answer. */
+export interface MappedError {
+  body: ErrorBody;
+  headers: Record<string, string>;
+  /** True for a 5xx that is a bug and must be logged with its stack. */
+  unexpected: boolean;
+}
+
+/** Errors thrown by Express's body parser (http-errors): too large, bad encoding, … */
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+  limit?: number;
+  message?: string;
+}
+
+/**
+ * Maps any thrown value to the API's error answer, in one place:
+ * library errors by class, HttpExceptions as they are (normalized to the
+ * one shape), body-parser errors by status, and everything else to a 500.
+ */
+export function mapError(error: unknown): MappedError {
+  const answer = (body: ErrorBody, headers: Record<string, string> = {}): MappedError => ({ body, headers, unexpected: body.statusCode >= 500 && body.statusCode !== 503 });
+  if (error instanceof EventStoreError) {
+    const code = { code: error.code };
+    if (error instanceof EventValidationError) return answer(errorBody(400, error.violations.map((v) => `${v.field}: ${v.reason}`), code));
+    if (error instanceof EventNotFoundError) return answer(errorBody(404, error.message, code));
+    if (error instanceof ConcurrencyError) {
+      return answer({ statusCode: 409, error: 'ConcurrencyError', message: error.message, ...code, aggregateId: error.aggregateId, expectedVersion: error.expectedVersion, actualVersion: error.actualVersion });
+    }
+    if (error instanceof DuplicateEventError) return answer(errorBody(409, error.message, { error: 'DuplicateEventError', ...code, eventId: error.eventId }));
+    if (error instanceof StoreUnavailableError) return answer(errorBody(503, error.message, code), { 'Retry-After': String(error.retryAfterSeconds) });
+    if (error instanceof OperationNotAllowedError) return answer(errorBody(403, error.message, code));
+    // Other library errors (a failed upcast, …) are bugs or misconfiguration.
+    return answer(errorBody(500, 'Internal server error'));
+  }
+  if (error instanceof HttpException) return answer(fromHttpException(error));
+  const parserError = error as BodyParserError;
+  if (parserError?.type === 'entity.too.large') {
+    return answer(errorBody(HttpStatus.PAYLOAD_TOO_LARGE, `Request body exceeds the limit of ${parserError.limit ?? '?'} bytes`));
+  }
+  if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.expose) {
+    return answer(errorBody(parserError.status, parserError.message ?? 'Bad request'));
+  }
+  return answer(errorBody(500, 'Internal server error'));
+}
+
+function fromHttpException(exception: HttpException): ErrorBody {
+  const status = exception.getStatus();
+  const response = exception.getResponse();
+  if (typeof response === 'string') return errorBody(status, response);
+  const r = response as Record<string, unknown>;
+  const message = typeof r.message === 'string' || Array.isArray(r.message) ? (r.message as string | string[]) : exception.message;
+  // Nest's own exceptions put the reason phrase in `error`; keep the standard one.
+  return errorBody(status, message);
+}

@@ -1,0 +1,65 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/app-config.module';
+
+/**
+ * The API's Prometheus metrics, on a registry of its own (not prom-client's
+ * global one) so that several app instances in one process do not collide.
+ * No label carries a tenant, user or id: label values stay few.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  /** Events appended through the API. */
+  readonly appendedEvents = new Counter({ name: 'event_store_appended_events_total', help: 'Events appended', registers: [this.registry] });
+
+  /** Duration of appends, by outcome (ok, conflict, invalid, error). */
+  readonly appendDuration = new Histogram({
+    name: 'event_store_append_duration_seconds',
+    help: 'Duration of appendEvents calls',
+    labelNames: ['outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  /** HTTP requests by method, route template and status. */
+  readonly httpRequests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+
+  /** HTTP request duration by method and route template. */
+  readonly httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by method and route',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    if (config.processMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Runs an append and records its duration and, on success, the number of
+   * events stored.
+   */
+  async timeAppend<T extends unknown[]>(append: () => Promise<T>): Promise<T> {
+    const stop = this.appendDuration.startTimer();
+    try {
+      const stored = await append();
+      stop({ outcome: 'ok' });
+      this.appendedEvents.inc(stored.length);
+      return stored;
+    } catch (error) {
+      const name = (error as Error)?.name;
+      stop({ outcome: name === 'ConcurrencyError' ? 'conflict' : name === 'EventValidationError' ? 'invalid' : 'error' });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { ConfigError } from './config.error';
+import { resolveJwtSecret } from './jwt-secret';
+
+/** Everything the API reads from its environment, resolved once at startup. */
+export interface AppConfig {
+  /** HTTP port. @default 3000 */
+  port: number;
+  /** `postgres://…` URL of a PostgreSQL server; absent: embedded PGlite. */
+  databaseUrl?: string;
+  /** Folder of the embedded database (or `memory://`). @default './.data/pgdata' */
+  embeddedDataDir: string;
+  /** HS256 secret of the bearer tokens. */
+  jwtSecret: string;
+  /** Where the secret came from; main tells the user how to mint a token when it was generated. */
+  jwtSecretFile?: string;
+  /** Largest accepted request body, in bytes. @default 1048576 (1 MiB) */
+  bodyLimitBytes: number;
+  /** Expose Prometheus process metrics (CPU, memory, event loop) beside the app's own. @default true */
+  processMetrics: boolean;
+}
+
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Reads PORT, DATABASE_URL, DATA_DIR, JWT_SECRET, BODY_LIMIT and NODE_ENV.
+ * The embedded database lives in `DATA_DIR/pgdata` so that DATA_DIR can also
+ * hold the generated development secret without touching PostgreSQL's files.
+ * @throws ConfigError on an invalid value, or in production without JWT_SECRET
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const dataDir = env.DATA_DIR || './.data';
+  const secret = resolveJwtSecret(env, dataDir);
+  return {
+    port: parseInteger('PORT', env.PORT, 3000, 0, 65535),
+    databaseUrl: env.DATABASE_URL || undefined,
+    embeddedDataDir: join(dataDir, 'pgdata'),
+    jwtSecret: secret.secret,
+    jwtSecretFile: secret.file,
+    bodyLimitBytes: parseInteger('BODY_LIMIT', env.BODY_LIMIT, DEFAULT_BODY_LIMIT, 1, 1024 * 1024 * 1024),
+    processMetrics: env.PROCESS_METRICS !== 'false',
+  };
+}
+
+function parseInteger(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${value}'`);
+  return n;
+}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { Logger, LogLevel } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { loadConfig } from './config/app-config';
+import { ConfigError } from './config/config.error';
+import { JsonLogger } from './logging/json-logger';
+
+async function bootstrap(): Promise<void> {
+  const logger = new JsonLogger((process.env.LOG_LEVEL as LogLevel | undefined) ?? 'log');
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      logger.fatal(error.message, 'Config');
+      process.exit(1);
+    }
+    throw error;
+  }
+  const app = await createApp(config, { logger });
+  await app.listen(config.port);
+  const log = new Logger('Bootstrap');
+  log.log(`Listening on ${await app.getUrl()}/api (docs at /api/docs); database: ${config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.embeddedDataDir}`}`);
+  if (config.jwtSecretFile) {
+    log.warn(`No JWT_SECRET set: using the development secret in ${config.jwtSecretFile}. Mint a token with: npm run token -- --tenant acme --roles auditor,writer,dpo`);
+  }
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', context: 'Bootstrap', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined })}\n`);
+  process.exit(1);
+});

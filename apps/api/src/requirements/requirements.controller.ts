@@ -1,0 +1,110 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseFilters } from '@nestjs/common';
+import { ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { AggregateRepository, InjectAggregateRepository } from '@event-store';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
+import { Principal } from '../common/auth/principal';
+import { Roles } from '../common/auth/roles.decorator';
+import { CorrelationId } from '../common/correlation/correlation-id.decorator';
+import { RequirementStatusBoard, RequirementStatusBoardReader } from './board/requirement-status-board.reader';
+import { checkExpectedVersion, requestMetadata } from './command-context';
+import { Requirement, RequirementState } from './domain/requirement.aggregate';
+import { DomainRuleViolationFilter } from './domain-rule-violation.filter';
+import { ApproveRequirementDto, CreateRequirementDto, HistoryQuery, RejectRequirementDto, UpdateRequirementDto } from './dto/requirement.dto';
+
+/** A requirement as the API returns it. */
+export type RequirementView = { id: string; version: number } & RequirementState;
+
+const view = (r: Requirement): RequirementView => ({ id: r.aggregateId, version: r.version, ...r.snapshot });
+
+/**
+ * The requirements of the reference domain, stored as an event-sourced
+ * aggregate. Broken domain rules are 409 `DomainRuleViolation`; a stale
+ * `expectedVersion` is 409 `ConcurrencyError`.
+ */
+@ApiTags('requirements')
+@ApiBearerAuth()
+@UseFilters(DomainRuleViolationFilter)
+@ApiConflictResponse({ description: 'ConcurrencyError (stale expectedVersion) or DomainRuleViolation' })
+@Controller('requirements')
+export class RequirementsController {
+  constructor(
+    @InjectAggregateRepository(Requirement) private readonly requirements: AggregateRepository<Requirement>,
+    private readonly board: RequirementStatusBoardReader,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Roles('writer')
+  @ApiOperation({ summary: 'Draft a requirement' })
+  async create(@Body() body: CreateRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
+    const requirement = new Requirement(`req-${randomUUID()}`);
+    requirement.create({ title: body.title, description: body.description, priority: body.priority });
+    await this.requirements.save(requirement, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
+    return view(requirement);
+  }
+
+  // Declared before ':id' so that 'board' is not taken for an id.
+  @Get('board')
+  @Roles('auditor')
+  @ApiOperation({ summary: 'Status board: counts by status and the requirements (a projection; eventually consistent)' })
+  getBoard(@CurrentPrincipal() principal: Principal): Promise<RequirementStatusBoard> {
+    return this.board.read(principal.tenantId);
+  }
+
+  @Get(':id')
+  @Roles('auditor')
+  @ApiOperation({ summary: 'Current state of a requirement (404 when unknown)' })
+  async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<RequirementView> {
+    return view(await this.requirements.load(principal.tenantId, id));
+  }
+
+  @Get(':id/history')
+  @Roles('auditor')
+  @ApiOperation({ summary: 'The requirement as of a version (?version=N) or a point in time (?at=ISO)' })
+  async history(@Param('id') id: string, @Query() query: HistoryQuery, @CurrentPrincipal() principal: Principal): Promise<RequirementView & { asOf: { version: number } | { at: string } }> {
+    if ((query.version === undefined) === (query.at === undefined)) throw new BadRequestException(['version: give exactly one of version or at']);
+    if (query.version !== undefined) {
+      return { ...view(await this.requirements.loadAt(principal.tenantId, id, { version: query.version })), asOf: { version: query.version } };
+    }
+    const at = new Date(query.at!);
+    return { ...view(await this.requirements.loadAt(principal.tenantId, id, { at })), asOf: { at: at.toISOString() } };
+  }
+
+  @Patch(':id')
+  @Roles('writer')
+  @ApiOperation({ summary: 'Edit a draft requirement (expectedVersion required)' })
+  async update(@Param('id') id: string, @Body() body: UpdateRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
+    const { expectedVersion, ...changes } = body;
+    if (Object.values(changes).every((v) => v === undefined)) throw new BadRequestException(['body: give at least one of title, description, priority']);
+    const requirement = await this.requirements.load(principal.tenantId, id);
+    checkExpectedVersion(requirement, expectedVersion);
+    requirement.update(changes);
+    await this.requirements.save(requirement, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
+    return view(requirement);
+  }
+
+  @Post(':id/approval')
+  @HttpCode(200)
+  @Roles('writer')
+  @ApiOperation({ summary: 'Approve a draft requirement' })
+  async approve(@Param('id') id: string, @Body() body: ApproveRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
+    const requirement = await this.requirements.load(principal.tenantId, id);
+    checkExpectedVersion(requirement, body.expectedVersion);
+    requirement.approve(body.approverRole, principal.sub);
+    await this.requirements.save(requirement, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
+    return view(requirement);
+  }
+
+  @Post(':id/rejection')
+  @HttpCode(200)
+  @Roles('writer')
+  @ApiOperation({ summary: 'Reject a draft requirement with a reason' })
+  async reject(@Param('id') id: string, @Body() body: RejectRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
+    const requirement = await this.requirements.load(principal.tenantId, id);
+    checkExpectedVersion(requirement, body.expectedVersion);
+    requirement.reject(body.reason, principal.sub);
+    await this.requirements.save(requirement, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
+    return view(requirement);
+  }
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { AggregateRepository, EventStoreModule } from '@event-store';
+import { RequirementStatusBoardProjection } from './board/requirement-status-board.projection';
+import { RequirementStatusBoardReader } from './board/requirement-status-board.reader';
+import { Release } from './domain/release.aggregate';
+import { Requirement } from './domain/requirement.aggregate';
+import { RequirementApprovedV1ToV2, RequirementApprovedV2ToV3 } from './domain/requirement-approved.upcasters';
+import { ReleasesController } from './releases.controller';
+import { RequirementsController } from './requirements.controller';
+
+/**
+ * The reference domain: requirements and releases as event-sourced
+ * aggregates, the RequirementApproved upcasters (v1 → v2 → v3), and the
+ * status board projection. Its read-model table comes from
+ * REQUIREMENTS_MIGRATIONS, which the app passes to EventStoreModule.
+ */
+@Module({
+  imports: [EventStoreModule.forFeature({ upcasters: [RequirementApprovedV1ToV2, RequirementApprovedV2ToV3] })],
+  controllers: [RequirementsController, ReleasesController],
+  providers: [
+    AggregateRepository.provide(Requirement, { snapshotEvery: 20 }),
+    AggregateRepository.provide(Release),
+    RequirementStatusBoardProjection,
+    RequirementStatusBoardReader,
+  ],
+})
+export class RequirementsModule {}

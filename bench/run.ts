@@ -1,0 +1,83 @@
+/**
+ * `npm run bench`: the store's public API against a raw-SQL baseline on the
+ * same PostgreSQL server, table and indexes. Not part of the tests.
+ *
+ * Environment: BENCH_DATABASE_URL (default: a fresh es_bench_<random>
+ * database, dropped at the end), BENCH_QUICK=1 (smoke run), BENCH_ROUNDS
+ * (default 3), BENCH_POOL_SIZE (default 10, both sides), BENCH_STREAM_EVENTS
+ * (default 1,000,000), BENCH_ONLY (comma list of phase numbers, e.g. "1,4").
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { batchAppend, concurrentAppend, singleAppend } from './append-phases';
+import { RawBaseline } from './baseline';
+import { loadConfig } from './config';
+import { BenchContext } from './context';
+import { ResultRow, printRow, printSummary } from './report';
+import { readStream, seedStream, streamAll } from './read-phases';
+import { BenchDatabase, BenchStore, bootStore, openBaselinePool, openBenchDatabase } from './setup';
+import { fmt, msSince, now } from './stats';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const only = process.env.BENCH_ONLY?.split(',').map((s) => Number(s.trim()));
+  const enabled = (phase: number) => !only || only.includes(phase);
+  const runId = randomBytes(3).toString('hex');
+  const started = now();
+
+  let database: BenchDatabase | undefined;
+  let booted: BenchStore | undefined;
+  let baseline: RawBaseline | undefined;
+  const cleanup = async () => {
+    await booted?.app.close().catch(() => undefined);
+    await baseline?.pool.end().catch(() => undefined);
+    await database?.drop().catch((error) => console.error('could not drop the bench database:', error));
+  };
+  process.once('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+
+  try {
+    database = await openBenchDatabase();
+    booted = await bootStore(database.url, config.poolSize);
+    baseline = new RawBaseline(openBaselinePool(database.url, config.poolSize), `bench-raw-${runId}`);
+    const ctx: BenchContext = { config, store: booted.store, baseline, storeTenant: `bench-store-${runId}` };
+    const { rows: [server] } = await baseline.pool.query<{ server_version: string }>('SHOW server_version');
+    console.log(
+      `event store bench — ${config.quick ? 'QUICK smoke run' : 'full run'}; ${config.rounds} rounds per phase (medians); ` +
+        `pool ${config.poolSize} connections each side; PostgreSQL ${server.server_version}; node ${process.version}; ${cpus().length} CPUs` +
+        `${(globalThis as { gc?: unknown }).gc ? '' : '; no --expose-gc'}`,
+    );
+    console.log(`database ${new URL(database.url).pathname.slice(1)}; store tenant ${ctx.storeTenant} (RLS on), baseline tenant ${baseline.tenantId} (superuser)\n`);
+
+    const results: ResultRow[] = [];
+    const phase = async (n: number, title: string, run: () => Promise<ResultRow[]>) => {
+      if (!enabled(n)) return;
+      console.log(`[${n}] ${title}`);
+      const t = now();
+      const rows = await run();
+      rows.forEach(printRow);
+      console.log(`  (${fmt(msSince(t) / 1000)} s)`);
+      results.push(...rows);
+    };
+    await phase(1, `single append, 1 client, ${config.single.count} appends after ${config.single.warmup} warm-up`, () => singleAppend(ctx));
+    await phase(2, `${config.concurrent.workers} concurrent appenders x ${config.concurrent.perWorker} single-event appends, distinct streams`, () => concurrentAppend(ctx));
+    await phase(3, `batch appends: ${config.batches.map((b) => `${b.count} x ${b.size}`).join(', ')} events, one stream per batch`, () => batchAppend(ctx));
+    await phase(4, `read a ${config.read.streamLength}-event stream, ${config.read.count} reads after ${config.read.warmup} warm-up`, () => readStream(ctx));
+    await phase(5, `streamEvents over ${config.stream.events.toLocaleString('en-US')} seeded events (pages of ${config.stream.pageSize})`, async () => {
+      const streamTenant = `bench-stream-${runId}`;
+      const seedMs = await seedStream(ctx, streamTenant);
+      console.log(`  seeded in ${fmt(seedMs / 1000)} s`);
+      return streamAll(ctx, streamTenant);
+    });
+
+    console.log(`\nSummary (ratio = store / baseline; medians of ${config.rounds} rounds; total ${fmt(msSince(started) / 1000)} s)\n`);
+    printSummary(results);
+  } finally {
+    await cleanup();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,21 @@
+// Three projects: unit specs beside the code, integration specs beside the
+// code (run against PGlite and the PostgreSQL server), e2e specs in test/.
+// ts-jest in transpile-only mode (type-checking is `npm run typecheck`'s job):
+// pure JavaScript, so `npm ci` needs no platform-specific native binaries.
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }],
+};
+const moduleNameMapper = {
+  '^@event-store/testing$': '<rootDir>/libs/event-store/src/testing',
+  '^@event-store$': '<rootDir>/libs/event-store/src',
+};
+const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+
+module.exports = {
+  testTimeout: 60000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/libs/**/*.int-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};

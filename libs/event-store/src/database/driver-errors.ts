@@ -1,0 +1,62 @@
+import { ConcurrencyError, ExpectedVersion } from '../errors/concurrency.error';
+import { DuplicateEventError } from '../errors/duplicate-event.error';
+import { EventStoreError } from '../errors/event-store.error';
+import { EventValidationError } from '../errors/event-validation.error';
+import { StoreUnavailableError } from '../errors/store-unavailable.error';
+
+interface DriverError {
+  code?: string;
+  detail?: string;
+  constraint?: string;
+  message?: string;
+}
+
+// Connection-level failures: refused, reset, terminated by the server
+// (admin shutdown, crash), or the pool's own "connection terminated".
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03']);
+
+function driverErrorOf(error: unknown): DriverError {
+  const e = error as DriverError & { driverError?: DriverError };
+  return e?.driverError ?? e ?? {};
+}
+
+/** True when the error means the database could not be reached or dropped us. */
+export function isConnectionError(error: unknown): boolean {
+  const e = driverErrorOf(error);
+  if (e.code && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  const message = e.message ?? '';
+  return /Connection terminated|connection error|Client was closed|not queryable|ECONNRESET|socket hang up/i.test(message);
+}
+
+/**
+ * Turns a driver error into the store's typed error where one applies; other
+ * errors are returned unchanged (they are bugs, not bad input).
+ */
+export function translateDriverError(error: unknown, operation: string): unknown {
+  if (error instanceof EventStoreError) return error;
+  const e = driverErrorOf(error);
+  if (isConnectionError(error)) return new StoreUnavailableError(operation, error);
+  switch (e.code) {
+    case 'ESCON': {
+      const detail = JSON.parse(e.detail ?? '{}') as { aggregateId: string; expectedVersion: ExpectedVersion; actualVersion: number };
+      return new ConcurrencyError(detail.aggregateId, detail.expectedVersion, detail.actualVersion);
+    }
+    case 'ESDUP':
+      return new DuplicateEventError(e.detail ?? 'unknown', e.message?.includes('another append') ? 'belongs to another append; a batch is idempotent only when resent whole' : undefined);
+    case 'ESTYP': {
+      const detail = JSON.parse(e.detail ?? '{}') as { aggregateId: string; streamType: string; requestedType: string };
+      return EventValidationError.of(
+        'aggregateType',
+        `stream '${detail.aggregateId}' is of type '${detail.streamType}', not '${detail.requestedType}' (one stream has one aggregate type)`,
+      );
+    }
+    case '23505':
+      if (e.constraint === 'uq_stored_domain_events_event_id') return new DuplicateEventError(/\(tenant_id, event_id\)=\([^,]*, ([^)]*)\)/.exec(e.detail ?? '')?.[1] ?? 'unknown', 'was stored concurrently by another append');
+      return error;
+    case '22P05':
+    case '22021':
+      return EventValidationError.of('data', 'contains characters PostgreSQL cannot store (NUL)');
+    default:
+      return error;
+  }
+}

@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * PGlite (PostgreSQL compiled to WebAssembly) behind its socket server on a
+ * loopback port, so that the store reaches it through the same `pg` driver
+ * and the same SQL as a real server. PGlite runs one transaction at a time:
+ * the socket server queues other connections behind an open transaction.
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    private readonly db: PGlite,
+    private readonly server: PGLiteSocketServer,
+    /** Loopback port the socket server listens on. */
+    readonly port: number,
+  ) {}
+
+  /**
+   * Opens (or creates) the database in `dataDir` and serves it on a free port.
+   * @param dataDir a folder, or `memory://` for a throw-away database
+   */
+  static async start(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+    const db = await PGlite.create(dataDir);
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+    keepExtendedQueriesTogether(server);
+    await server.start();
+    const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
+    return new EmbeddedPostgres(db, server, address.port);
+  }
+
+  /** Connection URL for the `pg` driver. */
+  get url(): string {
+    return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
+  }
+
+  /** Stops serving and closes the database files. */
+  async stop(): Promise<void> {
+    await this.server.stop();
+    await this.db.close();
+  }
+}
+
+// Extended-protocol messages that leave a query half-way (Parse, Bind,
+// Describe, Execute, Close, Flush); Sync ('S') or a simple Query ends it.
+const MID_QUERY_MESSAGES = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((c) => c.charCodeAt(0)));
+
+/**
+ * The socket server queues messages from all connections and sticks to one
+ * connection only while PGlite reports an open transaction block. A
+ * parameterized autocommit query is several messages (Parse, Bind, Execute,
+ * Sync) outside any block, so two connections' messages interleaved and one
+ * query ran another's portal ("portal does not exist") or lost its unnamed
+ * statement under concurrent appends. Reporting "in transaction" from the
+ * first extended-protocol message up to its Sync makes the queue keep one
+ * connection's query together, as a real server does per backend.
+ */
+function keepExtendedQueriesTogether(server: PGLiteSocketServer): void {
+  const queue = (server as unknown as { queryQueue: { db: PGlite } }).queryQueue;
+  const db = queue.db;
+  let midQuery = false;
+  queue.db = new Proxy(db, {
+    get(target, property) {
+      if (property === 'isInTransaction') return () => midQuery || target.isInTransaction();
+      if (property === 'execProtocolRawStream') {
+        return (message: Uint8Array, options: unknown) => {
+          midQuery = MID_QUERY_MESSAGES.has(message[0]);
+          return (target.execProtocolRawStream as (m: Uint8Array, o: unknown) => unknown)(message, options);
+        };
+      }
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,48 @@
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { EventStoreDatabase } from './database/event-store-database';
+import { ConfigurableEventStoreModule, EVENT_STORE_OPTIONS } from './event-store.module-definition';
+import { EventStoreModuleOptions, resolveEventStoreOptions } from './event-store.options';
+import { EventStoreService } from './store/event-store.service';
+import { EventMigrationHandler } from './upcasting/event-migration.handler';
+import { EventUpcasterExplorer } from './upcasting/event-upcaster.explorer';
+import { EventStorePublisher } from './publishing/event-store.publisher';
+import { DeliveryExplorer } from './subscriptions/delivery-explorer';
+import { SubscriptionManager } from './subscriptions/subscription-manager';
+import { ProjectionManager } from './projections/projection-manager';
+
+/**
+ * Global core: owns the database (pool, embedded PGlite, migrations) and the
+ * store services, and closes the database on shutdown.
+ */
+@Global()
+@Module({
+  // DiscoveryModule: EventUpcasterExplorer finds @EventUpcaster providers at start.
+  imports: [DiscoveryModule],
+  providers: [
+    {
+      provide: EventStoreDatabase,
+      inject: [EVENT_STORE_OPTIONS],
+      useFactory: (options: EventStoreModuleOptions) => EventStoreDatabase.open(resolveEventStoreOptions(options)),
+    },
+    EventMigrationHandler,
+    EventUpcasterExplorer,
+    EventStoreService,
+    // Delivery: @EventSubscriber / @EventProjection providers run as durable subscriptions,
+    // started on bootstrap and stopped in beforeApplicationShutdown (before the database closes).
+    DeliveryExplorer,
+    SubscriptionManager,
+    ProjectionManager,
+    EventStorePublisher,
+  ],
+  exports: [EventStoreDatabase, EventMigrationHandler, EventStoreService, SubscriptionManager, ProjectionManager, EventStorePublisher],
+})
+export class EventStoreCoreModule extends ConfigurableEventStoreModule implements OnApplicationShutdown {
+  constructor(@Inject(EventStoreDatabase) private readonly database: EventStoreDatabase) {
+    super();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+}

@@ -1,0 +1,72 @@
+// The public surface of the event store. Library files import each other by
+// relative path, never through this file.
+export { EventStoreModule } from './event-store.module';
+export { EventStoreCoreModule } from './event-store-core.module';
+export { EVENT_STORE_OPTIONS } from './event-store.module-definition';
+export { EventStoreModuleOptions } from './event-store.options';
+export { EventStoreService, CheckpointedEvent } from './store/event-store.service';
+export { EventStoreDatabase } from './database/event-store-database';
+export { TransactionHorizonError } from './database/transaction-horizon';
+export { TENANT_ROLE, SYSTEM_ROLE } from './database/roles';
+export { EventMigrationHandler, EventMigrationFn, EventVersionInput } from './upcasting/event-migration.handler';
+export { EventMigrationRegistrationError, EventMigrationFailedError } from './upcasting/event-migration.error';
+export { EventUpcaster, EventUpcasterOptions, EventUpcasterHandler } from './upcasting/event-upcaster.decorator';
+export { EventSchema, EventSchemaOptions } from './upcasting/event-schema.decorator';
+export { validateEventSchema, EventSchemaClass } from './upcasting/validate-event-schema';
+export { EventTypeInfo, MigrationStepInfo } from './upcasting/event-type-info';
+export { EventStoreFeatureOptions } from './upcasting/event-store-feature';
+
+export { EventStoreError } from './errors/event-store.error';
+export { ConcurrencyError, ExpectedVersion } from './errors/concurrency.error';
+export { EventValidationError, FieldViolation } from './errors/event-validation.error';
+export { EventNotFoundError } from './errors/event-not-found.error';
+export { DuplicateEventError } from './errors/duplicate-event.error';
+export { StoreUnavailableError } from './errors/store-unavailable.error';
+export { OperationNotAllowedError } from './errors/operation-not-allowed.error';
+
+export { EventStorePublisher } from './publishing/event-store.publisher';
+export { EventSubscriber, EventSubscriberOptions } from './subscriptions/event-subscriber.decorator';
+export { DomainEventSubscriber } from './subscriptions/domain-event-subscriber';
+export { SubscriptionManager, SubscriptionHandle } from './subscriptions/subscription-manager';
+export { DeliveryOptions, RetryPolicy } from './subscriptions/delivery.options';
+export { SubscriptionStart, DeliveryFilterOptions } from './subscriptions/subscription-definition';
+export { DeadLetter, DeadLetterRetryResult, SubscriptionStatus, SubscriptionLag } from './subscriptions/dead-letter';
+export { DeliveryProgress } from './subscriptions/subscription-worker';
+export { SubscriptionNotFoundError, SubscriptionDefinitionError } from './subscriptions/subscription.errors';
+export { EventProjection, EventProjectionOptions } from './projections/event-projection.decorator';
+export { ProjectionHandler, ProjectionTransaction } from './projections/projection-handler';
+export { ProjectionManager, RebuildOptions } from './projections/projection-manager';
+
+export { StoredDomainEvent, NewDomainEvent, EventMetadata, EventData } from './types/stored-domain-event';
+export { AppendOptions } from './types/append-options';
+export {
+  VersionRange,
+  ReadMode,
+  EventQueryFilter,
+  EventPageRequest,
+  EventPage,
+  StreamEventsOptions,
+  StreamCheckpoint,
+  EventStatistics,
+} from './types/read-options';
+export { Snapshot, SnapshotInput } from './types/snapshot';
+export { RedactionRequest, ErasureResult } from './types/redaction';
+
+export { StoredDomainEventEntity } from './entities/stored-domain-event.entity';
+export { EventStreamEntity } from './entities/event-stream.entity';
+export { SnapshotEntity } from './entities/snapshot.entity';
+export { RedactionLogEntity } from './entities/redaction-log.entity';
+export { EVENT_STORE_ENTITIES } from './entities/entities';
+export { EVENT_STORE_MIGRATIONS } from './migrations/migrations';
+
+export { AggregateRoot, AggregateEventMap } from './aggregates/aggregate-root';
+export { AggregateRepository, InjectAggregateRepository } from './aggregates/aggregate-repository';
+export {
+  AggregateClass,
+  AggregateRepositoryOptions,
+  PointInHistory,
+  SaveOptions,
+  getAggregateRepositoryToken,
+} from './aggregates/aggregate-repository.options';
+export { UncommittedEvent, AppliedEventContext, ApplyOptions } from './aggregates/aggregate-event';
+export { MissingEventHandlerError, AggregateDefinitionError } from './aggregates/aggregate.errors';

@@ -1,0 +1,73 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Durable delivery: subscription checkpoints with a lease (one owner process
+ * at a time), the dead-letter table, and a statement-level trigger that
+ * NOTIFYs readers after every append, so that writers in any process wake
+ * subscriptions in every other process (on a server; PGlite's socket server
+ * does not forward NOTIFY between connections, so readers there also poll).
+ *
+ * These tables are not tenant data: they belong to the connecting user (who
+ * also owns the read-model tables of projections), so no row-level security.
+ */
+export class CreateSubscriptions1763900000001 implements MigrationInterface {
+  name = 'CreateSubscriptions1763900000001';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    for (const statement of UP) await queryRunner.query(statement);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    for (const statement of DOWN) await queryRunner.query(statement);
+  }
+}
+
+const UP = [
+  `CREATE TABLE event_store_subscriptions (
+     name                text        NOT NULL,
+     kind                text        NOT NULL CHECK (kind IN ('subscriber', 'projection')),
+     -- position in the gap-safe order (transaction_id, global_position) of the last event handled
+     checkpoint_xid      xid8        NOT NULL DEFAULT '0',
+     checkpoint_position bigint      NOT NULL DEFAULT 0,
+     -- lease: the one process allowed to deliver; taken over once lease_until has passed
+     owner               text,
+     lease_until         timestamptz,
+     created_at          timestamptz NOT NULL DEFAULT now(),
+     updated_at          timestamptz NOT NULL DEFAULT now(),
+     -- lease acquire/renew, fenced checkpoint compare-and-set
+     CONSTRAINT pk_event_store_subscriptions PRIMARY KEY (name)
+   )`,
+
+  `CREATE TABLE event_store_dead_letters (
+     id                bigint GENERATED ALWAYS AS IDENTITY,
+     subscription_name text        NOT NULL,
+     global_position   bigint      NOT NULL,
+     transaction_id    xid8        NOT NULL,
+     event_id          uuid        NOT NULL,
+     tenant_id         text        NOT NULL,
+     event_type        text        NOT NULL,
+     error             text        NOT NULL,
+     attempts          integer     NOT NULL CHECK (attempts >= 1),
+     parked_at         timestamptz NOT NULL DEFAULT now(),
+     CONSTRAINT pk_event_store_dead_letters PRIMARY KEY (id),
+     -- listDeadLetters(name) in event order; one parked row per event and subscription
+     CONSTRAINT uq_event_store_dead_letters UNIQUE (subscription_name, global_position)
+   )`,
+
+  // One notification per append statement (not per row); delivered at commit.
+  `CREATE FUNCTION event_store_notify_appended() RETURNS trigger
+   LANGUAGE plpgsql AS $$
+   BEGIN
+     PERFORM pg_notify('event_store_appended', '');
+     RETURN NULL;
+   END $$`,
+  `CREATE TRIGGER trg_events_notify_appended AFTER INSERT ON stored_domain_events
+   FOR EACH STATEMENT EXECUTE FUNCTION event_store_notify_appended()`,
+];
+
+const DOWN = [
+  `DROP TRIGGER IF EXISTS trg_events_notify_appended ON stored_domain_events`,
+  `DROP FUNCTION IF EXISTS event_store_notify_appended()`,
+  `DROP TABLE IF EXISTS event_store_dead_letters`,
+  `DROP TABLE IF EXISTS event_store_subscriptions`,
+];

@@ -1,0 +1,26 @@
+import { EntityManager } from 'typeorm';
+import { StoredDomainEvent } from '../types/stored-domain-event';
+
+/**
+ * The transaction a projection writes its read model in. It is the same
+ * transaction that advances the projection's checkpoint, so each event
+ * changes the read model exactly once. It runs as the connecting user (the
+ * owner of the read-model tables). Use only this transaction inside
+ * `apply`/`reset`: on embedded PGlite, which runs one transaction at a time,
+ * waiting on another connection would deadlock.
+ */
+export interface ProjectionTransaction {
+  /** Runs parameterized SQL (`$1…$n`) in the projection's transaction. */
+  query<T = any>(sql: string, parameters?: unknown[]): Promise<T[]>;
+  /** TypeORM access to the same transaction (repositories of read-model entities). */
+  readonly manager: EntityManager;
+}
+
+/**
+ * A read model kept from the event log. `apply` must be deterministic given
+ * the read model and the event; `reset` empties the read model for a rebuild.
+ */
+export interface ProjectionHandler {
+  apply(event: StoredDomainEvent, tx: ProjectionTransaction): Promise<void>;
+  reset(tx: ProjectionTransaction): Promise<void>;
+}

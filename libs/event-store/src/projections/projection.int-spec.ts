@@ -1,0 +1,115 @@
+import { INestApplicationContext } from '@nestjs/common';
+import { EventStoreDatabase } from '../database/event-store-database';
+import { EventStoreService } from '../store/event-store.service';
+import { SubscriptionManager } from '../subscriptions/subscription-manager';
+import { createDurableTestDatabase, eventually, openDeliveryApp } from '../subscriptions/testing-fixtures/delivery-app';
+import { describeEachBackend } from '../testing/describe-each-backend';
+import { TestDatabase } from '../testing/test-database';
+import { NewDomainEvent } from '../types/stored-domain-event';
+import { DeliveryProgress } from '../subscriptions/subscription-worker';
+import { ProjectionManager } from './projection-manager';
+import { CreateStatusBoard1763900100000, StatusBoardProjection, projectionOwner } from './testing-fixtures/status-board.projection';
+
+const TYPES = ['RequirementCreated', 'RequirementApproved', 'RequirementRejected', 'RequirementCommented'];
+const batch = (round: number, size: number): NewDomainEvent[] =>
+  Array.from({ length: size }, (_, i) => ({ aggregateType: 'Requirement', aggregateId: `req-${(round * 7 + i) % 20}`, eventType: TYPES[(round + i) % 4], data: { round, i } }));
+
+/** The whole read model, comparable across runs. */
+async function readModel(database: EventStoreDatabase) {
+  const board = await database.query(`SELECT tenant_id, aggregate_id, status, events, last_position::text FROM test_status_board ORDER BY 1, 2`, [], 'test');
+  const log = await database.query(`SELECT global_position::text AS global_position FROM test_status_log ORDER BY test_status_log.global_position`, [], 'test');
+  return { board, log: log.map((r) => r.global_position) };
+}
+
+describeEachBackend('projections', (mode) => {
+  let db: TestDatabase;
+  let app: INestApplicationContext | undefined;
+  const open = async (enabled = true) => {
+    app = await openDeliveryApp(db, [StatusBoardProjection], { migrations: [CreateStatusBoard1763900100000], delivery: { enabled, pollIntervalMs: 50, leaseRenewIntervalMs: 300, leaseDurationMs: 2000, retry: { maxAttempts: 2, initialDelayMs: 5 } } });
+    return app;
+  };
+  beforeAll(async () => {
+    db = await createDurableTestDatabase(mode);
+  });
+  afterEach(async () => {
+    projectionOwner.delayMs = 0;
+    projectionOwner.failOn.clear();
+    await app?.close();
+    app = undefined;
+  });
+  afterAll(() => db?.drop());
+
+  it('keeps a read model of matching events, exactly once, and reports its lag', async () => {
+    const a = await open();
+    const store = a.get(EventStoreService);
+    for (let round = 0; round < 8; round++) await store.appendEvents(batch(round, 10), round % 2 ? 'acme' : 'globex');
+    const projections = a.get(ProjectionManager);
+    await projections.waitUntilCaughtUp('requirement-status-board');
+    const lag = await projections.getLag('requirement-status-board');
+    expect(lag.eventsBehind).toBe(0);
+    const model = await readModel(a.get(EventStoreDatabase));
+    expect(model.log).toHaveLength(60); // 80 events, a quarter of them of a type the projection does not ask for
+    expect(model.board.reduce((n: number, r: { events: number }) => n + r.events, 0)).toBe(60);
+    expect(projections.names()).toEqual(['requirement-status-board']);
+  });
+
+  it('resumes after being stopped mid-stream to the same state as a fresh rebuild', async () => {
+    const offline = await open(false);
+    for (let round = 10; round < 40; round++) await offline.get(EventStoreService).appendEvents(batch(round, 10), 'acme');
+    await offline.close();
+
+    projectionOwner.delayMs = 3;
+    let a = await open();
+    const lagOf = () => a.get(ProjectionManager).getLag('requirement-status-board');
+    const start = (await lagOf()).eventsBehind;
+    expect(start).toBeGreaterThan(100);
+    await eventually(async () => (await lagOf()).eventsBehind < start - 30, 30_000, 'some progress');
+    await a.close();
+    const stoppedAt = (await (async () => {
+      const check = await open(false);
+      const lag = await check.get(SubscriptionManager).getLag('requirement-status-board');
+      await check.close();
+      return lag;
+    })()).eventsBehind;
+    expect(stoppedAt).toBeGreaterThan(0); // really stopped mid-stream
+
+    projectionOwner.delayMs = 0;
+    a = await open();
+    const projections = a.get(ProjectionManager);
+    await projections.waitUntilCaughtUp('requirement-status-board');
+    const resumed = await readModel(a.get(EventStoreDatabase));
+    expect(new Set(resumed.log).size).toBe(resumed.log.length);
+
+    const progress: DeliveryProgress[] = [];
+    const { processed } = await projections.rebuild('requirement-status-board', { onProgress: (p) => progress.push(p) });
+    expect(processed).toBe(resumed.log.length);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress[progress.length - 1]).toMatchObject({ processed, total: processed });
+    expect(await readModel(a.get(EventStoreDatabase))).toEqual(resumed);
+    expect(await a.get(SubscriptionManager).listDeadLetters('requirement-status-board')).toEqual([]);
+  });
+
+  it('rolls back a failing event, parks it, goes on, and applies it on retry', async () => {
+    const a = await open();
+    projectionOwner.failOn.add('req-bad');
+    const store = a.get(EventStoreService);
+    const [bad] = await store.appendEvents([{ aggregateType: 'Requirement', aggregateId: 'req-bad', eventType: 'RequirementCreated', data: {} }, { aggregateType: 'Requirement', aggregateId: 'req-good', eventType: 'RequirementCreated', data: {} }], 'acme');
+    const projections = a.get(ProjectionManager);
+    await projections.waitUntilCaughtUp('requirement-status-board');
+    const database = a.get(EventStoreDatabase);
+    const ids = async () => (await readModel(database)).board.map((r: { aggregate_id: string }) => r.aggregate_id);
+    expect(await ids()).toContain('req-good');
+    expect(await ids()).not.toContain('req-bad');
+    const manager = a.get(SubscriptionManager);
+    expect((await manager.listDeadLetters('requirement-status-board')).map((d) => d.eventId)).toEqual([bad.eventId]);
+    projectionOwner.failOn.clear();
+    expect(await manager.retryDeadLetters('requirement-status-board')).toEqual({ succeeded: 1, failed: 0 });
+    expect(await ids()).toContain('req-bad');
+    expect(await manager.listDeadLetters()).toEqual([]);
+  });
+
+  it('refuses to rebuild an unknown projection', async () => {
+    const a = await open(false);
+    await expect(a.get(ProjectionManager).rebuild('no-such-projection')).rejects.toMatchObject({ code: 'SUBSCRIPTION_NOT_FOUND' });
+  });
+});

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { ExpectedVersion } from '../errors/concurrency.error';
+import { EventValidationError } from '../errors/event-validation.error';
+import { NewDomainEvent } from '../types/stored-domain-event';
+import { AppendOptions } from '../types/append-options';
+import {
+  Violations,
+  assertKnownOptions,
+  assertTenantId,
+  checkId,
+  checkTypeName,
+  containsEscapedNul,
+  isPlainObject,
+  isUuid,
+} from '../validation/rules';
+
+/** Limits an append is checked against. */
+export interface AppendLimits {
+  maxEventSizeBytes: number;
+  maxEventsPerAppend: number;
+}
+
+/** The parameters of APPEND_EVENTS_SQL, validated and serialized. */
+export interface PreparedAppend {
+  tenantId: string;
+  eventsJson: string;
+  expectedJson: string;
+  /** True when every event id came from the caller (a retry may then be idempotent). */
+  clientIds: boolean;
+}
+
+const APPEND_OPTION_KEYS = ['expectedVersion'] as const;
+const EVENT_KEYS = ['eventId', 'aggregateType', 'aggregateId', 'eventType', 'eventVersion', 'occurredAt', 'data', 'metadata'];
+
+/**
+ * Validates a batch and serializes it for the append function: one JSON array
+ * built from per-event JSON, so each payload is stringified exactly once and
+ * its size checked from that same string.
+ *
+ * @throws EventValidationError naming every offending field
+ */
+export function prepareAppend(events: readonly NewDomainEvent[], tenantId: string, options: AppendOptions | undefined, limits: AppendLimits): PreparedAppend {
+  assertTenantId(tenantId);
+  assertKnownOptions('options', options, APPEND_OPTION_KEYS);
+  if (!Array.isArray(events) || events.length === 0) throw EventValidationError.of('events', 'must be a non-empty array');
+  if (events.length > limits.maxEventsPerAppend) throw EventValidationError.of('events', `must hold at most ${limits.maxEventsPerAppend} events per append`);
+
+  const v = new Violations();
+  const now = new Date().toISOString();
+  const parts: string[] = new Array(events.length);
+  const seenIds = new Set<string>();
+  let clientIds = true;
+  events.forEach((candidate, i) => {
+    const at = `events[${i}]`;
+    if (!isPlainObject(candidate)) return v.add(at, 'must be an object');
+    const event = candidate as unknown as NewDomainEvent;
+    const unknown = Object.keys(event).filter((k) => !EVENT_KEYS.includes(k));
+    if (unknown.length) v.add(at, `unknown field(s): ${unknown.join(', ')}`);
+    let eventId = event.eventId;
+    if (eventId === undefined) {
+      eventId = randomUUID();
+      clientIds = false;
+    } else if (!isUuid(eventId)) v.add(`${at}.eventId`, 'must be a UUID');
+    else if (seenIds.has(eventId.toLowerCase())) v.add(`${at}.eventId`, 'appears twice in this batch');
+    else seenIds.add(eventId.toLowerCase());
+    checkTypeName(v, `${at}.aggregateType`, event.aggregateType);
+    checkId(v, `${at}.aggregateId`, event.aggregateId);
+    checkTypeName(v, `${at}.eventType`, event.eventType);
+    const eventVersion = event.eventVersion ?? 1;
+    if (!Number.isInteger(eventVersion) || eventVersion < 1 || eventVersion > 10_000) v.add(`${at}.eventVersion`, 'must be an integer from 1 to 10000');
+    const occurredAt = occurredAtOf(event.occurredAt, now);
+    if (occurredAt === undefined) v.add(`${at}.occurredAt`, 'must be a valid date or ISO-8601 timestamp');
+    if (!isPlainObject(event.data)) v.add(`${at}.data`, 'must be a JSON object');
+    if (event.metadata !== undefined && !isPlainObject(event.metadata)) v.add(`${at}.metadata`, 'must be a JSON object');
+    const subjectIds = event.metadata?.subjectIds;
+    if (subjectIds !== undefined && (!Array.isArray(subjectIds) || subjectIds.some((s) => typeof s !== 'string'))) {
+      v.add(`${at}.metadata.subjectIds`, 'must be an array of strings');
+    }
+    let dataJson: string;
+    let metadataJson: string;
+    try {
+      dataJson = JSON.stringify(event.data ?? {});
+      metadataJson = JSON.stringify(event.metadata ?? {});
+    } catch {
+      return v.add(`${at}.data`, 'must be serializable as JSON');
+    }
+    const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
+    if (size > limits.maxEventSizeBytes) v.add(at, `is ${size} bytes; the limit is ${limits.maxEventSizeBytes} bytes (payload and metadata as JSON)`);
+    if (containsEscapedNul(dataJson)) v.add(`${at}.data`, 'must not contain NUL characters (\\u0000)');
+    if (containsEscapedNul(metadataJson)) v.add(`${at}.metadata`, 'must not contain NUL characters (\\u0000)');
+    parts[i] =
+      `{"i":${i},"event_id":${JSON.stringify(eventId)},"aggregate_type":${JSON.stringify(event.aggregateType)},` +
+      `"aggregate_id":${JSON.stringify(event.aggregateId)},"event_type":${JSON.stringify(event.eventType)},` +
+      `"event_version":${eventVersion},"occurred_at":${JSON.stringify(occurredAt)},"data":${dataJson},"metadata":${metadataJson}}`;
+  });
+  const expectedJson = expectedVersionJson(v, options?.expectedVersion);
+  v.throwIfAny();
+  return { tenantId, eventsJson: `[${parts.join(',')}]`, expectedJson, clientIds };
+}
+
+function occurredAtOf(value: unknown, now: string): string | undefined {
+  if (value === undefined || value === null) return now;
+  if (typeof value !== 'string' && !(value instanceof Date)) return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function checkExpected(v: Violations, field: string, expected: unknown): void {
+  const ok =
+    expected === 'any' ||
+    expected === 'no_stream' ||
+    expected === 'stream_exists' ||
+    (typeof expected === 'number' && Number.isInteger(expected) && expected >= 0 && expected <= 2_147_483_647);
+  if (!ok) v.add(field, 'must be a non-negative integer, "any", "no_stream" or "stream_exists"');
+}
+
+function expectedVersionJson(v: Violations, expected: AppendOptions['expectedVersion']): string {
+  if (expected === undefined) return '{}';
+  if (isPlainObject(expected)) {
+    for (const [aggregateId, value] of Object.entries(expected)) checkExpected(v, `options.expectedVersion.${aggregateId}`, value);
+    return JSON.stringify(expected);
+  }
+  checkExpected(v, 'options.expectedVersion', expected);
+  return JSON.stringify({ '*': expected as ExpectedVersion });
+}

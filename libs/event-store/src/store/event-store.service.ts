@@ -1,0 +1,291 @@
+import { Injectable } from '@nestjs/common';
+import { EventStoreDatabase } from '../database/event-store-database';
+import { OperationNotAllowedError } from '../errors/operation-not-allowed.error';
+import { EventValidationError } from '../errors/event-validation.error';
+import { ConcurrencyError } from '../errors/concurrency.error';
+import { DuplicateEventError } from '../errors/duplicate-event.error';
+import { checkRedactionRequest, eraseSubject, redactEvent } from '../redaction/redaction';
+import { checkSnapshotInput, readLatestSnapshot, recordSnapshot } from '../snapshots/snapshots';
+import { AppendOptions } from '../types/append-options';
+import {
+  EventPage,
+  EventPageRequest,
+  EventQueryFilter,
+  EventStatistics,
+  ReadMode,
+  StreamCheckpoint,
+  StreamEventsOptions,
+  VersionRange,
+} from '../types/read-options';
+import { ErasureResult, RedactionRequest } from '../types/redaction';
+import { Snapshot, SnapshotInput } from '../types/snapshot';
+import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
+import { EventMigrationHandler } from '../upcasting/event-migration.handler';
+import { assertKnownOptions, assertOptionalInt, assertTenantId, assertUuid, checkId, checkTypeName, Violations } from '../validation/rules';
+import { APPEND_EVENTS_SQL } from './append-events.sql';
+import { PreparedAppend, prepareAppend } from './append-events';
+import { purgeTenant } from './clear-tenant-events';
+import { EventRow, toStoredEvent } from './event-row';
+import { checkQuery, queryEventRows } from './query-events';
+import { readEventById, readEventsSince } from './read-events';
+import { checkStreamRead, readStream, readStreamHead } from './read-stream';
+import { readStatistics } from './statistics';
+import { START_CHECKPOINT, streamEventRows } from './stream-events';
+
+/** A stored event together with its checkpoint in the gap-safe global order. */
+export type CheckpointedEvent = StoredDomainEvent & { checkpoint: StreamCheckpoint };
+
+/**
+ * The tenant-scoped, append-only event log. Every method validates its input
+ * (EventValidationError naming the field), runs in its tenant's security
+ * context, and returns events upcast to the latest version of their type
+ * unless `raw` is asked for.
+ */
+@Injectable()
+export class EventStoreService {
+  constructor(
+    private readonly database: EventStoreDatabase,
+    private readonly migrations: EventMigrationHandler,
+  ) {}
+
+  /**
+   * Appends one event. See appendEvents.
+   * @throws ConcurrencyError, DuplicateEventError, EventValidationError, StoreUnavailableError
+   */
+  async appendEvent(event: NewDomainEvent, tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent> {
+    const [stored] = await this.appendEvents([event], tenantId, options);
+    return stored;
+  }
+
+  /**
+   * Appends a batch atomically (all or nothing, also across streams) in one
+   * statement. Re-sending the same event ids with the same content returns the
+   * stored events without duplicating them.
+   * @returns the stored events, in batch order, as stored (not upcast)
+   * @throws ConcurrencyError when an expected version does not match
+   * @throws DuplicateEventError when an event id was used with other content
+   * @throws EventValidationError naming every bad field
+   * @throws StoreUnavailableError when the database is unreachable
+   */
+  async appendEvents(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
+    const prepared = prepareAppend(events, tenantId, options, this.database.options);
+    // Payload schemas (async class-validator) after the envelope checks, before anything is sent.
+    await this.migrations.validatePayloads(events);
+    try {
+      return (await this.runAppend(prepared)).map(toStoredEvent);
+    } catch (error) {
+      // A concurrent identical retry: the other call committed these very
+      // events first. Reading them back through the idempotent path settles it.
+      if (prepared.clientIds && (error instanceof ConcurrencyError || error instanceof DuplicateEventError)) {
+        const again = await this.runAppend(prepared).catch(() => undefined);
+        if (again) return again.map(toStoredEvent);
+      }
+      throw error;
+    }
+  }
+
+  private runAppend(prepared: PreparedAppend): Promise<EventRow[]> {
+    return this.database.query<EventRow>(APPEND_EVENTS_SQL, [prepared.tenantId, prepared.eventsJson, prepared.expectedJson], 'appendEvents');
+  }
+
+  /**
+   * The events of one stream in version order, optionally a version range.
+   * @returns an empty array when the tenant has no such stream
+   */
+  async getEventsForAggregate(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<StoredDomainEvent[]> {
+    assertTenantId(tenantId);
+    const { from, to } = checkStreamRead(aggregateId, range);
+    const rows = await this.database.runInTenant(tenantId, (q) => readStream(q, tenantId, aggregateId, from, to), 'getEventsForAggregate');
+    return this.toEvents(rows, range);
+  }
+
+  /**
+   * The stream's type and version with its events.
+   * @throws EventNotFoundError when the tenant has no such stream
+   */
+  async getStream(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<{ aggregateId: string; aggregateType: string; version: number; events: StoredDomainEvent[] }> {
+    assertTenantId(tenantId);
+    const { from, to } = checkStreamRead(aggregateId, range);
+    const { head, rows } = await this.database.runInTenant(
+      tenantId,
+      async (q) => ({ head: await readStreamHead(q, tenantId, aggregateId), rows: await readStream(q, tenantId, aggregateId, from, to) }),
+      'getStream',
+    );
+    return { aggregateId, ...head, events: this.toEvents(rows, range) };
+  }
+
+  /**
+   * Events after a global position (exclusive) or that occurred at or after a
+   * date, up to `limit` (default 1000). For consuming the log use streamEvents
+   * or a subscription, which checkpoint gap-safely.
+   */
+  async getEventsSince(tenantId: string, since: { position: string | number } | Date, options?: { limit?: number } & ReadMode): Promise<StoredDomainEvent[]> {
+    assertTenantId(tenantId);
+    assertKnownOptions('options', options, ['limit', 'raw']);
+    assertOptionalInt('limit', options?.limit, 1, 10_000);
+    const v = new Violations();
+    let normalized: { position: string } | Date;
+    if (since instanceof Date) {
+      if (Number.isNaN(since.getTime())) v.add('since', 'must be a valid date');
+      normalized = since;
+    } else {
+      const position = String(since?.position ?? '');
+      if (!/^\d{1,19}$/.test(position)) v.add('since.position', 'must be a non-negative integer');
+      normalized = { position };
+    }
+    v.throwIfAny();
+    const rows = await this.database.runInTenant(tenantId, (q) => readEventsSince(q, tenantId, normalized, options?.limit ?? 1000), 'getEventsSince');
+    return this.toEvents(rows, options);
+  }
+
+  /** Events of one type in the store's order (up to `limit`, default 1000). */
+  async getEventsByType(tenantId: string, eventType: string, options?: { limit?: number } & ReadMode): Promise<StoredDomainEvent[]> {
+    const v = new Violations();
+    checkTypeName(v, 'eventType', eventType);
+    v.throwIfAny();
+    return (await this.queryEvents(tenantId, { eventTypes: [eventType] }, { limit: options?.limit ?? 1000, raw: options?.raw })).items;
+  }
+
+  /** Events of one aggregate type in the store's order (up to `limit`, default 1000). */
+  async getEventsByAggregateType(tenantId: string, aggregateType: string, options?: { limit?: number } & ReadMode): Promise<StoredDomainEvent[]> {
+    const v = new Violations();
+    checkTypeName(v, 'aggregateType', aggregateType);
+    v.throwIfAny();
+    return (await this.queryEvents(tenantId, { aggregateType }, { limit: options?.limit ?? 1000, raw: options?.raw })).items;
+  }
+
+  /**
+   * One event.
+   * @throws EventNotFoundError when unknown or another tenant's (never "forbidden")
+   */
+  async getEventById(tenantId: string, eventId: string, mode?: ReadMode): Promise<StoredDomainEvent> {
+    assertTenantId(tenantId);
+    assertUuid('eventId', eventId);
+    const row = await this.database.runInTenant(tenantId, (q) => readEventById(q, tenantId, eventId), 'getEventById');
+    return this.toEvents([row], mode)[0];
+  }
+
+  /**
+   * Filtered keyset pages over the tenant's events in the store's gap-safe
+   * order: following `nextCursor` yields every match exactly once, even while
+   * new events arrive.
+   */
+  async queryEvents(tenantId: string, filter: EventQueryFilter = {}, page: EventPageRequest & ReadMode = {}): Promise<EventPage<StoredDomainEvent>> {
+    assertTenantId(tenantId);
+    const request = checkQuery(filter, page);
+    const result = await this.database.runInTenant(tenantId, (q) => queryEventRows(q, tenantId, filter, { ...request, includeTotal: page.includeTotal }), 'queryEvents');
+    const items = this.toEvents(result.rows, page);
+    return result.total === undefined
+      ? { items, nextCursor: result.nextCursor, hasMore: result.hasMore }
+      : { items, nextCursor: result.nextCursor, hasMore: result.hasMore, total: result.total };
+  }
+
+  /**
+   * Iterates the global order (one tenant, or all tenants for system use) in
+   * batches with bounded memory, gap-safely: it never yields past a
+   * transaction still in flight, so a late commit is never skipped. Each event
+   * carries its `checkpoint`; pass the last one as `after` to resume.
+   */
+  async *streamEvents(options: StreamEventsOptions = {}): AsyncGenerator<CheckpointedEvent> {
+    assertKnownOptions('options', options, ['tenantId', 'after', 'batchSize', 'eventTypes', 'raw']);
+    if (options.tenantId !== undefined) assertTenantId(options.tenantId);
+    assertOptionalInt('batchSize', options.batchSize, 1, 10_000);
+    const after = options.after ?? START_CHECKPOINT;
+    if (!/^\d{1,20}$/.test(String(after.transactionId)) || !/^\d{1,20}$/.test(String(after.globalPosition))) {
+      throw EventValidationError.of('after', 'must be a checkpoint from a streamed event');
+    }
+    const batches = streamEventRows(this.database, { tenantId: options.tenantId, after, batchSize: options.batchSize ?? 1000, eventTypes: options.eventTypes });
+    for await (const rows of batches) {
+      for (const row of rows) {
+        const event = this.toEvents([row], options)[0] as CheckpointedEvent;
+        event.checkpoint = { transactionId: event.transactionId, globalPosition: event.globalPosition };
+        yield event;
+      }
+    }
+  }
+
+  /** Totals, redacted count, counts by event type and aggregate type, first and last event time. */
+  async getStatistics(tenantId: string): Promise<EventStatistics> {
+    assertTenantId(tenantId);
+    return this.database.runInTenant(tenantId, (q) => readStatistics(q, tenantId), 'getStatistics');
+  }
+
+  /**
+   * Stores a snapshot of an aggregate at a version it has reached.
+   * @throws EventNotFoundError when the stream does not exist
+   */
+  async recordSnapshot(aggregateId: string, tenantId: string, snapshot: SnapshotInput): Promise<void> {
+    assertTenantId(tenantId);
+    const v = new Violations();
+    checkId(v, 'aggregateId', aggregateId);
+    v.throwIfAny();
+    checkSnapshotInput(snapshot);
+    await this.database.runInTenant(tenantId, (q) => recordSnapshot(q, tenantId, aggregateId, snapshot), 'recordSnapshot');
+  }
+
+  /**
+   * The newest snapshot of an aggregate, or null.
+   * @param options.maxVersion newest version to consider (time travel)
+   * @param options.schemaVersion only snapshots of this state shape
+   */
+  async getLatestSnapshot<T = unknown>(aggregateId: string, tenantId: string, options?: { maxVersion?: number; schemaVersion?: number }): Promise<Snapshot<T> | null> {
+    assertTenantId(tenantId);
+    assertKnownOptions('options', options, ['maxVersion', 'schemaVersion']);
+    assertOptionalInt('maxVersion', options?.maxVersion, 1);
+    assertOptionalInt('schemaVersion', options?.schemaVersion, 1);
+    const v = new Violations();
+    checkId(v, 'aggregateId', aggregateId);
+    v.throwIfAny();
+    return this.database.runInTenant(tenantId, (q) => readLatestSnapshot<T>(q, tenantId, aggregateId, options?.maxVersion, options?.schemaVersion), 'getLatestSnapshot');
+  }
+
+  /**
+   * GDPR redaction of one event: the payload becomes `{ redacted: true }`,
+   * metadata keeps only allow-listed keys, the envelope and order stay, and the
+   * redaction is logged. Repeating it changes nothing.
+   * @throws EventNotFoundError when unknown or another tenant's
+   */
+  async redactEvent(eventId: string, tenantId: string, request: RedactionRequest): Promise<StoredDomainEvent> {
+    assertTenantId(tenantId);
+    assertUuid('eventId', eventId);
+    checkRedactionRequest(request);
+    const allowList = this.database.options.redactionMetadataAllowList;
+    const row = await this.database.runInTenant(tenantId, (q) => redactEvent(q, tenantId, eventId, request, allowList), 'redactEvent', ['event_store.redaction']);
+    return toStoredEvent(row);
+  }
+
+  /** Redacts, in one transaction, every event linked to a data subject by `metadata.subjectId(s)`. */
+  async eraseSubject(subjectId: string, tenantId: string, request: RedactionRequest): Promise<ErasureResult> {
+    assertTenantId(tenantId);
+    const v = new Violations();
+    checkId(v, 'subjectId', subjectId);
+    v.throwIfAny();
+    checkRedactionRequest(request);
+    const allowList = this.database.options.redactionMetadataAllowList;
+    const redactedEvents = await this.database.runInTenant(tenantId, (q) => eraseSubject(q, tenantId, subjectId, request, allowList), 'eraseSubject', ['event_store.redaction']);
+    return { subjectId, redactedEvents };
+  }
+
+  /**
+   * Deletes every event, stream, snapshot and redaction record of a tenant.
+   * @throws OperationNotAllowedError unless the module was configured with `allowTenantPurge: true`
+   */
+  async clearTenantEvents(tenantId: string): Promise<{ deletedEvents: number }> {
+    assertTenantId(tenantId);
+    if (!this.database.options.allowTenantPurge) {
+      throw new OperationNotAllowedError('clearTenantEvents', 'set allowTenantPurge: true in EventStoreModule options (meant for tests and tenant off-boarding)');
+    }
+    const deletedEvents = await this.database.runInTenant(tenantId, (q) => purgeTenant(q, tenantId), 'clearTenantEvents', ['event_store.purge']);
+    return { deletedEvents };
+  }
+
+  /** Pings the database; used by health checks. @throws StoreUnavailableError */
+  async ping(): Promise<void> {
+    await this.database.query('SELECT 1', [], 'ping');
+  }
+
+  private toEvents(rows: EventRow[], mode?: ReadMode): StoredDomainEvent[] {
+    const events = rows.map(toStoredEvent);
+    return mode?.raw ? events : events.map((e) => this.migrations.migrateIfNeeded(e));
+  }
+}

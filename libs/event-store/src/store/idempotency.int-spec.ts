@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { DuplicateEventError } from '../errors/duplicate-event.error';
+import { describeEachBackend } from '../testing/describe-each-backend';
+import { TestStore, openTestStore } from '../testing/test-store';
+import { NewDomainEvent } from '../types/stored-domain-event';
+
+const event = (aggregateId: string, data: Record<string, unknown>, eventId: string = randomUUID()): NewDomainEvent => ({
+  eventId,
+  aggregateType: 'Payment',
+  aggregateId,
+  eventType: 'PaymentCaptured',
+  data,
+  metadata: { userId: 'alice' },
+});
+
+describeEachBackend('idempotent appends', (mode) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore(mode);
+  });
+  afterAll(() => t?.close());
+
+  it('returns the stored event for the same id and content, without a duplicate, whatever the expected version', async () => {
+    const first = await t.store.appendEvent(event('pay-1', { amount: 10 }), 'acme', { expectedVersion: 'no_stream' });
+    const retry = { ...event('pay-1', { amount: 10 }, first.eventId), occurredAt: new Date(Date.now() + 5000) };
+    const again = await t.store.appendEvent(retry, 'acme', { expectedVersion: 'no_stream' });
+    expect(again).toEqual(first);
+    expect(await t.store.getEventsForAggregate('pay-1', 'acme')).toHaveLength(1);
+  });
+
+  it('rejects the same id with other content, or for another stream or type, with DuplicateEventError', async () => {
+    const first = await t.store.appendEvent(event('pay-2', { amount: 10 }), 'acme');
+    await expect(t.store.appendEvent(event('pay-2', { amount: 11 }, first.eventId), 'acme')).rejects.toMatchObject({ code: 'DUPLICATE_EVENT_ID', eventId: first.eventId });
+    await expect(t.store.appendEvent(event('pay-other', { amount: 10 }, first.eventId), 'acme')).rejects.toBeInstanceOf(DuplicateEventError);
+    await expect(t.store.appendEvent({ ...event('pay-2', { amount: 10 }, first.eventId), eventType: 'PaymentRefunded' }, 'acme')).rejects.toBeInstanceOf(DuplicateEventError);
+    expect(await t.store.getEventsForAggregate('pay-2', 'acme')).toHaveLength(1);
+    expect(await t.store.getEventsForAggregate('pay-other', 'acme')).toHaveLength(0);
+  });
+
+  it('returns a whole re-sent batch as stored, and rejects a batch that only partly repeats one', async () => {
+    const batch = [event('pay-3', { n: 1 }), event('pay-4', { n: 2 }), event('pay-3', { n: 3 })];
+    const first = await t.store.appendEvents(batch, 'acme', { expectedVersion: { 'pay-3': 'no_stream', 'pay-4': 'no_stream' } });
+    const again = await t.store.appendEvents(batch, 'acme', { expectedVersion: { 'pay-3': 'no_stream', 'pay-4': 'no_stream' } });
+    expect(again.map((e) => e.globalPosition)).toEqual(first.map((e) => e.globalPosition));
+    expect(again.map((e) => [e.aggregateId, e.aggregateVersion])).toEqual([['pay-3', 1], ['pay-4', 1], ['pay-3', 2]]);
+
+    const mixed = [batch[0], event('pay-3', { n: 4 })];
+    await expect(t.store.appendEvents(mixed, 'acme')).rejects.toBeInstanceOf(DuplicateEventError);
+    expect(await t.store.getEventsForAggregate('pay-3', 'acme')).toHaveLength(2);
+  });
+
+  it('sequential retries of the same single append never duplicate it', async () => {
+    const e = event('pay-5', { amount: 5 });
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await t.store.appendEvent(e, 'acme'));
+    expect(new Set(results.map((r) => r.globalPosition)).size).toBe(1);
+    expect(await t.store.getEventsForAggregate('pay-5', 'acme')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,89 @@
+import { Queryable } from '../database/event-store-database';
+import { EventValidationError } from '../errors/event-validation.error';
+import { EventPageRequest, EventQueryFilter } from '../types/read-options';
+import { Violations, assertKnownOptions, checkId, checkTypeName } from '../validation/rules';
+import { EventRow } from './event-row';
+import { KeysetCursor, buildCountEventsQuery, buildQueryEventsQuery } from './query-events.sql';
+
+const FILTER_KEYS = ['eventTypes', 'aggregateType', 'aggregateId', 'from', 'to', 'keyword', 'correlationId', 'userId'];
+const PAGE_KEYS = ['limit', 'cursor', 'order', 'includeTotal', 'raw'];
+/** Largest page queryEvents returns. */
+export const MAX_PAGE_SIZE = 1000;
+
+/** Raw page of rows before mapping and upcasting. */
+export interface RowPage {
+  rows: EventRow[];
+  nextCursor: string | null;
+  hasMore: boolean;
+  total?: number;
+}
+
+/** @throws EventValidationError naming each bad filter or page field */
+export function checkQuery(filter: EventQueryFilter, page: EventPageRequest): { limit: number; order: 'asc' | 'desc'; cursor: KeysetCursor | null } {
+  assertKnownOptions('filter', filter, FILTER_KEYS);
+  assertKnownOptions('page', page, PAGE_KEYS);
+  const v = new Violations();
+  if (filter.eventTypes !== undefined) {
+    if (!Array.isArray(filter.eventTypes)) v.add('eventTypes', 'must be an array');
+    else filter.eventTypes.forEach((t, i) => checkTypeName(v, `eventTypes[${i}]`, t));
+  }
+  if (filter.aggregateType !== undefined) checkTypeName(v, 'aggregateType', filter.aggregateType);
+  if (filter.aggregateId !== undefined) checkId(v, 'aggregateId', filter.aggregateId);
+  for (const key of ['from', 'to'] as const) {
+    const value = filter[key];
+    if (value !== undefined && (!(value instanceof Date) || Number.isNaN(value.getTime()))) v.add(key, 'must be a valid date');
+  }
+  if (filter.keyword !== undefined && (typeof filter.keyword !== 'string' || filter.keyword.length === 0 || filter.keyword.length > 200)) {
+    v.add('keyword', 'must be 1-200 characters');
+  }
+  if (filter.correlationId !== undefined) checkId(v, 'correlationId', filter.correlationId);
+  if (filter.userId !== undefined) checkId(v, 'userId', filter.userId);
+  const limit = page.limit ?? 100;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) v.add('limit', `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  const order = page.order ?? 'asc';
+  if (order !== 'asc' && order !== 'desc') v.add('order', 'must be "asc" or "desc"');
+  v.throwIfAny();
+  return { limit, order, cursor: page.cursor ? decodeCursor(page.cursor, order) : null };
+}
+
+/** One keyset page, plus the total when asked for. */
+export async function queryEventRows(
+  q: Queryable,
+  tenantId: string,
+  filter: EventQueryFilter,
+  request: { limit: number; order: 'asc' | 'desc'; cursor: KeysetCursor | null; includeTotal?: boolean },
+): Promise<RowPage> {
+  const query = buildQueryEventsQuery(tenantId, filter, request.cursor, request.limit, request.order);
+  const rows = (await q.query(query.text, query.values)) as EventRow[];
+  const hasMore = rows.length > request.limit;
+  if (hasMore) rows.length = request.limit;
+  const last = rows[rows.length - 1];
+  const page: RowPage = { rows, hasMore, nextCursor: hasMore && last ? encodeCursor(last, request.order) : null };
+  if (request.includeTotal) {
+    const count = buildCountEventsQuery(tenantId, filter);
+    const [row] = (await q.query(count.text, count.values)) as { total: string }[];
+    page.total = Number(row.total);
+  }
+  return page;
+}
+
+// The cursor is opaque to clients: base64url of the last row's keyset position
+// and the order it was read in (a cursor cannot be replayed in the other direction).
+function encodeCursor(row: EventRow, order: 'asc' | 'desc'): string {
+  return Buffer.from(JSON.stringify({ t: String(row.transaction_id), p: String(row.global_position), o: order })).toString('base64url');
+}
+
+function decodeCursor(cursor: string, order: 'asc' | 'desc'): KeysetCursor {
+  let decoded: { t?: unknown; p?: unknown; o?: unknown };
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw EventValidationError.of('cursor', 'is not a cursor this API issued');
+  }
+  const digits = /^\d{1,20}$/;
+  if (typeof decoded?.t !== 'string' || typeof decoded.p !== 'string' || !digits.test(decoded.t) || !digits.test(decoded.p)) {
+    throw EventValidationError.of('cursor', 'is not a cursor this API issued');
+  }
+  if (decoded.o !== order) throw EventValidationError.of('cursor', `was issued for order "${String(decoded.o)}", not "${order}"`);
+  return { transactionId: decoded.t, globalPosition: decoded.p };
+}

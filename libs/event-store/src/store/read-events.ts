@@ -1,0 +1,34 @@
+import { Queryable } from '../database/event-store-database';
+import { EventNotFoundError } from '../errors/event-not-found.error';
+import { EVENT_COLUMNS, EventRow } from './event-row';
+
+// uq_stored_domain_events_event_id (tenant_id, event_id)
+const BY_ID_SQL = `SELECT ${EVENT_COLUMNS} FROM stored_domain_events WHERE tenant_id = $1 AND event_id = $2`;
+
+// ix_events_tenant_position. Stops at the transaction horizon so nothing in flight is returned.
+const SINCE_POSITION_SQL = `
+  SELECT ${EVENT_COLUMNS} FROM stored_domain_events
+   WHERE tenant_id = $1 AND global_position > $2
+     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   ORDER BY global_position LIMIT $3`;
+
+// ix_events_tenant_occurred
+const SINCE_DATE_SQL = `
+  SELECT ${EVENT_COLUMNS} FROM stored_domain_events
+   WHERE tenant_id = $1 AND occurred_at >= $2
+     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   ORDER BY occurred_at, global_position LIMIT $3`;
+
+/** One event by id. @throws EventNotFoundError when unknown or another tenant's */
+export async function readEventById(q: Queryable, tenantId: string, eventId: string): Promise<EventRow> {
+  const [row] = (await q.query(BY_ID_SQL, [tenantId, eventId])) as EventRow[];
+  if (!row) throw new EventNotFoundError('event', eventId);
+  return row;
+}
+
+/** Events after a global position (exclusive), or that occurred at or after a date. */
+export function readEventsSince(q: Queryable, tenantId: string, since: { position: string } | Date, limit: number): Promise<EventRow[]> {
+  return since instanceof Date
+    ? q.query(SINCE_DATE_SQL, [tenantId, since, limit])
+    : q.query(SINCE_POSITION_SQL, [tenantId, since.position, limit]);
+}

@@ -1,0 +1,40 @@
+import { Queryable } from '../database/event-store-database';
+import { EventNotFoundError } from '../errors/event-not-found.error';
+import { VersionRange } from '../types/read-options';
+import { Violations, assertKnownOptions, checkId } from '../validation/rules';
+import { EVENT_COLUMNS, EventRow } from './event-row';
+
+// uq_stored_domain_events_stream_version (tenant_id, aggregate_id, aggregate_version)
+const READ_STREAM_SQL = `
+  SELECT ${EVENT_COLUMNS} FROM stored_domain_events
+   WHERE tenant_id = $1 AND aggregate_id = $2 AND aggregate_version BETWEEN $3 AND $4
+   ORDER BY aggregate_version`;
+
+// pk_event_store_streams
+const STREAM_EXISTS_SQL = `SELECT aggregate_type, version FROM event_store_streams WHERE tenant_id = $1 AND aggregate_id = $2`;
+
+/** Validates the arguments of getEventsForAggregate. */
+export function checkStreamRead(aggregateId: string, range: VersionRange | undefined): { from: number; to: number } {
+  assertKnownOptions('range', range, ['fromVersion', 'toVersion', 'raw']);
+  const v = new Violations();
+  checkId(v, 'aggregateId', aggregateId);
+  const from = range?.fromVersion ?? 1;
+  const to = range?.toVersion ?? 2_147_483_647;
+  if (!Number.isInteger(from) || from < 1) v.add('fromVersion', 'must be an integer of at least 1');
+  if (!Number.isInteger(to) || to < 1 || to > 2_147_483_647) v.add('toVersion', 'must be an integer of at least 1');
+  else if (to < from) v.add('toVersion', 'must not be below fromVersion');
+  v.throwIfAny();
+  return { from, to };
+}
+
+/** The stream's events in version order. */
+export async function readStream(q: Queryable, tenantId: string, aggregateId: string, from: number, to: number): Promise<EventRow[]> {
+  return q.query(READ_STREAM_SQL, [tenantId, aggregateId, from, to]);
+}
+
+/** The stream's type and current version. @throws EventNotFoundError when the tenant has no such stream */
+export async function readStreamHead(q: Queryable, tenantId: string, aggregateId: string): Promise<{ aggregateType: string; version: number }> {
+  const [row] = (await q.query(STREAM_EXISTS_SQL, [tenantId, aggregateId])) as { aggregate_type: string; version: number }[];
+  if (!row) throw new EventNotFoundError('stream', aggregateId);
+  return { aggregateType: row.aggregate_type, version: row.version };
+}

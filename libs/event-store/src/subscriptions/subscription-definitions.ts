@@ -1,0 +1,39 @@
+import { TENANT_ID_PATTERN } from '../validation/rules';
+import { ResolvedDeliveryOptions, resolveRetryPolicy } from './delivery.options';
+import { DeliveryFilterOptions, SUBSCRIPTION_NAME_PATTERN } from './subscription-definition';
+import { SubscriptionDefinitionError } from './subscription.errors';
+import { DeliveryTarget, WorkerDefinition } from './subscription-worker';
+
+/**
+ * Checks decorator options and builds a worker definition with defaults.
+ * @throws SubscriptionDefinitionError naming what is wrong
+ */
+export function toWorkerDefinition(
+  options: DeliveryFilterOptions,
+  target: DeliveryTarget,
+  defaults: ResolvedDeliveryOptions,
+): WorkerDefinition {
+  const name = String(options?.name ?? '');
+  const fail = (reason: string): never => {
+    throw new SubscriptionDefinitionError(name || '(unnamed)', reason);
+  };
+  if (!SUBSCRIPTION_NAME_PATTERN.test(name) || name.length > 100) fail('name must be stable kebab-case (e.g. requirement-status-board), at most 100 characters');
+  if (options.eventTypes !== undefined) {
+    if (!Array.isArray(options.eventTypes) || options.eventTypes.length === 0) fail('eventTypes must be a non-empty array when given');
+    if (options.eventTypes.some((t) => typeof t !== 'string' || !t)) fail('eventTypes must be non-empty strings');
+  }
+  if (options.tenantId !== undefined && !TENANT_ID_PATTERN.test(options.tenantId)) fail('tenantId is not a valid tenant id');
+  const start = options.startFrom ?? 'beginning';
+  if (start !== 'beginning' && start !== 'now' && !(/^\d{1,20}$/.test(String(start?.transactionId)) && /^\d{1,20}$/.test(String(start?.globalPosition)))) {
+    fail(`startFrom must be 'beginning', 'now' or a checkpoint of a streamed event`);
+  }
+  const batchSize = options.batchSize ?? defaults.batchSize;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) fail('batchSize must be an integer from 1 to 10000');
+  const retry = resolveRetryPolicy(options.retry, defaults.retry);
+  if (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1) fail('retry.maxAttempts must be a positive integer');
+  if (target.kind === 'subscriber' && typeof target.handle !== 'function') fail('a subscriber must have a handle(event) method');
+  if (target.kind === 'projection' && (typeof target.handler?.apply !== 'function' || typeof target.handler?.reset !== 'function')) {
+    fail('a projection must have apply(event, tx) and reset(tx) methods');
+  }
+  return { name, eventTypes: options.eventTypes, tenantId: options.tenantId, startFrom: start, retry, batchSize, target };
+}

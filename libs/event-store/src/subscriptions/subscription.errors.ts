@@ -1,0 +1,19 @@
+import { EventStoreError } from '../errors/event-store.error';
+
+/** No subscription or projection of that name runs in this process. */
+export class SubscriptionNotFoundError extends EventStoreError {
+  readonly code = 'SUBSCRIPTION_NOT_FOUND';
+
+  constructor(readonly subscriptionName: string) {
+    super(`No subscription or projection named '${subscriptionName}' is registered in this process`);
+  }
+}
+
+/** A subscriber or projection is declared wrongly (bad or duplicate name, bad event types, …). */
+export class SubscriptionDefinitionError extends EventStoreError {
+  readonly code = 'INVALID_SUBSCRIPTION';
+
+  constructor(readonly subscriptionName: string, readonly reason: string) {
+    super(`Subscription '${subscriptionName}': ${reason}`);
+  }
+}

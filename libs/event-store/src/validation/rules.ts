@@ -1,0 +1,86 @@
+import { EventValidationError, FieldViolation } from '../errors/event-validation.error';
+
+/** Tenant ids: letters, digits, `_`, `-`, `.`; 1–64 characters, starting with a letter or digit. */
+export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Type names (event, aggregate): identifier-like so they read well in logs and URLs.
+const TYPE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
+const MAX_ID_LENGTH = 200;
+const MAX_TYPE_LENGTH = 128;
+// JSON.stringify writes U+0000 as \u0000; jsonb rejects it. An even run of
+// backslashes before it means the text "\u0000", not the character.
+const ESCAPED_NUL = /(^|[^\\])(\\\\)*\\u0000/;
+
+/** Collects violations so that one error reports every bad field at once. */
+export class Violations {
+  readonly list: FieldViolation[] = [];
+
+  add(field: string, reason: string): void {
+    this.list.push({ field, reason });
+  }
+
+  /** Throws EventValidationError when anything was collected. */
+  throwIfAny(): void {
+    if (this.list.length) throw new EventValidationError(this.list);
+  }
+}
+
+/** @throws EventValidationError unless `tenantId` is a valid tenant id */
+export function assertTenantId(tenantId: unknown): asserts tenantId is string {
+  if (typeof tenantId !== 'string' || !TENANT_ID_PATTERN.test(tenantId)) {
+    throw EventValidationError.of('tenantId', 'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit');
+  }
+}
+
+/** Checks a free-form identifier (aggregate id, subject id): non-empty, bounded, no control characters. */
+export function checkId(v: Violations, field: string, value: unknown): void {
+  if (typeof value !== 'string' || value.length === 0) v.add(field, 'must be a non-empty string');
+  else if (value.length > MAX_ID_LENGTH) v.add(field, `must be at most ${MAX_ID_LENGTH} characters`);
+  // eslint-disable-next-line no-control-regex
+  else if (/[\u0000-\u001f]/.test(value)) v.add(field, 'must not contain control characters');
+}
+
+/** Checks a type name (event type, aggregate type). */
+export function checkTypeName(v: Violations, field: string, value: unknown): void {
+  if (typeof value !== 'string' || value.length === 0) v.add(field, 'must be a non-empty string');
+  else if (value.length > MAX_TYPE_LENGTH) v.add(field, `must be at most ${MAX_TYPE_LENGTH} characters`);
+  else if (!TYPE_NAME_PATTERN.test(value)) v.add(field, 'must start with a letter and contain only letters, digits, "_", ".", ":" or "-"');
+}
+
+/** True for a UUID in canonical text form. */
+export function isUuid(value: unknown): value is string {
+  return typeof value === 'string' && UUID_PATTERN.test(value);
+}
+
+/** @throws EventValidationError unless `value` is a UUID */
+export function assertUuid(field: string, value: unknown): asserts value is string {
+  if (!isUuid(value)) throw EventValidationError.of(field, 'must be a UUID');
+}
+
+/** True for a plain JSON object (not an array, not null, not a class instance like Date). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** True when serialized JSON holds a NUL character, which jsonb cannot store. */
+export function containsEscapedNul(json: string): boolean {
+  return json.includes('\\u0000') && ESCAPED_NUL.test(json);
+}
+
+/** @throws EventValidationError when `options` has keys other than `allowed` */
+export function assertKnownOptions(field: string, options: object | undefined, allowed: readonly string[]): void {
+  if (options === undefined || options === null) return;
+  if (typeof options !== 'object') throw EventValidationError.of(field, 'must be an object');
+  const unknown = Object.keys(options).filter((k) => !allowed.includes(k));
+  if (unknown.length) throw EventValidationError.of(field, `unknown option(s): ${unknown.join(', ')}; allowed: ${allowed.join(', ')}`);
+}
+
+/** @throws EventValidationError unless `value` is an integer in [min, max] (undefined passes) */
+export function assertOptionalInt(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw EventValidationError.of(field, `must be an integer from ${min} to ${max}`);
+  }
+}

@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { EventStoreDatabase } from '@event-store';
+import { DatabaseMode, TestDatabase, createTestDatabase } from '@event-store/testing';
+import { waitForHorizon } from '../../libs/event-store/src/testing/wait-for-horizon';
+import { createApp } from '../../apps/api/src/app.factory';
+import { AppConfig } from '../../apps/api/src/config/app-config';
+import { Role } from '../../apps/api/src/common/auth/role';
+import { signToken } from '../../apps/api/src/common/auth/sign-token';
+
+/** The API running in-process on a fresh database, for one e2e file. */
+export interface TestApp {
+  app: NestExpressApplication;
+  config: AppConfig;
+  testDatabase: TestDatabase;
+  /** A supertest client bound to the app's HTTP server. */
+  http(): ReturnType<typeof request>;
+  /** A valid token for a tenant with roles (default: every role). */
+  token(tenantId: string, roles?: Role[], sub?: string): string;
+  /**
+   * Waits until committed events are visible to gap-safe reads (GET /api/events):
+   * on the shared test server, another file's open transaction holds the horizon back.
+   */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Boots the API exactly as main.ts does (createApp), on a fresh database of the given mode. */
+export async function openTestApp(mode: DatabaseMode, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const testDatabase = await createTestDatabase(mode);
+  const config: AppConfig = {
+    port: 0,
+    databaseUrl: testDatabase.databaseUrl,
+    embeddedDataDir: testDatabase.dataDir ?? 'memory://',
+    jwtSecret: randomBytes(32).toString('hex'),
+    bodyLimitBytes: 1024 * 1024,
+    processMetrics: false,
+    ...overrides,
+  };
+  const app = await createApp(config, { logger: false });
+  await app.init();
+  return {
+    app,
+    config,
+    testDatabase,
+    http: () => request(app.getHttpServer()),
+    token: (tenantId, roles = ['auditor', 'writer', 'dpo'], sub = 'alice') => signToken({ secret: config.jwtSecret, tenantId, roles, sub }),
+    settle: () => waitForHorizon(app.get(EventStoreDatabase)),
+    close: async () => {
+      await app.close();
+      await testDatabase.drop();
+    },
+  };
+}
