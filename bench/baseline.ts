@@ -164,7 +164,7 @@ export class RawBaseline {
     );
     await this.pool.query({
       name: 'bench_append_fn',
-      text: 'SELECT * FROM event_store_append($1, $2::jsonb, $3::jsonb)',
+      text: 'SELECT * FROM event_store_append($1, $2::jsonb, $3::jsonb, false)',
       values: [tenantId, `[${json.join(',')}]`, JSON.stringify({ '*': expectedVersion })],
     });
   }

@@ -47,7 +47,11 @@ export interface BenchStore {
 
 /** Boots EventStoreModule.forRoot on the bench database (runs the migrations). */
 export async function bootStore(url: string, poolSize: number): Promise<BenchStore> {
-  const app = await NestFactory.createApplicationContext(EventStoreModule.forRoot({ databaseUrl: url, poolSize }), { logger: ['error', 'warn'] });
+  // BENCH_APPEND_CONCURRENCY: the store's group-commit setting (default: the store's default).
+  const concurrency = process.env.BENCH_APPEND_CONCURRENCY ? Number(process.env.BENCH_APPEND_CONCURRENCY) : undefined;
+  const app = await NestFactory.createApplicationContext(EventStoreModule.forRoot({ databaseUrl: url, poolSize, appendConcurrency: concurrency }), {
+    logger: ['error', 'warn'],
+  });
   return { app, store: app.get(EventStoreService) };
 }
 

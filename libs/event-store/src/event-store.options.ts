@@ -28,6 +28,17 @@ export interface EventStoreModuleOptions {
   /** Most events accepted by one append. @default 10000 */
   maxEventsPerAppend?: number;
   /**
+   * Group commit: append transactions in flight at once from this process.
+   * Appends arriving while all are busy wait and then share one transaction
+   * and one round trip, each append still succeeding or failing alone.
+   * Measured best at 2 on a 2-core host (see bench/). 1 sends one append
+   * transaction at a time.
+   * @default 2
+   */
+  appendConcurrency?: number;
+  /** Group commit: most appends sharing one transaction (at most 64). @default 32 */
+  maxAppendsPerTransaction?: number;
+  /**
    * Metadata keys that survive redaction; everything else is removed because
    * it may carry personal data. @default ['correlationId', 'causationId', 'source']
    */
@@ -59,10 +70,17 @@ export function resolveEventStoreOptions(options: EventStoreModuleOptions): Reso
     checkTransactionHorizon: options.checkTransactionHorizon ?? true,
     maxEventSizeBytes: options.maxEventSizeBytes ?? 256 * 1024,
     maxEventsPerAppend: options.maxEventsPerAppend ?? 10_000,
+    appendConcurrency: positiveInt('appendConcurrency', options.appendConcurrency ?? 2, 1000),
+    maxAppendsPerTransaction: positiveInt('maxAppendsPerTransaction', options.maxAppendsPerTransaction ?? 32, 64),
     redactionMetadataAllowList: options.redactionMetadataAllowList ?? ['correlationId', 'causationId', 'source'],
     allowTenantPurge: options.allowTenantPurge ?? false,
     logging: options.logging ?? false,
     migrations: options.migrations ?? [],
     delivery: options.delivery ?? {},
   };
+}
+
+function positiveInt(name: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`EventStoreModule option ${name} must be an integer from 1 to ${max}, got ${String(value)}`);
+  return value;
 }

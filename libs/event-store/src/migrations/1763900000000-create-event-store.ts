@@ -42,6 +42,18 @@ END $$`;
 
 const tenantPredicate = `tenant_id = current_setting('app.tenant_id', true)`;
 
+const GROUP_RESULT_COLUMNS = `
+     append_index integer, error_code text, error_message text, error_detail text, error_constraint text,
+     global_position bigint, event_id uuid, tenant_id text, aggregate_type text, aggregate_id text,
+     aggregate_version integer, event_type text, event_version integer, occurred_at timestamptz,
+     stored_at timestamptz, data jsonb, metadata jsonb, transaction_id xid8, is_redacted boolean,
+     redacted_at timestamptz`;
+
+// The event columns of GROUP_RESULT_COLUMNS as NULLs, for rows that report an error.
+const NO_EVENT = `NULL::bigint, NULL::uuid, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::text,
+     NULL::integer, NULL::timestamptz, NULL::timestamptz, NULL::jsonb, NULL::jsonb, NULL::xid8,
+     NULL::boolean, NULL::timestamptz`;
+
 const UP = [
   createRole('event_store_tenant'),
   createRole('event_store_system'),
@@ -172,7 +184,7 @@ const UP = [
   // aggregate_id order so that multi-stream appends cannot deadlock), check
   // expected versions, insert all rows. Any failure raises and the statement
   // rolls back whole: nothing is half-written.
-  `CREATE FUNCTION event_store_append(p_tenant_id text, p_events jsonb, p_expected jsonb)
+  `CREATE FUNCTION event_store_append(p_tenant_id text, p_events jsonb, p_expected jsonb, p_client_ids boolean DEFAULT true)
    RETURNS SETOF stored_domain_events
    LANGUAGE plpgsql AS $$
    DECLARE
@@ -189,27 +201,47 @@ const UP = [
      PERFORM set_config('role', 'event_store_tenant', true);
 
      -- Idempotency: the same ids with the same content return what is stored.
-     SELECT count(*), (array_agg(e.event_id) FILTER (
-              WHERE s.aggregate_id <> e.aggregate_id OR s.aggregate_type <> e.aggregate_type
-                 OR s.event_type <> e.event_type OR s.event_version <> e.event_version
-                 OR s.data <> e.data))[1]
-       INTO v_existing, v_mismatch
-       FROM jsonb_to_recordset(p_events) AS e(event_id uuid, aggregate_id text, aggregate_type text,
-                                               event_type text, event_version integer, data jsonb)
-       JOIN stored_domain_events s ON s.tenant_id = p_tenant_id AND s.event_id = e.event_id;
+     -- Skipped when the store generated every id (fresh random UUIDs). The
+     -- probe is planned per call (EXECUTE): a plan cached while the table was
+     -- still small may probe the tenant index and then scan the tenant's
+     -- whole log on every append. LATERAL ... LIMIT 1 keeps it to one
+     -- unique-index lookup per event.
+     IF p_client_ids THEN
+       EXECUTE
+         'SELECT count(*), (array_agg(e.event_id) FILTER (
+                  WHERE s.aggregate_id <> e.aggregate_id OR s.aggregate_type <> e.aggregate_type
+                     OR s.event_type <> e.event_type OR s.event_version <> e.event_version
+                     OR s.data <> e.data))[1]
+           FROM jsonb_to_recordset($2) AS e(event_id uuid, aggregate_id text, aggregate_type text,
+                                            event_type text, event_version integer, data jsonb)
+           CROSS JOIN LATERAL (
+             SELECT x.aggregate_id, x.aggregate_type, x.event_type, x.event_version, x.data
+               FROM stored_domain_events x
+              WHERE x.tenant_id = $1 AND x.event_id = e.event_id
+              LIMIT 1) s'
+         INTO v_existing, v_mismatch
+         USING p_tenant_id, p_events;
+     ELSE
+       v_existing := 0;
+     END IF;
      IF v_mismatch IS NOT NULL THEN
        RAISE EXCEPTION 'event id reused with different content' USING ERRCODE = 'ESDUP', DETAIL = v_mismatch::text;
      END IF;
      IF v_existing = v_count THEN
-       RETURN QUERY SELECT s.* FROM stored_domain_events s
-         WHERE s.tenant_id = p_tenant_id
-           AND s.event_id IN (SELECT (x->>'event_id')::uuid FROM jsonb_array_elements(p_events) x)
+       RETURN QUERY SELECT s.* FROM jsonb_to_recordset(p_events) AS e(event_id uuid)
+         CROSS JOIN LATERAL (
+           SELECT x.* FROM stored_domain_events x
+            WHERE x.tenant_id = p_tenant_id AND x.event_id = e.event_id
+            LIMIT 1) s
          ORDER BY s.global_position;
        RETURN;
      ELSIF v_existing > 0 THEN
        RAISE EXCEPTION 'some event ids of this batch were stored by another append' USING ERRCODE = 'ESDUP',
          DETAIL = (SELECT e.event_id::text FROM jsonb_to_recordset(p_events) AS e(event_id uuid)
-                     JOIN stored_domain_events s ON s.tenant_id = p_tenant_id AND s.event_id = e.event_id LIMIT 1);
+                    WHERE EXISTS (SELECT 1 FROM stored_domain_events x
+                                   WHERE x.tenant_id = p_tenant_id AND x.event_id = e.event_id
+                                   LIMIT 1)
+                    LIMIT 1);
      END IF;
 
      FOR v_stream IN
@@ -266,10 +298,220 @@ const UP = [
       ORDER BY e.i
      RETURNING d.*;
    END $$`,
+
+  // Group commit, general form: several appends of one process in one
+  // transaction and one round trip, each in its own subtransaction (the
+  // EXCEPTION block), so it keeps its own atomicity, concurrency check and
+  // error: a failed append is rolled back alone and reported on its index
+  // row; the others commit together. Used when ids come from the caller
+  // (idempotent retries need the full per-append path). Callers keep groups
+  // small (past 64 subtransactions every snapshot in the cluster slows down).
+  `CREATE FUNCTION event_store_append_each(p_appends jsonb)
+   RETURNS TABLE (${GROUP_RESULT_COLUMNS})
+   LANGUAGE plpgsql AS $$
+   #variable_conflict use_column
+   DECLARE
+     v_append jsonb;
+     v_index  integer := 0;
+     v_code   text;
+     v_msg    text;
+     v_detail text;
+     v_constr text;
+   BEGIN
+     FOR v_append IN SELECT value FROM jsonb_array_elements(p_appends) LOOP
+       BEGIN
+         RETURN QUERY SELECT v_index, NULL::text, NULL::text, NULL::text, NULL::text, a.*
+           FROM event_store_append(v_append->>'tenant', v_append->'events', v_append->'expected', (v_append->>'clientIds')::boolean) a;
+       EXCEPTION WHEN OTHERS THEN
+         GET STACKED DIAGNOSTICS v_code = RETURNED_SQLSTATE, v_msg = MESSAGE_TEXT,
+                                 v_detail = PG_EXCEPTION_DETAIL, v_constr = CONSTRAINT_NAME;
+         RETURN QUERY SELECT v_index, v_code, v_msg, v_detail, v_constr, ${NO_EVENT};
+       END;
+       v_index := v_index + 1;
+     END LOOP;
+   END $$`,
+
+  // Group commit, set-based form (store-generated ids, the common case): per
+  // tenant, lock the group's existing streams in key order, decide every
+  // append in order against the versions the earlier ones left (expected
+  // version, aggregate type), then write all stream versions in one
+  // statement and all events of the accepted appends in one INSERT. A
+  // rejected append is reported on its index row and writes nothing. Server
+  // work per append is then a fraction of a separate call's. Sequential scans
+  // are off inside (the streams table has one index, its key): a plan cached
+  // while the table was small must not become a scan of every stream later.
+  // Raises ESRTY when another transaction created one of the new streams
+  // meanwhile; the caller then sends the appends one by one.
+  `CREATE FUNCTION event_store_append_group(p_appends jsonb)
+   RETURNS TABLE (${GROUP_RESULT_COLUMNS})
+   LANGUAGE plpgsql AS $$
+   #variable_conflict use_column
+   DECLARE
+     v_tenant     text;
+     v_initial    jsonb;
+     v_versions   jsonb;
+     v_types      jsonb;
+     v_cur_vers   jsonb;
+     v_cur_types  jsonb;
+     v_cur_idx    integer;
+     v_cur_ok     boolean;
+     v_cur_ids    text[];
+     v_cur_starts integer[];
+     v_row        record;
+     v_current    integer;
+     v_type       text;
+     v_expected   jsonb;
+     v_ok         boolean;
+     v_new        integer;
+     v_created    integer;
+     v_pass_idx   integer[];
+     v_pass_ids   text[];
+     v_pass_start integer[];
+     v_fail_idx   integer[];
+     v_fail_code  text[];
+     v_fail_msg   text[];
+     v_fail_det   text[];
+   BEGIN
+     IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_appends) a WHERE (a->>'clientIds')::boolean) THEN
+       RETURN QUERY SELECT * FROM event_store_append_each(p_appends);
+       RETURN;
+     END IF;
+
+     FOR v_tenant IN SELECT DISTINCT a->>'tenant' FROM jsonb_array_elements(p_appends) a ORDER BY 1 LOOP
+       PERFORM set_config('app.tenant_id', v_tenant, true);
+       PERFORM set_config('role', 'event_store_tenant', true);
+       v_pass_idx := '{}'; v_pass_ids := '{}'; v_pass_start := '{}';
+       v_fail_idx := '{}'; v_fail_code := '{}'; v_fail_msg := '{}'; v_fail_det := '{}';
+
+       -- The group's existing streams, locked in key order (the order every append locks in).
+       SELECT coalesce(jsonb_object_agg(s.aggregate_id, s.version), '{}'),
+              coalesce(jsonb_object_agg(s.aggregate_id, s.aggregate_type), '{}')
+         INTO v_versions, v_types
+         FROM (SELECT x.aggregate_id, x.version, x.aggregate_type
+                 FROM event_store_streams x
+                WHERE x.tenant_id = v_tenant
+                  AND x.aggregate_id = ANY (ARRAY(
+                        SELECT DISTINCT e.aggregate_id
+                          FROM jsonb_array_elements(p_appends) a, jsonb_to_recordset(a->'events') e(aggregate_id text)
+                         WHERE a->>'tenant' = v_tenant))
+                ORDER BY x.aggregate_id
+                  FOR UPDATE) s;
+       v_initial := v_versions;
+
+       -- Decide each append in order; a rejected append leaves the versions as they were.
+       v_cur_idx := NULL;
+       FOR v_row IN
+         SELECT (a.ord - 1)::integer AS idx, e.aggregate_id, min(e.aggregate_type) AS aggregate_type,
+                count(DISTINCT e.aggregate_type) AS type_count, count(*)::integer AS n,
+                coalesce(a.value->'expected', '{}') AS expected
+           FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord),
+                jsonb_to_recordset(a.value->'events') AS e(aggregate_id text, aggregate_type text)
+          WHERE a.value->>'tenant' = v_tenant
+          GROUP BY a.ord, e.aggregate_id, a.value->'expected'
+          ORDER BY a.ord, e.aggregate_id
+       LOOP
+         IF v_cur_idx IS DISTINCT FROM v_row.idx THEN
+           IF v_cur_idx IS NOT NULL AND v_cur_ok THEN
+             v_versions := v_cur_vers; v_types := v_cur_types;
+             v_pass_idx := v_pass_idx || array_fill(v_cur_idx, ARRAY[cardinality(v_cur_ids)]);
+             v_pass_ids := v_pass_ids || v_cur_ids; v_pass_start := v_pass_start || v_cur_starts;
+           END IF;
+           v_cur_idx := v_row.idx; v_cur_ok := true;
+           v_cur_vers := v_versions; v_cur_types := v_types; v_cur_ids := '{}'; v_cur_starts := '{}';
+         END IF;
+         CONTINUE WHEN NOT v_cur_ok;
+         v_current := coalesce((v_cur_vers->>v_row.aggregate_id)::integer, 0);
+         v_type := v_cur_types->>v_row.aggregate_id;
+         IF v_row.type_count > 1 OR (v_type IS NOT NULL AND v_type <> v_row.aggregate_type) THEN
+           v_cur_ok := false;
+           v_fail_idx := v_fail_idx || v_row.idx; v_fail_code := v_fail_code || 'ESTYP'::text;
+           v_fail_msg := v_fail_msg || 'aggregate type does not match the stream'::text;
+           v_fail_det := v_fail_det || json_build_object('aggregateId', v_row.aggregate_id,
+                           'streamType', coalesce(v_type, v_row.aggregate_type), 'requestedType', v_row.aggregate_type)::text;
+           CONTINUE;
+         END IF;
+         v_expected := coalesce(v_row.expected -> v_row.aggregate_id, v_row.expected -> '*', '"any"'::jsonb);
+         v_ok := CASE
+           WHEN jsonb_typeof(v_expected) = 'number' THEN v_current = (v_expected #>> '{}')::integer
+           WHEN v_expected = '"no_stream"'::jsonb THEN v_current = 0
+           WHEN v_expected = '"stream_exists"'::jsonb THEN v_current > 0
+           ELSE true
+         END;
+         IF NOT v_ok THEN
+           v_cur_ok := false;
+           v_fail_idx := v_fail_idx || v_row.idx; v_fail_code := v_fail_code || 'ESCON'::text;
+           v_fail_msg := v_fail_msg || 'expected version does not match'::text;
+           v_fail_det := v_fail_det || json_build_object('aggregateId', v_row.aggregate_id,
+                           'expectedVersion', v_expected, 'actualVersion', v_current)::text;
+           CONTINUE;
+         END IF;
+         v_cur_ids := v_cur_ids || v_row.aggregate_id; v_cur_starts := v_cur_starts || v_current;
+         v_cur_vers := jsonb_set(v_cur_vers, ARRAY[v_row.aggregate_id], to_jsonb(v_current + v_row.n));
+         v_cur_types := jsonb_set(v_cur_types, ARRAY[v_row.aggregate_id], to_jsonb(v_row.aggregate_type));
+       END LOOP;
+       IF v_cur_idx IS NOT NULL AND v_cur_ok THEN
+         v_versions := v_cur_vers; v_types := v_cur_types;
+         v_pass_idx := v_pass_idx || array_fill(v_cur_idx, ARRAY[cardinality(v_cur_ids)]);
+         v_pass_ids := v_pass_ids || v_cur_ids; v_pass_start := v_pass_start || v_cur_starts;
+       END IF;
+
+       -- Stream versions: new streams inserted (in key order), existing ones updated.
+       SELECT count(*) INTO v_new FROM jsonb_object_keys(v_versions) k WHERE NOT v_initial ? k;
+       IF v_new > 0 THEN
+         INSERT INTO event_store_streams (tenant_id, aggregate_id, aggregate_type, version)
+         SELECT v_tenant, w.key, v_types->>w.key, w.value::integer
+           FROM jsonb_each_text(v_versions) w
+          WHERE NOT v_initial ? w.key
+          ORDER BY w.key
+         ON CONFLICT DO NOTHING;
+         GET DIAGNOSTICS v_created = ROW_COUNT;
+         IF v_created < v_new THEN
+           RAISE EXCEPTION 'a stream of this group was created concurrently' USING ERRCODE = 'ESRTY';
+         END IF;
+       END IF;
+       UPDATE event_store_streams s SET version = w.value::integer, updated_at = now()
+         FROM jsonb_each_text(v_versions) w
+        WHERE s.tenant_id = v_tenant AND s.aggregate_id = w.key
+          AND v_initial ? w.key AND (v_initial->>w.key)::integer <> w.value::integer;
+
+       RETURN QUERY
+       WITH starts AS (
+         SELECT * FROM unnest(v_pass_idx, v_pass_ids, v_pass_start) AS t(idx, aggregate_id, start)
+       ), inserted AS (
+         INSERT INTO stored_domain_events AS d
+           (event_id, tenant_id, aggregate_type, aggregate_id, aggregate_version,
+            event_type, event_version, occurred_at, data, metadata)
+         SELECT e.event_id, v_tenant, e.aggregate_type, e.aggregate_id,
+                st.start + (row_number() OVER (PARTITION BY st.idx, e.aggregate_id ORDER BY e.i))::integer,
+                e.event_type, e.event_version, e.occurred_at, e.data, e.metadata
+           FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord)
+           CROSS JOIN LATERAL jsonb_to_recordset(a.value->'events') AS e(i integer, event_id uuid,
+                  aggregate_type text, aggregate_id text, event_type text, event_version integer,
+                  occurred_at timestamptz, data jsonb, metadata jsonb)
+           JOIN starts st ON st.idx = a.ord - 1 AND st.aggregate_id = e.aggregate_id
+          ORDER BY a.ord, e.i
+         RETURNING d.*
+       ), owners AS (
+         SELECT (a.ord - 1)::integer AS idx, (x->>'event_id')::uuid AS event_id
+           FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord),
+                jsonb_array_elements(a.value->'events') AS x
+          WHERE a.value->>'tenant' = v_tenant
+       )
+       SELECT o.idx, NULL::text, NULL::text, NULL::text, NULL::text, i.*
+         FROM inserted i JOIN owners o ON o.event_id = i.event_id
+        ORDER BY i.global_position;
+
+       RETURN QUERY SELECT f.idx, f.code, f.msg, f.det, NULL::text, ${NO_EVENT}
+         FROM unnest(v_fail_idx, v_fail_code, v_fail_msg, v_fail_det) AS f(idx, code, msg, det);
+     END LOOP;
+   END $$`,
+  `ALTER FUNCTION event_store_append_group(jsonb) SET enable_seqscan = off`,
 ];
 
 const DOWN = [
-  `DROP FUNCTION IF EXISTS event_store_append(text, jsonb, jsonb)`,
+  `DROP FUNCTION IF EXISTS event_store_append_group(jsonb)`,
+  `DROP FUNCTION IF EXISTS event_store_append_each(jsonb)`,
+  `DROP FUNCTION IF EXISTS event_store_append(text, jsonb, jsonb, boolean)`,
   `DROP TABLE IF EXISTS event_store_redactions`,
   `DROP TABLE IF EXISTS event_store_snapshots`,
   `DROP TABLE IF EXISTS stored_domain_events`,

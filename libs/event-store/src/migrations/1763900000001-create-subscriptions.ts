@@ -2,10 +2,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Durable delivery: subscription checkpoints with a lease (one owner process
- * at a time), the dead-letter table, and a statement-level trigger that
- * NOTIFYs readers after every append, so that writers in any process wake
- * subscriptions in every other process (on a server; PGlite's socket server
- * does not forward NOTIFY between connections, so readers there also poll).
+ * at a time) and the dead-letter table. Wake-ups across processes are not a
+ * trigger here: a NOTIFY inside the append transaction would take the
+ * cluster-wide notification lock at every commit and serialize all appends.
+ * The store sends one throttled NOTIFY after commits instead (AppendSignal).
  *
  * These tables are not tenant data: they belong to the connecting user (who
  * also owns the read-model tables of projections), so no row-level security.
@@ -53,21 +53,9 @@ const UP = [
      -- listDeadLetters(name) in event order; one parked row per event and subscription
      CONSTRAINT uq_event_store_dead_letters UNIQUE (subscription_name, global_position)
    )`,
-
-  // One notification per append statement (not per row); delivered at commit.
-  `CREATE FUNCTION event_store_notify_appended() RETURNS trigger
-   LANGUAGE plpgsql AS $$
-   BEGIN
-     PERFORM pg_notify('event_store_appended', '');
-     RETURN NULL;
-   END $$`,
-  `CREATE TRIGGER trg_events_notify_appended AFTER INSERT ON stored_domain_events
-   FOR EACH STATEMENT EXECUTE FUNCTION event_store_notify_appended()`,
 ];
 
 const DOWN = [
-  `DROP TRIGGER IF EXISTS trg_events_notify_appended ON stored_domain_events`,
-  `DROP FUNCTION IF EXISTS event_store_notify_appended()`,
   `DROP TABLE IF EXISTS event_store_dead_letters`,
   `DROP TABLE IF EXISTS event_store_subscriptions`,
 ];

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EventStoreService } from '../store/event-store.service';
-import { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { AppendOptions } from '../types/append-options';
 import { ReadMode } from '../types/read-options';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
@@ -22,7 +21,6 @@ export class EventStorePublisher {
   constructor(
     private readonly store: EventStoreService,
     private readonly migrations: EventMigrationHandler,
-    private readonly subscriptions: SubscriptionManager,
   ) {}
 
   /**
@@ -40,9 +38,8 @@ export class EventStorePublisher {
    * @throws the append's errors (ConcurrencyError, EventValidationError, …); nothing is delivered then
    */
   async publishAll(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
-    const stored = await this.store.appendEvents(events, tenantId, options);
-    this.subscriptions.notifyAppended();
-    return stored;
+    // The store wakes the subscriptions once the append has committed.
+    return this.store.appendEvents(events, tenantId, options);
   }
 
   /** The aggregate's events in version order, upcast to the latest version of each type. */

@@ -3,4 +3,12 @@
  * switches to the tenant role, checks idempotency and expected versions and
  * inserts the whole batch, or raises and writes nothing.
  */
-export const APPEND_EVENTS_SQL = `SELECT * FROM event_store_append($1, $2::jsonb, $3::jsonb)`;
+export const APPEND_EVENTS_SQL = `SELECT * FROM event_store_append($1, $2::jsonb, $3::jsonb, $4)`;
+
+/**
+ * Several appends in one transaction and one round trip, each in its own
+ * subtransaction: rows carry `append_index`, and a failed append one row with
+ * its `error_*` columns instead of events. Parameter: a JSON array of
+ * `{"tenant", "events", "expected", "clientIds"}`.
+ */
+export const APPEND_GROUP_SQL = `SELECT * FROM event_store_append_group($1::jsonb)`;

@@ -22,8 +22,9 @@ import { Snapshot, SnapshotInput } from '../types/snapshot';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
 import { assertKnownOptions, assertOptionalInt, assertTenantId, assertUuid, checkId, checkTypeName, Violations } from '../validation/rules';
-import { APPEND_EVENTS_SQL } from './append-events.sql';
+import { AppendCommitter } from './append-committer';
 import { PreparedAppend, prepareAppend } from './append-events';
+import { AppendSignal } from './append-signal';
 import { purgeTenant } from './clear-tenant-events';
 import { EventRow, toStoredEvent } from './event-row';
 import { checkQuery, queryEventRows } from './query-events';
@@ -43,10 +44,18 @@ export type CheckpointedEvent = StoredDomainEvent & { checkpoint: StreamCheckpoi
  */
 @Injectable()
 export class EventStoreService {
+  private readonly committer: AppendCommitter;
+  /** Fires after every committed append (wakes subscriptions here, NOTIFYs other processes). */
+  readonly appended: AppendSignal;
+
   constructor(
     private readonly database: EventStoreDatabase,
     private readonly migrations: EventMigrationHandler,
-  ) {}
+  ) {
+    const { appendConcurrency, maxAppendsPerTransaction, maxEventsPerAppend } = database.options;
+    this.committer = new AppendCommitter(database, { concurrency: appendConcurrency, maxAppends: maxAppendsPerTransaction, maxEvents: maxEventsPerAppend });
+    this.appended = new AppendSignal(database);
+  }
 
   /**
    * Appends one event. See appendEvents.
@@ -72,20 +81,22 @@ export class EventStoreService {
     // Payload schemas (async class-validator) after the envelope checks, before anything is sent.
     await this.migrations.validatePayloads(events);
     try {
-      return (await this.runAppend(prepared)).map(toStoredEvent);
+      return (await this.runAppend(prepared, events.length)).map(toStoredEvent);
     } catch (error) {
       // A concurrent identical retry: the other call committed these very
       // events first. Reading them back through the idempotent path settles it.
       if (prepared.clientIds && (error instanceof ConcurrencyError || error instanceof DuplicateEventError)) {
-        const again = await this.runAppend(prepared).catch(() => undefined);
+        const again = await this.runAppend(prepared, events.length).catch(() => undefined);
         if (again) return again.map(toStoredEvent);
       }
       throw error;
     }
   }
 
-  private runAppend(prepared: PreparedAppend): Promise<EventRow[]> {
-    return this.database.query<EventRow>(APPEND_EVENTS_SQL, [prepared.tenantId, prepared.eventsJson, prepared.expectedJson], 'appendEvents');
+  private async runAppend(prepared: PreparedAppend, eventCount: number): Promise<EventRow[]> {
+    const rows = await this.committer.commit(prepared, eventCount);
+    this.appended.fire();
+    return rows;
   }
 
   /**

@@ -1,0 +1,142 @@
+import { EventStoreDatabase } from '../database/event-store-database';
+import { translateDriverError } from '../database/driver-errors';
+import { StoreUnavailableError } from '../errors/store-unavailable.error';
+import { APPEND_EVENTS_SQL, APPEND_GROUP_SQL } from './append-events.sql';
+import { PreparedAppend } from './append-events';
+import { EventRow } from './event-row';
+
+/** Limits of group commit. */
+export interface GroupCommitLimits {
+  /** Append transactions in flight at once. */
+  concurrency: number;
+  /** Most appends sharing one transaction. */
+  maxAppends: number;
+  /** Most events in one shared transaction (a single larger append still goes alone). */
+  maxEvents: number;
+}
+
+interface Waiting {
+  prepared: PreparedAppend;
+  eventCount: number;
+  resolve(rows: EventRow[]): void;
+  reject(error: unknown): void;
+}
+
+type GroupRow = EventRow & {
+  append_index: number;
+  error_code: string | null;
+  error_message: string | null;
+  error_detail: string | null;
+  error_constraint: string | null;
+};
+
+// A deadlock between two shared transactions (each locked a stream the other
+// needs); PostgreSQL aborts one append's subtransaction, which then runs alone.
+const DEADLOCK = '40P01';
+
+/**
+ * Sends appends to the database with group commit. While fewer than
+ * `concurrency` append transactions are in flight, an append goes alone, as
+ * one statement. Appends that arrive while all are busy wait, and the next
+ * free slot sends every waiting append (up to the limits) in one transaction:
+ * one round trip and one commit (one WAL flush) for all of them. Each still
+ * succeeds or fails alone, with its own concurrency check and error: the
+ * group function decides every append in order and writes only the accepted
+ * ones (see event_store_append_group in the base migration). Nothing waits
+ * on a timer: under light load each append is sent at once.
+ */
+export class AppendCommitter {
+  private readonly waiting: Waiting[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly database: EventStoreDatabase,
+    private readonly limits: GroupCommitLimits,
+  ) {}
+
+  /** Stores one prepared append; resolves to its rows, or rejects with its own (translated) error. */
+  commit(prepared: PreparedAppend, eventCount: number): Promise<EventRow[]> {
+    if (this.inFlight < this.limits.concurrency && this.waiting.length === 0) {
+      this.inFlight++;
+      return this.alone(prepared).finally(() => this.settled());
+    }
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ prepared, eventCount, resolve, reject });
+    });
+  }
+
+  private settled(): void {
+    this.inFlight--;
+    while (this.inFlight < this.limits.concurrency && this.waiting.length > 0) {
+      const group = this.takeGroup();
+      this.inFlight++;
+      const sent = group.length === 1 ? this.runAlone(group[0]) : this.runGroup(group);
+      void sent.finally(() => this.settled());
+    }
+  }
+
+  private takeGroup(): Waiting[] {
+    const group = [this.waiting.shift()!];
+    let events = group[0].eventCount;
+    while (this.waiting.length > 0 && group.length < this.limits.maxAppends && events + this.waiting[0].eventCount <= this.limits.maxEvents) {
+      const next = this.waiting.shift()!;
+      events += next.eventCount;
+      group.push(next);
+    }
+    return group;
+  }
+
+  private alone(prepared: PreparedAppend): Promise<EventRow[]> {
+    return this.database.query<EventRow>(APPEND_EVENTS_SQL, [prepared.tenantId, prepared.eventsJson, prepared.expectedJson, prepared.clientIds], 'appendEvents');
+  }
+
+  private async runAlone(waiting: Waiting): Promise<void> {
+    try {
+      waiting.resolve(await this.alone(waiting.prepared));
+    } catch (error) {
+      waiting.reject(error);
+    }
+  }
+
+  private async runGroup(group: Waiting[]): Promise<void> {
+    const parameter = `[${group.map(({ prepared: p }) => `{"tenant":${JSON.stringify(p.tenantId)},"events":${p.eventsJson},"expected":${p.expectedJson},"clientIds":${p.clientIds}}`).join(',')}]`;
+    let rows: GroupRow[];
+    try {
+      rows = await this.database.query<GroupRow>(APPEND_GROUP_SQL, [parameter], 'appendEvents');
+    } catch (error) {
+      // Nothing of the shared transaction committed. Connection lost: every
+      // append fails with it. Anything else (a stream created concurrently,
+      // an unforeseen error): each append runs alone and meets its own fate.
+      if (error instanceof StoreUnavailableError) {
+        for (const waiting of group) waiting.reject(error);
+        return;
+      }
+      for (const waiting of group) await this.runAlone(waiting);
+      return;
+    }
+    const results: GroupRow[][] = group.map(() => []);
+    const failures = new Map<number, GroupRow>();
+    for (const row of rows) {
+      if (row.error_code !== null) failures.set(row.append_index, row);
+      else results[row.append_index].push(row);
+    }
+    await Promise.all(
+      group.map(async (waiting, i) => {
+        const failure = failures.get(i);
+        if (!failure) return waiting.resolve(results[i].map(withoutGroupColumns));
+        if (failure.error_code === DEADLOCK) return this.runAlone(waiting);
+        const driverError = Object.assign(new Error(failure.error_message ?? 'append failed'), {
+          code: failure.error_code,
+          detail: failure.error_detail ?? undefined,
+          constraint: failure.error_constraint || undefined,
+        });
+        waiting.reject(translateDriverError(driverError, 'appendEvents'));
+      }),
+    );
+  }
+}
+
+function withoutGroupColumns(row: GroupRow): EventRow {
+  const { append_index: _i, error_code: _c, error_message: _m, error_detail: _d, error_constraint: _k, ...event } = row;
+  return event;
+}
