@@ -1,8 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-
-/** Channel the append trigger notifies after every append statement. */
-export const APPENDED_CHANNEL = 'event_store_appended';
+import { APPENDED_CHANNEL } from '../store/append-signal';
 
 /**
  * A dedicated server connection LISTENing for appends (from any process), so

@@ -31,6 +31,12 @@ export interface DeliveryOptions {
   retry?: RetryPolicy;
   /** This process's identity in lease rows. @default `${hostname}:${pid}:${random}` */
   ownerId?: string;
+  /**
+   * On a server, how often at most this process NOTIFYs other processes that
+   * it committed events (one NOTIFY covers every commit of the interval).
+   * Subscriptions in this process are woken at once regardless. @default 10
+   */
+  notifyIntervalMs?: number;
 }
 
 /** Delivery options with every default applied. */

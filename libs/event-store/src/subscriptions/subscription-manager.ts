@@ -40,6 +40,7 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
   readonly options: ResolvedDeliveryOptions;
   private listener?: AppendListener;
   private shuttingDown = false;
+  private readonly stopWatchingAppends: () => void;
 
   constructor(
     private readonly database: EventStoreDatabase,
@@ -56,6 +57,8 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
       retry: resolveRetryPolicy(given.retry),
       ownerId: given.ownerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
     };
+    // Commits of this process wake its subscriptions at once (others' arrive by NOTIFY or polling).
+    this.stopWatchingAppends = events.appended.subscribe(() => this.notifyAppended());
   }
 
   /** Registers the discovered subscribers and projections and starts them (unless delivery is disabled). */
@@ -75,6 +78,7 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
   /** Stops every subscription and releases its lease, before the core module closes the database. */
   async beforeApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
+    this.stopWatchingAppends();
     await Promise.all([...this.workers.values()].map((w) => w.stop()));
     await this.listener?.close();
     this.listener = undefined;
@@ -100,7 +104,7 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
     };
   }
 
-  /** Wakes every subscription of this process: new events were committed. The publisher calls it after each append. */
+  /** Wakes every subscription of this process: new events were committed (called after each append of this process). */
   notifyAppended(): void {
     for (const worker of this.workers.values()) worker.wake();
   }

@@ -47,7 +47,7 @@ class StopSignal extends Error {}
  * at a time), catches up from its checkpoint in batches, then follows live,
  * woken by NOTIFY / the publisher or by polling. Delivery is in the store's
  * gap-safe global order and at-least-once for subscribers (the checkpoint
- * advances after the handler returns); projections apply a chunk of events
+ * advances after the handlers of a batch returned); projections apply a chunk of events
  * and advance the checkpoint in one transaction, hence exactly once. Every
  * checkpoint move is fenced by owner and previous value, so a process that
  * lost its lease cannot overwrite the new owner's progress.
@@ -63,6 +63,8 @@ export class SubscriptionWorker {
   private interrupt = new AbortController();
   private renewTimer?: NodeJS.Timeout;
   private checkpoint: StreamCheckpoint = START_CHECKPOINT;
+  /** Subscribers: the last event handled but not yet saved as the checkpoint. */
+  private delivered?: StreamCheckpoint;
   private wakePending = false;
   private wakeWaiter?: () => void;
 
@@ -178,6 +180,7 @@ export class SubscriptionWorker {
 
   private beginOwnership(checkpoint: StreamCheckpoint): void {
     this.checkpoint = checkpoint;
+    this.delivered = undefined;
     this.owned = true;
     this.leaseLost = false;
     this.interrupt = new AbortController();
@@ -234,21 +237,29 @@ export class SubscriptionWorker {
     let processed = 0;
     let chunk: CheckpointedEvent[] = [];
     const report = (event: CheckpointedEvent) => onProgress?.({ name: this.name, processed, total: Math.max(total, processed), globalPosition: event.globalPosition });
-    for await (const event of this.events.streamEvents({ after: this.checkpoint, tenantId, eventTypes, batchSize })) {
-      if (this.shouldStop) break;
-      if (target.kind === 'subscriber') {
-        await this.deliverToSubscriber(target, event);
-        processed++;
-        if (processed % batchSize === 0) report(event);
-        continue;
+    try {
+      for await (const event of this.events.streamEvents({ after: this.checkpoint, tenantId, eventTypes, batchSize })) {
+        if (this.shouldStop) break;
+        if (target.kind === 'subscriber') {
+          await this.deliverToSubscriber(target, event);
+          processed++;
+          if (processed % batchSize === 0) {
+            await this.saveDelivered();
+            report(event);
+          }
+          continue;
+        }
+        chunk.push(event);
+        if (chunk.length >= batchSize) {
+          await this.applyChunk(target.handler, chunk);
+          processed += chunk.length;
+          report(event);
+          chunk = [];
+        }
       }
-      chunk.push(event);
-      if (chunk.length >= batchSize) {
-        await this.applyChunk(target.handler, chunk);
-        processed += chunk.length;
-        report(event);
-        chunk = [];
-      }
+    } finally {
+      // Also when stopping: what the subscriber handled is not delivered again.
+      if (!this.leaseLost) await this.saveDelivered();
     }
     if (chunk.length && !this.shouldStop && target.kind === 'projection') {
       await this.applyChunk(target.handler, chunk);
@@ -274,9 +285,21 @@ export class SubscriptionWorker {
         if (await this.failedAttempt(event, error, attempt)) return;
       }
     }
+    this.delivered = checkpoint;
+  }
+
+  /**
+   * Moves the stored checkpoint past the events handed to the subscriber so
+   * far: once per batch, not once per event (at-least-once either way; a
+   * crash re-delivers at most the events since the last save).
+   */
+  private async saveDelivered(): Promise<void> {
+    const to = this.delivered;
+    if (!to) return;
     const autocommit: Queryable = { query: (sql, params) => this.database.query(sql, params ?? [], 'advanceCheckpoint') };
-    await this.store.advance(autocommit, this.checkpoint, checkpoint);
-    this.checkpoint = checkpoint;
+    await this.store.advance(autocommit, this.checkpoint, to);
+    this.checkpoint = to;
+    this.delivered = undefined;
   }
 
   private async applyChunk(handler: ProjectionHandler, chunk: CheckpointedEvent[]): Promise<void> {
@@ -329,6 +352,7 @@ export class SubscriptionWorker {
         await this.store.park(runner, event, error, attempt);
       }, 'parkEvent');
       this.checkpoint = event.checkpoint;
+      this.delivered = undefined;
       this.logger.error(`Event ${event.eventId} parked as a dead letter after ${attempt} attempts`);
       return true;
     }

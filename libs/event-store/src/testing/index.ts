@@ -3,3 +3,4 @@ export { createTestDatabase, serverReachable, DatabaseMode, TestDatabase, TEST_S
 export { describeEachBackend } from './describe-each-backend';
 export { openTestStore, TestStore } from './test-store';
 export { given, GivenEvent, ExpectedEvent, AggregateOutcome, AggregateSpecificationOptions } from './aggregate-specification';
+export { waitForHorizon } from './wait-for-horizon';

@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SubscriptionManager } from '@event-store';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/app-config.module';
 
@@ -41,8 +42,29 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  /** Events each subscription and projection of this process has still to handle, read at scrape time. */
+  readonly subscriptionLag: Gauge<'subscription'>;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, subscriptions: SubscriptionManager) {
     if (config.processMetrics) collectDefaultMetrics({ register: this.registry });
+    const logger = new Logger('Metrics');
+    this.subscriptionLag = new Gauge({
+      name: 'event_store_subscription_lag_events',
+      help: 'Events beyond the checkpoint of a subscription or projection (matching its filter)',
+      labelNames: ['subscription'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const name of subscriptions.names()) {
+          try {
+            this.set({ subscription: name }, (await subscriptions.getLag(name)).eventsBehind);
+          } catch (error) {
+            // A scrape must not fail because the database is briefly away; the series is absent then.
+            logger.warn(`Lag of '${name}' unavailable: ${(error as Error).message}`);
+          }
+        }
+      },
+    });
   }
 
   /**
