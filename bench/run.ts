@@ -5,12 +5,18 @@
  * Environment: BENCH_DATABASE_URL (default: a fresh es_bench_<random>
  * database, dropped at the end), BENCH_QUICK=1 (smoke run), BENCH_ROUNDS
  * (default 3), BENCH_POOL_SIZE (default 10, both sides), BENCH_STREAM_EVENTS
- * (default 1,000,000), BENCH_ONLY (comma list of phase numbers, e.g. "1,4").
+ * (default 1,000,000), BENCH_ONLY (comma list of phase numbers, e.g. "1,4"),
+ * BENCH_APPEND_CONCURRENCY (the store's appendConcurrency; default its own).
+ *
+ * Phases: 1 single append, 2 concurrent appenders, 3 batches, 4 stream read,
+ * 5 streamEvents, 6 subscription catch-up, 7 commit-to-subscriber latency,
+ * 8 projection rebuild.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { batchAppend, concurrentAppend, singleAppend } from './append-phases';
+import { DeliveryApp, bootDeliveryApp, commitToSubscriber, projectionRebuild, subscriptionCatchUp } from './delivery-phases';
 import { RawBaseline } from './baseline';
 import { loadConfig } from './config';
 import { BenchContext } from './context';
@@ -29,7 +35,9 @@ async function main(): Promise<void> {
   let database: BenchDatabase | undefined;
   let booted: BenchStore | undefined;
   let baseline: RawBaseline | undefined;
+  let delivery: DeliveryApp | undefined;
   const cleanup = async () => {
+    await delivery?.app.close().catch(() => undefined);
     await booted?.app.close().catch(() => undefined);
     await baseline?.pool.end().catch(() => undefined);
     await database?.drop().catch((error) => console.error('could not drop the bench database:', error));
@@ -63,12 +71,16 @@ async function main(): Promise<void> {
     await phase(2, `${config.concurrent.workers} concurrent appenders x ${config.concurrent.perWorker} single-event appends, distinct streams`, () => concurrentAppend(ctx));
     await phase(3, `batch appends: ${config.batches.map((b) => `${b.count} x ${b.size}`).join(', ')} events, one stream per batch`, () => batchAppend(ctx));
     await phase(4, `read a ${config.read.streamLength}-event stream, ${config.read.count} reads after ${config.read.warmup} warm-up`, () => readStream(ctx));
-    await phase(5, `streamEvents over ${config.stream.events.toLocaleString('en-US')} seeded events (pages of ${config.stream.pageSize})`, async () => {
-      const streamTenant = `bench-stream-${runId}`;
+    const streamTenant = `bench-stream-${runId}`;
+    if ([5, 6, 8].some(enabled)) {
       const seedMs = await seedStream(ctx, streamTenant);
-      console.log(`  seeded in ${fmt(seedMs / 1000)} s`);
-      return streamAll(ctx, streamTenant);
-    });
+      console.log(`seeded ${config.stream.events.toLocaleString('en-US')} events for phases 5, 6 and 8 in ${fmt(seedMs / 1000)} s\n`);
+    }
+    await phase(5, `streamEvents over ${config.stream.events.toLocaleString('en-US')} seeded events (pages of ${config.stream.pageSize})`, () => streamAll(ctx, streamTenant));
+    if ([6, 7, 8].some(enabled)) delivery = await bootDeliveryApp(database.url, config.poolSize, streamTenant, runId);
+    await phase(6, `a no-op subscriber catching up over the ${config.stream.events.toLocaleString('en-US')} seeded events vs a keyset read`, () => subscriptionCatchUp(ctx, delivery!, streamTenant, runId));
+    await phase(7, `commit-to-subscriber latency, ${config.concurrent.workers} appenders x ${config.concurrent.perWorker} single-event appends`, () => commitToSubscriber(ctx, delivery!, runId));
+    await phase(8, `rebuild of a counting projection over the ${config.stream.events.toLocaleString('en-US')} seeded events`, () => projectionRebuild(ctx, delivery!));
 
     console.log(`\nSummary (ratio = store / baseline; medians of ${config.rounds} rounds; total ${fmt(msSince(started) / 1000)} s)\n`);
     printSummary(results);

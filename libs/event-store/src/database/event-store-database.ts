@@ -7,6 +7,7 @@ import { EmbeddedPostgres } from './embedded-postgres';
 import { isConnectionError, translateDriverError } from './driver-errors';
 import { SYSTEM_ROLE, TENANT_ROLE } from './roles';
 import { assertTransactionHorizon } from './transaction-horizon';
+import { EVENT_STORE_PG_TYPES } from './type-parsers';
 
 /** Something that runs parameterized SQL: a QueryRunner inside a transaction, or the DataSource. */
 export interface Queryable {
@@ -48,6 +49,8 @@ export class EventStoreDatabase {
       logging: options.logging,
       poolSize: options.poolSize,
       applicationName: 'nest-event-store',
+      // Our pool's clients only; other pg users in the process keep pg's defaults.
+      extra: { types: EVENT_STORE_PG_TYPES },
     });
     try {
       await dataSource.initialize();

@@ -26,7 +26,7 @@ import { AppendCommitter } from './append-committer';
 import { PreparedAppend, prepareAppend } from './append-events';
 import { AppendSignal } from './append-signal';
 import { purgeTenant } from './clear-tenant-events';
-import { EventRow, toStoredEvent } from './event-row';
+import { EventRow, toCheckpointedEvent, toStoredEvent } from './event-row';
 import { checkQuery, queryEventRows } from './query-events';
 import { readEventById, readEventsSince } from './read-events';
 import { checkStreamRead, readStream, readStreamHead } from './read-stream';
@@ -208,9 +208,9 @@ export class EventStoreService {
     const batches = streamEventRows(this.database, { tenantId: options.tenantId, after, batchSize: options.batchSize ?? 1000, eventTypes: options.eventTypes });
     for await (const rows of batches) {
       for (const row of rows) {
-        const event = this.toEvents([row], options)[0] as CheckpointedEvent;
-        event.checkpoint = { transactionId: event.transactionId, globalPosition: event.globalPosition };
-        yield event;
+        // Built with its checkpoint in one literal: one object shape for every streamed event.
+        const event = toCheckpointedEvent(row);
+        yield options.raw ? event : this.migrations.migrateIfNeeded(event);
       }
     }
   }

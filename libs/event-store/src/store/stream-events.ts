@@ -1,34 +1,39 @@
 import { EventStoreDatabase } from '../database/event-store-database';
 import { StreamCheckpoint } from '../types/read-options';
 import { EventRow } from './event-row';
-import { buildStreamBatchQuery } from './stream-events.sql';
+import { STREAM_BATCH_SQL } from './stream-events.sql';
 
 /** The checkpoint before the first event. */
 export const START_CHECKPOINT: StreamCheckpoint = { transactionId: '0', globalPosition: '0' };
 
 /**
- * Reads the global order in batches, each in its own short transaction, until
+ * Reads the global order in batches, each one statement, until
  * a batch comes back empty (the reader has reached the transaction horizon).
- * Memory holds one batch at a time whatever the size of the log.
+ * The next batch is read while the caller works through the current one, so
+ * database and consumer overlap; memory holds at most two batches whatever
+ * the size of the log.
  */
 export async function* streamEventRows(
   database: EventStoreDatabase,
   options: { tenantId?: string; after: StreamCheckpoint; batchSize: number; eventTypes?: string[] },
 ): AsyncGenerator<EventRow[]> {
-  const sql = buildStreamBatchQuery(options.tenantId, options.eventTypes);
-  let after = options.after;
-  for (;;) {
-    const params: unknown[] = [after.transactionId, after.globalPosition, options.batchSize];
-    if (options.tenantId !== undefined) params.push(options.tenantId);
-    if (options.eventTypes?.length) params.push(options.eventTypes);
-    const read = (q: { query(sql: string, p: unknown[]): Promise<EventRow[]> }) => q.query(sql, params);
-    const rows = options.tenantId !== undefined
-      ? await database.runInTenant(options.tenantId, read, 'streamEvents')
-      : await database.runAsSystem(read, 'streamEvents');
-    if (rows.length === 0) return;
-    yield rows;
-    const last = rows[rows.length - 1];
-    after = { transactionId: String(last.transaction_id), globalPosition: String(last.global_position) };
-    if (rows.length < options.batchSize) return;
+  const eventTypes = options.eventTypes?.length ? options.eventTypes : null;
+  const fetchAfter = (after: StreamCheckpoint): Promise<EventRow[]> =>
+    database.query<EventRow>(STREAM_BATCH_SQL, [options.tenantId ?? null, after.transactionId, after.globalPosition, options.batchSize, eventTypes], 'streamEvents');
+  let next: Promise<EventRow[]> | undefined = fetchAfter(options.after);
+  try {
+    while (next) {
+      const rows: EventRow[] = await next;
+      next = undefined;
+      if (rows.length === 0) return;
+      if (rows.length === options.batchSize) {
+        const last = rows[rows.length - 1];
+        next = fetchAfter({ transactionId: String(last.transaction_id), globalPosition: String(last.global_position) });
+      }
+      yield rows;
+    }
+  } finally {
+    // The caller stopped early: the batch read ahead is not wanted, nor its failure.
+    next?.catch(() => undefined);
   }
 }
