@@ -123,7 +123,8 @@ export class AppendCommitter {
     await Promise.all(
       group.map(async (waiting, i) => {
         const failure = failures.get(i);
-        if (!failure) return waiting.resolve(results[i].map(withoutGroupColumns));
+        // The extra columns ride along: the service maps rows field by field.
+        if (!failure) return waiting.resolve(results[i]);
         if (failure.error_code === DEADLOCK) return this.runAlone(waiting);
         const driverError = Object.assign(new Error(failure.error_message ?? 'append failed'), {
           code: failure.error_code,
@@ -134,9 +135,4 @@ export class AppendCommitter {
       }),
     );
   }
-}
-
-function withoutGroupColumns(row: GroupRow): EventRow {
-  const { append_index: _i, error_code: _c, error_message: _m, error_detail: _d, error_constraint: _k, ...event } = row;
-  return event;
 }
