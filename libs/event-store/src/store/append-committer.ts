@@ -65,8 +65,19 @@ export class AppendCommitter {
     });
   }
 
+  /**
+   * A statement finished. Its slot is handed on after the current I/O
+   * callbacks: the appenders it just answered usually append again at once,
+   * and they then join the next group instead of taking the slot alone.
+   */
   private settled(): void {
-    this.inFlight--;
+    setImmediate(() => {
+      this.inFlight--;
+      this.drain();
+    });
+  }
+
+  private drain(): void {
     while (this.inFlight < this.limits.concurrency && this.waiting.length > 0) {
       const group = this.takeGroup();
       this.inFlight++;
