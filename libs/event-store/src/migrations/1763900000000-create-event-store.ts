@@ -296,7 +296,10 @@ const UP = [
               data jsonb, metadata jsonb)
        JOIN unnest(v_ids, v_previous) AS s(aggregate_id, previous) ON s.aggregate_id = e.aggregate_id
       ORDER BY e.i
-     RETURNING d.*;
+     -- Payloads are not sent back: the caller has them (data NULL means 'as sent').
+     RETURNING d.global_position, d.event_id, d.tenant_id, d.aggregate_type, d.aggregate_id,
+               d.aggregate_version, d.event_type, d.event_version, d.occurred_at, d.stored_at,
+               NULL::jsonb AS data, NULL::jsonb AS metadata, d.transaction_id, d.is_redacted, d.redacted_at;
    END $$`,
 
   // Group commit, general form: several appends of one process in one
@@ -490,7 +493,9 @@ const UP = [
                   occurred_at timestamptz, data jsonb, metadata jsonb)
            JOIN starts st ON st.idx = a.ord - 1 AND st.aggregate_id = e.aggregate_id
           ORDER BY a.ord, e.i
-         RETURNING d.*
+         RETURNING d.global_position, d.event_id, d.tenant_id, d.aggregate_type, d.aggregate_id,
+                 d.aggregate_version, d.event_type, d.event_version, d.occurred_at, d.stored_at,
+                 NULL::jsonb AS data, NULL::jsonb AS metadata, d.transaction_id, d.is_redacted, d.redacted_at
        ), owners AS (
          SELECT (a.ord - 1)::integer AS idx, (x->>'event_id')::uuid AS event_id
            FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord),

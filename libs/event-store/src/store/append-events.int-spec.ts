@@ -32,6 +32,17 @@ describeEachBackend('appendEvents', (mode) => {
     expect(stored[0].tenantId).toBe('acme');
   });
 
+  it('returns what a read returns: payload and metadata as stored, for fresh appends and for idempotent retries', async () => {
+    const payload = { title: 'Nested', when: new Date('2026-01-02T03:04:05Z'), items: [{ n: 1 }, { n: 2.5 }], unicode: 'Grüße ✓', skip: undefined };
+    const batch = [event('req-returned', payload, { eventId: randomUUID(), metadata: { correlationId: 'c-1', tags: ['a'] } }), event('req-returned', { second: true })];
+    const stored = await t.store.appendEvents(batch, 'acme');
+    const read = await t.store.getEventsForAggregate('req-returned', 'acme', { raw: true });
+    expect(stored).toEqual(read);
+    // The Date went in as JSON: it comes back as its ISO string, as on every read.
+    expect(stored[0].data).toEqual({ title: 'Nested', when: '2026-01-02T03:04:05.000Z', items: [{ n: 1 }, { n: 2.5 }], unicode: 'Grüße ✓' });
+    expect(await t.store.appendEvents([batch[0]], 'acme')).toEqual([read[0]]);
+  });
+
   it('rejects a stale expectedVersion with ConcurrencyError naming both versions', async () => {
     await t.store.appendEvent(event('req-2'), 'acme');
     const attempt = t.store.appendEvent(event('req-2'), 'acme', { expectedVersion: 0 });

@@ -27,6 +27,10 @@ export interface PreparedAppend {
   expectedJson: string;
   /** True when every event id came from the caller (a retry may then be idempotent). */
   clientIds: boolean;
+  /** Event ids, payloads and metadata as sent, in batch order (the append returns rows without them). */
+  eventIds: string[];
+  dataJson: string[];
+  metadataJson: string[];
 }
 
 const APPEND_OPTION_KEYS = ['expectedVersion'] as const;
@@ -49,6 +53,9 @@ export function prepareAppend(events: readonly NewDomainEvent[], tenantId: strin
   const now = new Date().toISOString();
   const parts: string[] = new Array(events.length);
   const seenIds = new Set<string>();
+  const eventIds: string[] = new Array(events.length);
+  const dataJsons: string[] = new Array(events.length);
+  const metadataJsons: string[] = new Array(events.length);
   let clientIds = true;
   events.forEach((candidate, i) => {
     const at = `events[${i}]`;
@@ -88,6 +95,9 @@ export function prepareAppend(events: readonly NewDomainEvent[], tenantId: strin
     if (size > limits.maxEventSizeBytes) v.add(at, `is ${size} bytes; the limit is ${limits.maxEventSizeBytes} bytes (payload and metadata as JSON)`);
     if (containsEscapedNul(dataJson)) v.add(`${at}.data`, 'must not contain NUL characters (\\u0000)');
     if (containsEscapedNul(metadataJson)) v.add(`${at}.metadata`, 'must not contain NUL characters (\\u0000)');
+    eventIds[i] = typeof eventId === 'string' ? eventId.toLowerCase() : '';
+    dataJsons[i] = dataJson;
+    metadataJsons[i] = metadataJson;
     parts[i] =
       `{"i":${i},"event_id":${JSON.stringify(eventId)},"aggregate_type":${JSON.stringify(event.aggregateType)},` +
       `"aggregate_id":${JSON.stringify(event.aggregateId)},"event_type":${JSON.stringify(event.eventType)},` +
@@ -95,7 +105,7 @@ export function prepareAppend(events: readonly NewDomainEvent[], tenantId: strin
   });
   const expectedJson = expectedVersionJson(v, options?.expectedVersion);
   v.throwIfAny();
-  return { tenantId, eventsJson: `[${parts.join(',')}]`, expectedJson, clientIds };
+  return { tenantId, eventsJson: `[${parts.join(',')}]`, expectedJson, clientIds, eventIds, dataJson: dataJsons, metadataJson: metadataJsons };
 }
 
 function occurredAtOf(value: unknown, now: string): string | undefined {

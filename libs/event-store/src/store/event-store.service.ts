@@ -96,7 +96,7 @@ export class EventStoreService {
   private async runAppend(prepared: PreparedAppend, eventCount: number): Promise<EventRow[]> {
     const rows = await this.committer.commit(prepared, eventCount);
     this.appended.fire();
-    return rows;
+    return withPayloads(rows, prepared);
   }
 
   /**
@@ -299,4 +299,22 @@ export class EventStoreService {
     const events = rows.map(toStoredEvent);
     return mode?.raw ? events : events.map((e) => this.migrations.migrateIfNeeded(e));
   }
+}
+
+/**
+ * Fresh appends return rows without payload and metadata (the function does
+ * not send back what the caller just sent); they are parsed from the JSON
+ * that was stored, so the result equals what a read returns. Rows of an
+ * idempotent retry come with the stored payloads.
+ */
+function withPayloads(rows: EventRow[], prepared: PreparedAppend): EventRow[] {
+  if (rows.every((row) => row.data !== null)) return rows;
+  const index = new Map(prepared.eventIds.map((id, i) => [id, i]));
+  for (const row of rows) {
+    if (row.data !== null) continue;
+    const i = index.get(row.event_id)!;
+    row.data = JSON.parse(prepared.dataJson[i]) as EventRow['data'];
+    row.metadata = JSON.parse(prepared.metadataJson[i]) as EventRow['metadata'];
+  }
+  return rows;
 }
