@@ -344,7 +344,9 @@ const UP = [
   // are off inside (the streams table has one index, its key): a plan cached
   // while the table was small must not become a scan of every stream later.
   // Raises ESRTY when another transaction created one of the new streams
-  // meanwhile; the caller then sends the appends one by one.
+  // meanwhile; the caller then sends the appends one by one. Only for
+  // store-made ids: the caller sends appends with its own ids to
+  // event_store_append_each, whose per-append path handles idempotent retries.
   `CREATE FUNCTION event_store_append_group(p_appends jsonb)
    RETURNS TABLE (${GROUP_RESULT_COLUMNS})
    LANGUAGE plpgsql AS $$
@@ -375,11 +377,6 @@ const UP = [
      v_fail_msg   text[];
      v_fail_det   text[];
    BEGIN
-     IF EXISTS (SELECT 1 FROM jsonb_array_elements(p_appends) a WHERE (a->>'clientIds')::boolean) THEN
-       RETURN QUERY SELECT * FROM event_store_append_each(p_appends);
-       RETURN;
-     END IF;
-
      FOR v_tenant IN SELECT DISTINCT a->>'tenant' FROM jsonb_array_elements(p_appends) a ORDER BY 1 LOOP
        PERFORM set_config('app.tenant_id', v_tenant, true);
        PERFORM set_config('role', 'event_store_tenant', true);
@@ -458,24 +455,28 @@ const UP = [
          v_pass_ids := v_pass_ids || v_cur_ids; v_pass_start := v_pass_start || v_cur_starts;
        END IF;
 
-       -- Stream versions: new streams inserted (in key order), existing ones updated.
-       SELECT count(*) INTO v_new FROM jsonb_object_keys(v_versions) k WHERE NOT v_initial ? k;
+       -- Stream versions in one upsert, in key order. An existing stream is
+       -- locked and updated; a stream the group creates must not exist yet:
+       -- if another transaction created it meanwhile, the conflict updates
+       -- nothing (the WHERE), fewer rows come back, and ESRTY says so.
+       SELECT count(*) INTO v_new FROM jsonb_object_keys(v_versions) k
+        WHERE NOT v_initial ? k OR (v_initial->>k)::integer <> (v_versions->>k)::integer;
        IF v_new > 0 THEN
-         INSERT INTO event_store_streams (tenant_id, aggregate_id, aggregate_type, version)
-         SELECT v_tenant, w.key, v_types->>w.key, w.value::integer
-           FROM jsonb_each_text(v_versions) w
-          WHERE NOT v_initial ? w.key
-          ORDER BY w.key
-         ON CONFLICT DO NOTHING;
-         GET DIAGNOSTICS v_created = ROW_COUNT;
+         WITH written AS (
+           INSERT INTO event_store_streams AS s (tenant_id, aggregate_id, aggregate_type, version)
+           SELECT v_tenant, w.key, v_types->>w.key, w.value::integer
+             FROM jsonb_each_text(v_versions) w
+            WHERE NOT v_initial ? w.key OR (v_initial->>w.key)::integer <> w.value::integer
+            ORDER BY w.key
+           ON CONFLICT ON CONSTRAINT pk_event_store_streams DO UPDATE
+              SET version = EXCLUDED.version, updated_at = now()
+            WHERE v_initial ? s.aggregate_id
+           RETURNING 1)
+         SELECT count(*) INTO v_created FROM written;
          IF v_created < v_new THEN
            RAISE EXCEPTION 'a stream of this group was created concurrently' USING ERRCODE = 'ESRTY';
          END IF;
        END IF;
-       UPDATE event_store_streams s SET version = w.value::integer, updated_at = now()
-         FROM jsonb_each_text(v_versions) w
-        WHERE s.tenant_id = v_tenant AND s.aggregate_id = w.key
-          AND v_initial ? w.key AND (v_initial->>w.key)::integer <> w.value::integer;
 
        RETURN QUERY
        WITH starts AS (
@@ -506,8 +507,10 @@ const UP = [
          FROM inserted i JOIN owners o ON o.event_id = i.event_id
         ORDER BY i.global_position;
 
-       RETURN QUERY SELECT f.idx, f.code, f.msg, f.det, NULL::text, ${NO_EVENT}
-         FROM unnest(v_fail_idx, v_fail_code, v_fail_msg, v_fail_det) AS f(idx, code, msg, det);
+       IF cardinality(v_fail_idx) > 0 THEN
+         RETURN QUERY SELECT f.idx, f.code, f.msg, f.det, NULL::text, ${NO_EVENT}
+           FROM unnest(v_fail_idx, v_fail_code, v_fail_msg, v_fail_det) AS f(idx, code, msg, det);
+       END IF;
      END LOOP;
    END $$`,
   `ALTER FUNCTION event_store_append_group(jsonb) SET enable_seqscan = off`,

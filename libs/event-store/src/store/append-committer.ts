@@ -1,7 +1,7 @@
 import { EventStoreDatabase } from '../database/event-store-database';
 import { translateDriverError } from '../database/driver-errors';
 import { StoreUnavailableError } from '../errors/store-unavailable.error';
-import { APPEND_EVENTS_SQL, APPEND_GROUP_SQL } from './append-events.sql';
+import { APPEND_EACH_SQL, APPEND_EVENTS_SQL, APPEND_GROUP_SQL } from './append-events.sql';
 import { PreparedAppend } from './append-events';
 import { EventRow } from './event-row';
 
@@ -113,7 +113,8 @@ export class AppendCommitter {
     const parameter = `[${group.map(({ prepared: p }) => `{"tenant":${JSON.stringify(p.tenantId)},"events":${p.eventsJson},"expected":${p.expectedJson},"clientIds":${p.clientIds}}`).join(',')}]`;
     let rows: GroupRow[];
     try {
-      rows = await this.database.query<GroupRow>(APPEND_GROUP_SQL, [parameter], 'appendEvents');
+      const sql = group.some((waiting) => waiting.prepared.clientIds) ? APPEND_EACH_SQL : APPEND_GROUP_SQL;
+      rows = await this.database.query<GroupRow>(sql, [parameter], 'appendEvents');
     } catch (error) {
       // Nothing of the shared transaction committed. Connection lost: every
       // append fails with it. Anything else (a stream created concurrently,

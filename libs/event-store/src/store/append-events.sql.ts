@@ -6,9 +6,12 @@
 export const APPEND_EVENTS_SQL = `SELECT * FROM event_store_append($1, $2::jsonb, $3::jsonb, $4)`;
 
 /**
- * Several appends in one transaction and one round trip, each in its own
- * subtransaction: rows carry `append_index`, and a failed append one row with
+ * Several appends with store-made ids in one transaction and one round trip,
+ * decided in order, set-based: rows carry `append_index`, and a failed append one row with
  * its `error_*` columns instead of events. Parameter: a JSON array of
  * `{"tenant", "events", "expected", "clientIds"}`.
  */
 export const APPEND_GROUP_SQL = `SELECT * FROM event_store_append_group($1::jsonb)`;
+
+/** The same for groups with caller-given ids: one subtransaction per append (idempotent retries). */
+export const APPEND_EACH_SQL = `SELECT * FROM event_store_append_each($1::jsonb)`;
