@@ -49,6 +49,12 @@ const GROUP_RESULT_COLUMNS = `
      stored_at timestamptz, data jsonb, metadata jsonb, transaction_id xid8, is_redacted boolean,
      redacted_at timestamptz`;
 
+// What an append returns of the rows it inserted: every column in table
+// order, but the payload and metadata as NULL (the caller sent them).
+const RETURNING_WITHOUT_PAYLOAD = `RETURNING d.global_position, d.event_id, d.tenant_id, d.aggregate_type, d.aggregate_id,
+       d.aggregate_version, d.event_type, d.event_version, d.occurred_at, d.stored_at,
+       NULL::jsonb AS data, NULL::jsonb AS metadata, d.transaction_id, d.is_redacted, d.redacted_at`;
+
 // The event columns of GROUP_RESULT_COLUMNS as NULLs, for rows that report an error.
 const NO_EVENT = `NULL::bigint, NULL::uuid, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::text,
      NULL::integer, NULL::timestamptz, NULL::timestamptz, NULL::jsonb, NULL::jsonb, NULL::xid8,
@@ -297,9 +303,7 @@ const UP = [
        JOIN unnest(v_ids, v_previous) AS s(aggregate_id, previous) ON s.aggregate_id = e.aggregate_id
       ORDER BY e.i
      -- Payloads are not sent back: the caller has them (data NULL means 'as sent').
-     RETURNING d.global_position, d.event_id, d.tenant_id, d.aggregate_type, d.aggregate_id,
-               d.aggregate_version, d.event_type, d.event_version, d.occurred_at, d.stored_at,
-               NULL::jsonb AS data, NULL::jsonb AS metadata, d.transaction_id, d.is_redacted, d.redacted_at;
+     ${RETURNING_WITHOUT_PAYLOAD};
    END $$`,
 
   // Group commit, general form: several appends of one process in one
@@ -494,9 +498,7 @@ const UP = [
                   occurred_at timestamptz, data jsonb, metadata jsonb)
            JOIN starts st ON st.idx = a.ord - 1 AND st.aggregate_id = e.aggregate_id
           ORDER BY a.ord, e.i
-         RETURNING d.global_position, d.event_id, d.tenant_id, d.aggregate_type, d.aggregate_id,
-                 d.aggregate_version, d.event_type, d.event_version, d.occurred_at, d.stored_at,
-                 NULL::jsonb AS data, NULL::jsonb AS metadata, d.transaction_id, d.is_redacted, d.redacted_at
+         ${RETURNING_WITHOUT_PAYLOAD}
        ), owners AS (
          SELECT (a.ord - 1)::integer AS idx, (x->>'event_id')::uuid AS event_id
            FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord),
