@@ -62,8 +62,25 @@ describeEachBackend('queryEvents', (mode) => {
     // LIKE wildcards in the keyword are matched literally.
     expect(await ids({ keyword: '100%' })).toEqual(['r-2:RequirementCreated']);
     expect(await ids({ keyword: '%' })).toEqual(['r-2:RequirementCreated']);
+    // Values only: a key name matches nothing; numbers are values too.
+    expect(await ids({ keyword: 'title' })).toEqual([]);
+    expect(await ids({ keyword: 'bob' })).toEqual(['r-1:RequirementApproved']);
+    expect(await ids({ keyword: '7' })).toEqual(['r-3:RequirementEdited']);
     expect(await ids({ correlationId: 'c-1' })).toEqual(['r-1:RequirementCreated', 'r-1:RequirementApproved']);
     expect(await ids({ userId: 'bob' })).toEqual(['r-1:RequirementApproved']);
+  });
+
+  it('finds keywords that JSON text shows escaped, and values nested in arrays', async () => {
+    await t.store.appendEvents(
+      [event('q-1', 'Quoted', { said: 'she said "ship it"', path: 'C:\\temp' }), event('q-2', 'Nested', { items: [{ name: 'Ünïcode Ärger' }] })],
+      'initech',
+    );
+    await waitForHorizon(t.database);
+    const ids = async (keyword: string) => (await t.store.queryEvents('initech', { keyword })).items.map((e) => e.aggregateId);
+    expect(await ids('"ship it"')).toEqual(['q-1']);
+    expect(await ids('C:\\temp')).toEqual(['q-1']);
+    expect(await ids('ärger')).toEqual(['q-2']);
+    expect(await ids('items')).toEqual([]);
   });
 
   it('adds the total when asked, for the whole filter', async () => {

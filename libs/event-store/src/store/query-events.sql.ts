@@ -18,9 +18,24 @@ function escapeLike(keyword: string): string {
 }
 
 /**
+ * The keyword matches the payload's values (strings, numbers, booleans, at any
+ * depth), case-insensitively, never its keys: searching "title" must not
+ * return every event that has a title. The payload's JSON text is checked
+ * first, which rejects most rows cheaply; it is skipped for keywords that
+ * JSON text would show escaped (quotes, backslashes, control characters).
+ */
+function keywordCondition(keyword: string, param: (value: unknown) => string): string {
+  const pattern = param(`%${escapeLike(keyword)}%`);
+  const inValues = `EXISTS (SELECT 1 FROM jsonb_path_query(data, 'strict $.**') AS v(value)
+                     WHERE jsonb_typeof(v.value) IN ('string', 'number', 'boolean') AND (v.value #>> '{}') ILIKE ${pattern})`;
+  // eslint-disable-next-line no-control-regex
+  return /["\\\u0000-\u001f]/.test(keyword) ? inValues : `data::text ILIKE ${pattern} AND ${inValues}`;
+}
+
+/**
  * WHERE clause of queryEvents. Each filter has an index with tenant_id first
  * (see the base migration): event type, aggregate type, occurredAt,
- * correlationId and userId. The keyword scans the tenant's payloads.
+ * correlationId and userId. The keyword scans the tenant's payload values.
  * Rows at or beyond the transaction horizon are left out, so a page never
  * shows an event before an earlier-positioned one that is still committing.
  */
@@ -33,7 +48,7 @@ function whereClause(tenantId: string, filter: EventQueryFilter): { conditions: 
   if (filter.aggregateId) conditions.push(`aggregate_id = ${param(filter.aggregateId)}`);
   if (filter.from) conditions.push(`occurred_at >= ${param(filter.from)}`);
   if (filter.to) conditions.push(`occurred_at < ${param(filter.to)}`);
-  if (filter.keyword) conditions.push(`data::text ILIKE ${param(`%${escapeLike(filter.keyword)}%`)}`);
+  if (filter.keyword) conditions.push(keywordCondition(filter.keyword, param));
   if (filter.correlationId) conditions.push(`metadata->>'correlationId' = ${param(filter.correlationId)}`);
   if (filter.userId) conditions.push(`metadata->>'userId' = ${param(filter.userId)}`);
   return { conditions, values };
