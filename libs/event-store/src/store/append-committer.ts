@@ -47,7 +47,10 @@ const DEADLOCK = '40P01';
  */
 export class AppendCommitter {
   private readonly waiting: Waiting[] = [];
+  /** Statements in flight. */
   private inFlight = 0;
+  /** Appends in those statements. */
+  private appendsInFlight = 0;
 
   constructor(
     private readonly database: EventStoreDatabase,
@@ -58,7 +61,8 @@ export class AppendCommitter {
   commit(prepared: PreparedAppend, eventCount: number): Promise<EventRow[]> {
     if (this.inFlight < this.limits.concurrency && this.waiting.length === 0) {
       this.inFlight++;
-      return this.alone(prepared).finally(() => this.settled());
+      this.appendsInFlight++;
+      return this.alone(prepared).finally(() => this.settled(1));
     }
     return new Promise((resolve, reject) => {
       this.waiting.push({ prepared, eventCount, resolve, reject });
@@ -70,9 +74,10 @@ export class AppendCommitter {
    * callbacks: the appenders it just answered usually append again at once,
    * and they then join the next group instead of taking the slot alone.
    */
-  private settled(): void {
+  private settled(appends: number): void {
     setImmediate(() => {
       this.inFlight--;
+      this.appendsInFlight -= appends;
       this.drain();
     });
   }
@@ -81,15 +86,25 @@ export class AppendCommitter {
     while (this.inFlight < this.limits.concurrency && this.waiting.length > 0) {
       const group = this.takeGroup();
       this.inFlight++;
+      this.appendsInFlight += group.length;
       const sent = group.length === 1 ? this.runAlone(group[0]) : this.runGroup(group);
-      void sent.finally(() => this.settled());
+      void sent.finally(() => this.settled(group.length));
     }
   }
 
+  /**
+   * The next group: at most an even share of the appends under way (waiting
+   * and in flight) per slot. Without the share, a steady set of appenders
+   * settles into one big group on one slot and a lone append cycling on the
+   * other; with it, the slots carry groups of about the same size and
+   * alternate, so the database and this process work at the same time.
+   */
   private takeGroup(): Waiting[] {
+    const share = Math.ceil((this.waiting.length + this.appendsInFlight) / this.limits.concurrency);
+    const most = Math.max(1, Math.min(this.limits.maxAppends, share));
     const group = [this.waiting.shift()!];
     let events = group[0].eventCount;
-    while (this.waiting.length > 0 && group.length < this.limits.maxAppends && events + this.waiting[0].eventCount <= this.limits.maxEvents) {
+    while (this.waiting.length > 0 && group.length < most && events + this.waiting[0].eventCount <= this.limits.maxEvents) {
       const next = this.waiting.shift()!;
       events += next.eventCount;
       group.push(next);
