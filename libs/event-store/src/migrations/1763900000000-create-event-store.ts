@@ -189,7 +189,9 @@ const UP = [
   // allocate versions for every stream of the batch (upsert + row lock, in
   // aggregate_id order so that multi-stream appends cannot deadlock), check
   // expected versions, insert all rows. Any failure raises and the statement
-  // rolls back whole: nothing is half-written.
+  // rolls back whole: nothing is half-written. Each event of p_events carries
+  // i, its index in the batch, and k, its place within its stream in the
+  // batch (1, 2, …; counted by the caller), so versions need no window sort.
   `CREATE FUNCTION event_store_append(p_tenant_id text, p_events jsonb, p_expected jsonb, p_client_ids boolean DEFAULT true)
    RETURNS SETOF stored_domain_events
    LANGUAGE plpgsql AS $$
@@ -295,9 +297,9 @@ const UP = [
        (event_id, tenant_id, aggregate_type, aggregate_id, aggregate_version,
         event_type, event_version, occurred_at, data, metadata)
      SELECT e.event_id, p_tenant_id, e.aggregate_type, e.aggregate_id,
-            s.previous + (row_number() OVER (PARTITION BY e.aggregate_id ORDER BY e.i))::integer,
+            s.previous + e.k,
             e.event_type, e.event_version, e.occurred_at, e.data, e.metadata
-       FROM jsonb_to_recordset(p_events) AS e(i integer, event_id uuid, aggregate_type text,
+       FROM jsonb_to_recordset(p_events) AS e(i integer, k integer, event_id uuid, aggregate_type text,
               aggregate_id text, event_type text, event_version integer, occurred_at timestamptz,
               data jsonb, metadata jsonb)
        JOIN unnest(v_ids, v_previous) AS s(aggregate_id, previous) ON s.aggregate_id = e.aggregate_id
@@ -490,10 +492,10 @@ const UP = [
            (event_id, tenant_id, aggregate_type, aggregate_id, aggregate_version,
             event_type, event_version, occurred_at, data, metadata)
          SELECT e.event_id, v_tenant, e.aggregate_type, e.aggregate_id,
-                st.start + (row_number() OVER (PARTITION BY st.idx, e.aggregate_id ORDER BY e.i))::integer,
+                st.start + e.k,
                 e.event_type, e.event_version, e.occurred_at, e.data, e.metadata
            FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord)
-           CROSS JOIN LATERAL jsonb_to_recordset(a.value->'events') AS e(i integer, event_id uuid,
+           CROSS JOIN LATERAL jsonb_to_recordset(a.value->'events') AS e(i integer, k integer, event_id uuid,
                   aggregate_type text, aggregate_id text, event_type text, event_version integer,
                   occurred_at timestamptz, data jsonb, metadata jsonb)
            JOIN starts st ON st.idx = a.ord - 1 AND st.aggregate_id = e.aggregate_id

@@ -53,6 +53,9 @@ export function prepareAppend(events: readonly NewDomainEvent[], tenantId: strin
   const now = new Date().toISOString();
   const parts: string[] = new Array(events.length);
   const seenIds = new Set<string>();
+  // Each event's place in its stream within this batch (1, 2, …): the append
+  // adds it to the stream's version, so the database needs no window sort.
+  const perStream = new Map<unknown, number>();
   const eventIds: string[] = new Array(events.length);
   const dataJsons: string[] = new Array(events.length);
   const metadataJsons: string[] = new Array(events.length);
@@ -98,8 +101,10 @@ export function prepareAppend(events: readonly NewDomainEvent[], tenantId: strin
     eventIds[i] = typeof eventId === 'string' ? eventId.toLowerCase() : '';
     dataJsons[i] = dataJson;
     metadataJsons[i] = metadataJson;
+    const k = (perStream.get(event.aggregateId) ?? 0) + 1;
+    perStream.set(event.aggregateId, k);
     parts[i] =
-      `{"i":${i},"event_id":${JSON.stringify(eventId)},"aggregate_type":${JSON.stringify(event.aggregateType)},` +
+      `{"i":${i},"k":${k},"event_id":${JSON.stringify(eventId)},"aggregate_type":${JSON.stringify(event.aggregateType)},` +
       `"aggregate_id":${JSON.stringify(event.aggregateId)},"event_type":${JSON.stringify(event.eventType)},` +
       `"event_version":${eventVersion},"occurred_at":${JSON.stringify(occurredAt)},"data":${dataJson},"metadata":${metadataJson}}`;
   });

@@ -13,6 +13,7 @@ const appendJson = (aggregateId: string, count: number) =>
   JSON.stringify(
     Array.from({ length: count }, (_, i) => ({
       i,
+      k: i + 1,
       event_id: randomUUID(),
       aggregate_type: 'Order',
       aggregate_id: aggregateId,
