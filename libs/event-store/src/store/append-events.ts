@@ -7,11 +7,11 @@ import {
   Violations,
   assertKnownOptions,
   assertTenantId,
-  checkId,
-  checkTypeName,
   containsEscapedNul,
+  idProblem,
   isPlainObject,
   isUuid,
+  typeNameProblem,
 } from '../validation/rules';
 
 /** Limits an append is checked against. */
@@ -34,7 +34,7 @@ export interface PreparedAppend {
 }
 
 const APPEND_OPTION_KEYS = ['expectedVersion'] as const;
-const EVENT_KEYS = ['eventId', 'aggregateType', 'aggregateId', 'eventType', 'eventVersion', 'occurredAt', 'data', 'metadata'];
+const EVENT_KEYS = new Set(['eventId', 'aggregateType', 'aggregateId', 'eventType', 'eventVersion', 'occurredAt', 'data', 'metadata']);
 
 /**
  * Validates a batch and serializes it for the append function: one JSON array
@@ -60,31 +60,36 @@ export function prepareAppend(events: readonly NewDomainEvent[], tenantId: strin
   const dataJsons: string[] = new Array(events.length);
   const metadataJsons: string[] = new Array(events.length);
   let clientIds = true;
+  // Field names are built only for violations: this loop runs once per event.
   events.forEach((candidate, i) => {
-    const at = `events[${i}]`;
-    if (!isPlainObject(candidate)) return v.add(at, 'must be an object');
+    const at = () => `events[${i}]`;
+    if (!isPlainObject(candidate)) return v.add(at(), 'must be an object');
     const event = candidate as unknown as NewDomainEvent;
-    const unknown = Object.keys(event).filter((k) => !EVENT_KEYS.includes(k));
-    if (unknown.length) v.add(at, `unknown field(s): ${unknown.join(', ')}`);
+    let unknown: string[] | undefined;
+    for (const key in event) if (!EVENT_KEYS.has(key)) (unknown ??= []).push(key);
+    if (unknown) v.add(at(), `unknown field(s): ${unknown.join(', ')}`);
     let eventId = event.eventId;
     if (eventId === undefined) {
       eventId = randomUUID();
       clientIds = false;
-    } else if (!isUuid(eventId)) v.add(`${at}.eventId`, 'must be a UUID');
-    else if (seenIds.has(eventId.toLowerCase())) v.add(`${at}.eventId`, 'appears twice in this batch');
+    } else if (!isUuid(eventId)) v.add(`${at()}.eventId`, 'must be a UUID');
+    else if (seenIds.has(eventId.toLowerCase())) v.add(`${at()}.eventId`, 'appears twice in this batch');
     else seenIds.add(eventId.toLowerCase());
-    checkTypeName(v, `${at}.aggregateType`, event.aggregateType);
-    checkId(v, `${at}.aggregateId`, event.aggregateId);
-    checkTypeName(v, `${at}.eventType`, event.eventType);
+    const aggregateTypeProblem = typeNameProblem(event.aggregateType);
+    if (aggregateTypeProblem) v.add(`${at()}.aggregateType`, aggregateTypeProblem);
+    const aggregateIdProblem = idProblem(event.aggregateId);
+    if (aggregateIdProblem) v.add(`${at()}.aggregateId`, aggregateIdProblem);
+    const eventTypeProblem = typeNameProblem(event.eventType);
+    if (eventTypeProblem) v.add(`${at()}.eventType`, eventTypeProblem);
     const eventVersion = event.eventVersion ?? 1;
-    if (!Number.isInteger(eventVersion) || eventVersion < 1 || eventVersion > 10_000) v.add(`${at}.eventVersion`, 'must be an integer from 1 to 10000');
+    if (!Number.isInteger(eventVersion) || eventVersion < 1 || eventVersion > 10_000) v.add(`${at()}.eventVersion`, 'must be an integer from 1 to 10000');
     const occurredAt = occurredAtOf(event.occurredAt, now);
-    if (occurredAt === undefined) v.add(`${at}.occurredAt`, 'must be a valid date or ISO-8601 timestamp');
-    if (!isPlainObject(event.data)) v.add(`${at}.data`, 'must be a JSON object');
-    if (event.metadata !== undefined && !isPlainObject(event.metadata)) v.add(`${at}.metadata`, 'must be a JSON object');
+    if (occurredAt === undefined) v.add(`${at()}.occurredAt`, 'must be a valid date or ISO-8601 timestamp');
+    if (!isPlainObject(event.data)) v.add(`${at()}.data`, 'must be a JSON object');
+    if (event.metadata !== undefined && !isPlainObject(event.metadata)) v.add(`${at()}.metadata`, 'must be a JSON object');
     const subjectIds = event.metadata?.subjectIds;
     if (subjectIds !== undefined && (!Array.isArray(subjectIds) || subjectIds.some((s) => typeof s !== 'string'))) {
-      v.add(`${at}.metadata.subjectIds`, 'must be an array of strings');
+      v.add(`${at()}.metadata.subjectIds`, 'must be an array of strings');
     }
     let dataJson: string;
     let metadataJson: string;
@@ -92,21 +97,26 @@ export function prepareAppend(events: readonly NewDomainEvent[], tenantId: strin
       dataJson = JSON.stringify(event.data ?? {});
       metadataJson = JSON.stringify(event.metadata ?? {});
     } catch {
-      return v.add(`${at}.data`, 'must be serializable as JSON');
+      return v.add(`${at()}.data`, 'must be serializable as JSON');
     }
-    const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
-    if (size > limits.maxEventSizeBytes) v.add(at, `is ${size} bytes; the limit is ${limits.maxEventSizeBytes} bytes (payload and metadata as JSON)`);
-    if (containsEscapedNul(dataJson)) v.add(`${at}.data`, 'must not contain NUL characters (\\u0000)');
-    if (containsEscapedNul(metadataJson)) v.add(`${at}.metadata`, 'must not contain NUL characters (\\u0000)');
-    eventIds[i] = typeof eventId === 'string' ? eventId.toLowerCase() : '';
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit: count bytes only near the limit.
+    if ((dataJson.length + metadataJson.length) * 3 > limits.maxEventSizeBytes) {
+      const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
+      if (size > limits.maxEventSizeBytes) v.add(at(), `is ${size} bytes; the limit is ${limits.maxEventSizeBytes} bytes (payload and metadata as JSON)`);
+    }
+    if (containsEscapedNul(dataJson)) v.add(`${at()}.data`, 'must not contain NUL characters (\\u0000)');
+    if (containsEscapedNul(metadataJson)) v.add(`${at()}.metadata`, 'must not contain NUL characters (\\u0000)');
+    if (v.list.length) return;
+    // Everything below is valid: UUIDs, type names and ISO timestamps need no JSON escaping.
+    eventIds[i] = eventId.toLowerCase();
     dataJsons[i] = dataJson;
     metadataJsons[i] = metadataJson;
     const k = (perStream.get(event.aggregateId) ?? 0) + 1;
     perStream.set(event.aggregateId, k);
     parts[i] =
-      `{"i":${i},"k":${k},"event_id":${JSON.stringify(eventId)},"aggregate_type":${JSON.stringify(event.aggregateType)},` +
-      `"aggregate_id":${JSON.stringify(event.aggregateId)},"event_type":${JSON.stringify(event.eventType)},` +
-      `"event_version":${eventVersion},"occurred_at":${JSON.stringify(occurredAt)},"data":${dataJson},"metadata":${metadataJson}}`;
+      `{"i":${i},"k":${k},"event_id":"${eventId}","aggregate_type":"${event.aggregateType}",` +
+      `"aggregate_id":${JSON.stringify(event.aggregateId)},"event_type":"${event.eventType}",` +
+      `"event_version":${eventVersion},"occurred_at":"${occurredAt}","data":${dataJson},"metadata":${metadataJson}}`;
   });
   const expectedJson = expectedVersionJson(v, options?.expectedVersion);
   v.throwIfAny();

@@ -32,19 +32,33 @@ export function assertTenantId(tenantId: unknown): asserts tenantId is string {
   }
 }
 
+/** Why a free-form identifier (aggregate id, subject id) is invalid: empty, too long, control characters; undefined when valid. */
+export function idProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+  if (value.length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters`;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f]/.test(value)) return 'must not contain control characters';
+  return undefined;
+}
+
 /** Checks a free-form identifier (aggregate id, subject id): non-empty, bounded, no control characters. */
 export function checkId(v: Violations, field: string, value: unknown): void {
-  if (typeof value !== 'string' || value.length === 0) v.add(field, 'must be a non-empty string');
-  else if (value.length > MAX_ID_LENGTH) v.add(field, `must be at most ${MAX_ID_LENGTH} characters`);
-  // eslint-disable-next-line no-control-regex
-  else if (/[\u0000-\u001f]/.test(value)) v.add(field, 'must not contain control characters');
+  const problem = idProblem(value);
+  if (problem) v.add(field, problem);
+}
+
+/** Why a type name (event type, aggregate type) is invalid; undefined when valid. */
+export function typeNameProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
+  if (value.length > MAX_TYPE_LENGTH) return `must be at most ${MAX_TYPE_LENGTH} characters`;
+  if (!TYPE_NAME_PATTERN.test(value)) return 'must start with a letter and contain only letters, digits, "_", ".", ":" or "-"';
+  return undefined;
 }
 
 /** Checks a type name (event type, aggregate type). */
 export function checkTypeName(v: Violations, field: string, value: unknown): void {
-  if (typeof value !== 'string' || value.length === 0) v.add(field, 'must be a non-empty string');
-  else if (value.length > MAX_TYPE_LENGTH) v.add(field, `must be at most ${MAX_TYPE_LENGTH} characters`);
-  else if (!TYPE_NAME_PATTERN.test(value)) v.add(field, 'must start with a letter and contain only letters, digits, "_", ".", ":" or "-"');
+  const problem = typeNameProblem(value);
+  if (problem) v.add(field, problem);
 }
 
 /** True for a UUID in canonical text form. */
