@@ -45,9 +45,30 @@ export function toStoredEvent(row: EventRow): StoredDomainEvent {
   };
 }
 
-/** Maps a row of the gap-safe order to an event carrying its checkpoint. */
+/**
+ * Maps a row of the gap-safe order to an event carrying its checkpoint, in
+ * one literal: every streamed event gets the same object shape at once
+ * (adding the checkpoint afterwards measured slower on the hot path).
+ */
 export function toCheckpointedEvent(row: EventRow): StoredDomainEvent & { checkpoint: StreamCheckpoint } {
-  const event = toStoredEvent(row) as StoredDomainEvent & { checkpoint: StreamCheckpoint };
-  event.checkpoint = { transactionId: event.transactionId, globalPosition: event.globalPosition };
-  return event;
+  const transactionId = String(row.transaction_id);
+  const globalPosition = String(row.global_position);
+  return {
+    globalPosition,
+    eventId: row.event_id,
+    tenantId: row.tenant_id,
+    aggregateType: row.aggregate_type,
+    aggregateId: row.aggregate_id,
+    aggregateVersion: row.aggregate_version,
+    eventType: row.event_type,
+    eventVersion: row.event_version,
+    occurredAt: row.occurred_at,
+    storedAt: row.stored_at,
+    data: row.data,
+    metadata: row.metadata,
+    transactionId,
+    isRedacted: row.is_redacted,
+    redactedAt: row.redacted_at,
+    checkpoint: { transactionId, globalPosition },
+  };
 }
