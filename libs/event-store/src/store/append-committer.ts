@@ -17,7 +17,6 @@ export interface GroupCommitLimits {
 
 interface Waiting {
   prepared: PreparedAppend;
-  eventCount: number;
   resolve(rows: EventRow[]): void;
   reject(error: unknown): void;
 }
@@ -58,14 +57,14 @@ export class AppendCommitter {
   ) {}
 
   /** Stores one prepared append; resolves to its rows, or rejects with its own (translated) error. */
-  commit(prepared: PreparedAppend, eventCount: number): Promise<EventRow[]> {
+  commit(prepared: PreparedAppend): Promise<EventRow[]> {
     if (this.inFlight < this.limits.concurrency && this.waiting.length === 0) {
       this.inFlight++;
       this.appendsInFlight++;
       return this.alone(prepared).finally(() => this.settled(1));
     }
     return new Promise((resolve, reject) => {
-      this.waiting.push({ prepared, eventCount, resolve, reject });
+      this.waiting.push({ prepared, resolve, reject });
     });
   }
 
@@ -103,10 +102,10 @@ export class AppendCommitter {
     const share = Math.ceil((this.waiting.length + this.appendsInFlight) / this.limits.concurrency);
     const most = Math.max(1, Math.min(this.limits.maxAppends, share));
     const group = [this.waiting.shift()!];
-    let events = group[0].eventCount;
-    while (this.waiting.length > 0 && group.length < most && events + this.waiting[0].eventCount <= this.limits.maxEvents) {
+    let events = group[0].prepared.eventIds.length;
+    while (this.waiting.length > 0 && group.length < most && events + this.waiting[0].prepared.eventIds.length <= this.limits.maxEvents) {
       const next = this.waiting.shift()!;
-      events += next.eventCount;
+      events += next.prepared.eventIds.length;
       group.push(next);
     }
     return group;

@@ -81,20 +81,20 @@ export class EventStoreService {
     // Payload schemas (async class-validator) after the envelope checks, before anything is sent.
     await this.migrations.validatePayloads(events);
     try {
-      return (await this.runAppend(prepared, events.length)).map(toStoredEvent);
+      return (await this.runAppend(prepared)).map(toStoredEvent);
     } catch (error) {
       // A concurrent identical retry: the other call committed these very
       // events first. Reading them back through the idempotent path settles it.
       if (prepared.clientIds && (error instanceof ConcurrencyError || error instanceof DuplicateEventError)) {
-        const again = await this.runAppend(prepared, events.length).catch(() => undefined);
+        const again = await this.runAppend(prepared).catch(() => undefined);
         if (again) return again.map(toStoredEvent);
       }
       throw error;
     }
   }
 
-  private async runAppend(prepared: PreparedAppend, eventCount: number): Promise<EventRow[]> {
-    const rows = await this.committer.commit(prepared, eventCount);
+  private async runAppend(prepared: PreparedAppend): Promise<EventRow[]> {
+    const rows = await this.committer.commit(prepared);
     this.appended.fire();
     return withPayloads(rows, prepared);
   }
@@ -308,10 +308,10 @@ export class EventStoreService {
  * idempotent retry come with the stored payloads.
  */
 function withPayloads(rows: EventRow[], prepared: PreparedAppend): EventRow[] {
-  if (rows.every((row) => row.data !== null)) return rows;
-  const index = new Map(prepared.eventIds.map((id, i) => [id, i]));
+  let index: Map<string, number> | undefined;
   for (const row of rows) {
     if (row.data !== null) continue;
+    index ??= new Map(prepared.eventIds.map((id, i) => [id, i]));
     const i = index.get(row.event_id)!;
     row.data = JSON.parse(prepared.dataJson[i]) as EventRow['data'];
     row.metadata = JSON.parse(prepared.metadataJson[i]) as EventRow['metadata'];
