@@ -18,12 +18,17 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** Expose Prometheus process metrics (CPU, memory, event loop) beside the app's own. @default true */
   processMetrics: boolean;
+  /** Longest database statement, in ms (EventStoreModule `statementTimeoutMs`). @default the library's, 10000 */
+  statementTimeoutMs?: number;
+  /** Longest wait for a database connection, in ms (EventStoreModule `connectionTimeoutMs`). @default the library's, 5000 */
+  connectionTimeoutMs?: number;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
- * Reads PORT, DATABASE_URL, DATA_DIR, JWT_SECRET, BODY_LIMIT and NODE_ENV.
+ * Reads PORT, DATABASE_URL, DATA_DIR, JWT_SECRET, BODY_LIMIT, NODE_ENV,
+ * DATABASE_STATEMENT_TIMEOUT_MS and DATABASE_CONNECTION_TIMEOUT_MS.
  * The embedded database lives in `DATA_DIR/pgdata` so that DATA_DIR can also
  * hold the generated development secret without touching PostgreSQL's files.
  * @throws ConfigError on an invalid value, or in production without JWT_SECRET
@@ -39,6 +44,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecretFile: secret.file,
     bodyLimitBytes: parseInteger('BODY_LIMIT', env.BODY_LIMIT, DEFAULT_BODY_LIMIT, 1, 1024 * 1024 * 1024),
     processMetrics: env.PROCESS_METRICS !== 'false',
+    statementTimeoutMs: optionalInteger('DATABASE_STATEMENT_TIMEOUT_MS', env.DATABASE_STATEMENT_TIMEOUT_MS, 100, 3_600_000),
+    connectionTimeoutMs: optionalInteger('DATABASE_CONNECTION_TIMEOUT_MS', env.DATABASE_CONNECTION_TIMEOUT_MS, 100, 600_000),
   };
 }
 
@@ -47,4 +54,8 @@ function parseInteger(name: string, value: string | undefined, fallback: number,
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
+}
+
+function optionalInteger(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  return value === undefined || value === '' ? undefined : parseInteger(name, value, min, min, max);
 }
