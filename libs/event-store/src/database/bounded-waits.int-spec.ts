@@ -1,6 +1,10 @@
+import { AddressInfo, Server, Socket, createServer, connect } from 'node:net';
+import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { StoreUnavailableError } from '../errors/store-unavailable.error';
+import { EventStoreModule } from '../event-store.module';
+import { EventStoreService } from '../store/event-store.service';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { DatabaseMode } from '../testing/test-database';
 import { TestStore, openTestStore } from '../testing/test-store';
@@ -136,6 +140,36 @@ describeEachBackend('bounded waits', (mode) => {
   });
 });
 
+/**
+ * A TCP relay to the test server that can stop relaying, as a frozen server
+ * (SIGSTOP) or a silent network would: connections stay open, nothing answers.
+ */
+async function startFreezableRelay(target: URL): Promise<{ url: string; freeze(on: boolean): void; close(): Promise<void> }> {
+  let frozen = false;
+  const sockets: Socket[] = [];
+  const server: Server = createServer((client) => {
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    sockets.push(client, upstream);
+    const relay = (from: Socket, to: Socket) => from.on('data', (chunk) => void (frozen || to.write(chunk)));
+    relay(client, upstream);
+    relay(upstream, client);
+    const end = () => [client, upstream].forEach((s) => s.destroy());
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = new URL(target);
+  url.host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: url.toString(),
+    freeze: (on) => void (frozen = on),
+    close: async () => {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
 describeEachBackend(
   'bounded waits on the server',
   (mode) => {
@@ -159,6 +193,33 @@ describeEachBackend(
       expect(outcome.error).toBeInstanceOf(StoreUnavailableError);
       expect(outcome.ms).toBeLessThan(1500);
       await t.store.ping();
+    });
+
+    it('answers StoreUnavailableError within the client bound when the server stops answering, and recovers', async () => {
+      const relay = await startFreezableRelay(new URL(t.testDatabase.databaseUrl!));
+      const app = await (
+        await Test.createTestingModule({ imports: [EventStoreModule.forRoot({ databaseUrl: relay.url, statementTimeoutMs: 300, connectionTimeoutMs: 300, migrationsRun: false, poolSize: 2 })] }).compile()
+      ).init();
+      try {
+        const store = app.get(EventStoreService);
+        await store.ping();
+        relay.freeze(true);
+        const outcome = await timed(store.appendEvents([event('frozen-1', 1)], 'acme'));
+        expect(outcome.error).toBeInstanceOf(StoreUnavailableError);
+        // statement bound + 2 s: the server cannot cancel anything while frozen.
+        expect(outcome.ms).toBeGreaterThanOrEqual(300 + 2000 - 50);
+        expect(outcome.ms).toBeLessThan(300 + 2000 + 1500);
+        relay.freeze(false);
+        // The stuck connection was dropped: the next operations get fresh ones.
+        await store.ping();
+        await store.appendEvents([event('frozen-2', 1)], 'acme');
+        // Whether frozen-1 was written is unknown to the client, as after a
+        // real SIGSTOP (the server may run the statement once it wakes): a
+        // retry with the same event ids is the answer (idempotent appends).
+      } finally {
+        await app.close();
+        await relay.close();
+      }
     });
   },
   ['server'],
