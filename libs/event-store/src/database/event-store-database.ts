@@ -59,6 +59,7 @@ export class EventStoreDatabase {
     const dataSource = new DataSource({
       ...dataSourceOptions(url, options),
       poolSize: options.poolSize,
+      // Our pool's clients only; other pg users in the process keep pg's defaults.
       // Every statement of the pool is bounded: by the server, and by the
       // client when the server cannot answer (see statementTimeoutMs).
       extra: { types: EVENT_STORE_PG_TYPES, statement_timeout: options.statementTimeoutMs, query_timeout: options.statementTimeoutMs + CLIENT_GRACE_MS },
