@@ -14,6 +14,11 @@ import { MetricsService } from './common/metrics/metrics.service';
 export interface CreateAppOptions {
   /** Nest logger; `false` silences it (tests). @default Nest's console logger */
   logger?: LoggerService | LogLevel[] | false;
+  /**
+   * `false`: a failure at startup is thrown to the caller (main.ts prints it)
+   * instead of Nest logging it and exiting. @default true
+   */
+  abortOnError?: boolean;
 }
 
 /**
@@ -25,6 +30,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     ...(options.logger === undefined ? {} : { logger: options.logger }),
+    ...(options.abortOnError === undefined ? {} : { abortOnError: options.abortOnError }),
   });
   configureApp(app, config);
   return app;

@@ -21,7 +21,13 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         EventStoreModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => ({ databaseUrl: c.databaseUrl, dataDir: c.embeddedDataDir, migrations: [...REQUIREMENTS_MIGRATIONS] }),
+          useFactory: (c: AppConfig) => ({
+            databaseUrl: c.databaseUrl,
+            dataDir: c.embeddedDataDir,
+            migrations: [...REQUIREMENTS_MIGRATIONS],
+            statementTimeoutMs: c.statementTimeoutMs,
+            connectionTimeoutMs: c.connectionTimeoutMs,
+          }),
         }),
         AuthModule,
         MetricsModule,

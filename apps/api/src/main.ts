@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { Logger, LogLevel } from '@nestjs/common';
+import { DataDirLockedError } from '@event-store';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/app-config';
 import { ConfigError } from './config/config.error';
@@ -17,7 +18,7 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApp(config, { logger });
+  const app = await createApp(config, { logger, abortOnError: false });
   await app.listen(config.port);
   const log = new Logger('Bootstrap');
   log.log(`Listening on ${await app.getUrl()}/api (docs at /api/docs); database: ${config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.embeddedDataDir}`}`);
@@ -27,6 +28,11 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
+  // Another process serves this DATA_DIR: say so plainly, no stack trace (nothing is wrong with this one).
+  if (error instanceof DataDirLockedError) {
+    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', context: 'EventStore', code: error.code, message: error.message })}\n`);
+    process.exit(1);
+  }
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', context: 'Bootstrap', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined })}\n`);
   process.exit(1);
 });

@@ -15,6 +15,22 @@ export interface EventStoreModuleOptions {
   dataDir?: string;
   /** Connections in the pool. @default 10 */
   poolSize?: number;
+  /**
+   * Longest a statement may run, in ms (100 to 3,600,000). The server cancels
+   * it (PostgreSQL `statement_timeout`, which also bounds lock waits) and the
+   * operation fails with StoreUnavailableError, its transaction rolled back.
+   * When the database cannot answer at all (a frozen server, a lost network,
+   * PGlite busy with another connection's transaction) the client gives up
+   * 2 s later and drops the connection. Migrations are not bounded.
+   * @default 10000
+   */
+  statementTimeoutMs?: number;
+  /**
+   * Longest wait for a connection, in ms (100 to 600,000): opening one, or a
+   * free one from the full pool. Past it: StoreUnavailableError.
+   * @default 5000
+   */
+  connectionTimeoutMs?: number;
   /** Apply pending schema migrations at startup. @default true */
   migrationsRun?: boolean;
   /**
@@ -66,6 +82,8 @@ export function resolveEventStoreOptions(options: EventStoreModuleOptions): Reso
     databaseUrl: options.databaseUrl || undefined,
     dataDir: options.dataDir ?? './.data',
     poolSize: options.poolSize ?? 10,
+    statementTimeoutMs: intInRange('statementTimeoutMs', options.statementTimeoutMs ?? 10_000, 100, 3_600_000),
+    connectionTimeoutMs: intInRange('connectionTimeoutMs', options.connectionTimeoutMs ?? 5_000, 100, 600_000),
     migrationsRun: options.migrationsRun ?? true,
     checkTransactionHorizon: options.checkTransactionHorizon ?? true,
     maxEventSizeBytes: options.maxEventSizeBytes ?? 256 * 1024,
@@ -81,6 +99,10 @@ export function resolveEventStoreOptions(options: EventStoreModuleOptions): Reso
 }
 
 function positiveInt(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) throw new Error(`EventStoreModule option ${name} must be an integer from 1 to ${max}, got ${String(value)}`);
+  return intInRange(name, value, 1, max);
+}
+
+function intInRange(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`EventStoreModule option ${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
   return value;
 }

@@ -4,6 +4,7 @@ import { signToken } from '../common/auth/sign-token';
 import { TENANT_ID_PATTERN } from '../common/auth/token-claims';
 import { ConfigError } from '../config/config.error';
 import { resolveJwtSecret } from '../config/jwt-secret';
+import { loadTokenLifetime } from '../config/token-lifetime';
 
 const USAGE = 'Usage: npm run token -- --tenant <id> --roles auditor,writer,dpo [--sub alice] [--expires-in 3600]';
 
@@ -26,16 +27,24 @@ function main(): void {
   const roles = values.roles.split(',').map((r) => r.trim()).filter(Boolean);
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length) fail(`Unknown role(s): ${unknown.join(', ')}; known: ${ROLES.join(', ')}`);
+  // The same limits as the API's, so that every token printed here passes.
+  const lifetime = configured(() => loadTokenLifetime(process.env));
   const expiresIn = Number(values['expires-in']);
-  if (!Number.isInteger(expiresIn) || expiresIn < 1) fail('--expires-in must be a positive number of seconds');
-  let secret: string;
+  if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > lifetime.maxLifetimeSeconds) {
+    fail(`--expires-in must be a whole number of seconds from 1 to ${lifetime.maxLifetimeSeconds} (JWT_MAX_LIFETIME)`);
+  }
+  const secret = configured(() => resolveJwtSecret(process.env, process.env.DATA_DIR || './.data').secret);
+  console.log(signToken({ secret, tenantId: values.tenant, roles, sub: values.sub, expiresInSeconds: expiresIn }));
+}
+
+/** Runs a config reader, turning its ConfigError into a console message and exit 1. */
+function configured<T>(read: () => T): T {
   try {
-    secret = resolveJwtSecret(process.env, process.env.DATA_DIR || './.data').secret;
+    return read();
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
-  console.log(signToken({ secret, tenantId: values.tenant, roles, sub: values.sub, expiresInSeconds: expiresIn }));
 }
 
 function fail(message: string): never {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ConfigError } from './config.error';
 import { resolveJwtSecret } from './jwt-secret';
+import { TokenLifetimePolicy, loadTokenLifetime } from './token-lifetime';
 
 /** Everything the API reads from its environment, resolved once at startup. */
 export interface AppConfig {
@@ -14,16 +15,24 @@ export interface AppConfig {
   jwtSecret: string;
   /** Where the secret came from; main tells the user how to mint a token when it was generated. */
   jwtSecretFile?: string;
+  /** Longest token lifetime and tolerated clock skew. @default DEFAULT_TOKEN_LIFETIME (24 h, 30 s) */
+  tokenLifetime?: TokenLifetimePolicy;
   /** Largest accepted request body, in bytes. @default 1048576 (1 MiB) */
   bodyLimitBytes: number;
   /** Expose Prometheus process metrics (CPU, memory, event loop) beside the app's own. @default true */
   processMetrics: boolean;
+  /** Longest database statement, in ms (EventStoreModule `statementTimeoutMs`). @default the library's, 10000 */
+  statementTimeoutMs?: number;
+  /** Longest wait for a database connection, in ms (EventStoreModule `connectionTimeoutMs`). @default the library's, 5000 */
+  connectionTimeoutMs?: number;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
- * Reads PORT, DATABASE_URL, DATA_DIR, JWT_SECRET, BODY_LIMIT and NODE_ENV.
+ * Reads PORT, DATABASE_URL, DATA_DIR, JWT_SECRET, JWT_MAX_LIFETIME,
+ * JWT_CLOCK_SKEW, BODY_LIMIT, NODE_ENV, DATABASE_STATEMENT_TIMEOUT_MS and
+ * DATABASE_CONNECTION_TIMEOUT_MS.
  * The embedded database lives in `DATA_DIR/pgdata` so that DATA_DIR can also
  * hold the generated development secret without touching PostgreSQL's files.
  * @throws ConfigError on an invalid value, or in production without JWT_SECRET
@@ -37,8 +46,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     embeddedDataDir: join(dataDir, 'pgdata'),
     jwtSecret: secret.secret,
     jwtSecretFile: secret.file,
+    tokenLifetime: loadTokenLifetime(env),
     bodyLimitBytes: parseInteger('BODY_LIMIT', env.BODY_LIMIT, DEFAULT_BODY_LIMIT, 1, 1024 * 1024 * 1024),
     processMetrics: env.PROCESS_METRICS !== 'false',
+    statementTimeoutMs: optionalInteger('DATABASE_STATEMENT_TIMEOUT_MS', env.DATABASE_STATEMENT_TIMEOUT_MS, 100, 3_600_000),
+    connectionTimeoutMs: optionalInteger('DATABASE_CONNECTION_TIMEOUT_MS', env.DATABASE_CONNECTION_TIMEOUT_MS, 100, 600_000),
   };
 }
 
@@ -47,4 +59,8 @@ function parseInteger(name: string, value: string | undefined, fallback: number,
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
+}
+
+function optionalInteger(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  return value === undefined || value === '' ? undefined : parseInteger(name, value, min, min, max);
 }

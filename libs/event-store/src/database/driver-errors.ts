@@ -20,12 +20,28 @@ function driverErrorOf(error: unknown): DriverError {
   return e?.driverError ?? e ?? {};
 }
 
-/** True when the error means the database could not be reached or dropped us. */
+// The client's own bounds (pg): no free connection in time, no connection
+// opened in time, no answer to a query in time (statementTimeoutMs + grace).
+const CLIENT_TIMEOUT = /timeout exceeded when trying to connect|Connection terminated due to connection timeout|timeout expired|Query read timeout/i;
+
+// The server's bounds: statement_timeout (57014, also an explicit cancel), lock_timeout (55P03).
+const SERVER_TIMEOUT_CODES = new Set(['57014', '55P03']);
+
+/**
+ * True when the error means the database could not be reached, dropped us,
+ * or did not answer in time: the connection is unusable (a query the client
+ * stopped waiting for may still run on it) and must be discarded.
+ */
 export function isConnectionError(error: unknown): boolean {
   const e = driverErrorOf(error);
   if (e.code && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08'))) return true;
   const message = e.message ?? '';
-  return /Connection terminated|connection error|Client was closed|not queryable|ECONNRESET|socket hang up/i.test(message);
+  return CLIENT_TIMEOUT.test(message) || /Connection terminated|connection error|Client was closed|not queryable|ECONNRESET|socket hang up/i.test(message);
+}
+
+/** True when the server cancelled a statement that ran past its bound; the connection itself is fine. */
+export function isServerTimeout(error: unknown): boolean {
+  return SERVER_TIMEOUT_CODES.has(driverErrorOf(error).code ?? '');
 }
 
 /**
@@ -35,7 +51,7 @@ export function isConnectionError(error: unknown): boolean {
 export function translateDriverError(error: unknown, operation: string): unknown {
   if (error instanceof EventStoreError) return error;
   const e = driverErrorOf(error);
-  if (isConnectionError(error)) return new StoreUnavailableError(operation, error);
+  if (isConnectionError(error) || isServerTimeout(error)) return new StoreUnavailableError(operation, error);
   switch (e.code) {
     case 'ESCON': {
       const detail = JSON.parse(e.detail ?? '{}') as { aggregateId: string; expectedVersion: ExpectedVersion; actualVersion: number };

@@ -1,13 +1,15 @@
-import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { DataDirLock } from './data-dir-lock';
 
 /**
  * PGlite (PostgreSQL compiled to WebAssembly) behind its socket server on a
  * loopback port, so that the store reaches it through the same `pg` driver
  * and the same SQL as a real server. PGlite runs one transaction at a time:
  * the socket server queues other connections behind an open transaction.
+ * A data folder is locked for as long as it is open (DataDirLock): PGlite
+ * takes no lock of its own, and two processes on one folder lose writes.
  */
 export class EmbeddedPostgres {
   private constructor(
@@ -15,20 +17,30 @@ export class EmbeddedPostgres {
     private readonly server: PGLiteSocketServer,
     /** Loopback port the socket server listens on. */
     readonly port: number,
+    private readonly lock: DataDirLock | undefined,
   ) {}
 
   /**
    * Opens (or creates) the database in `dataDir` and serves it on a free port.
-   * @param dataDir a folder, or `memory://` for a throw-away database
+   * A folder is locked first, before PGlite reads any of its files.
+   * @param dataDir a folder, or `memory://` for a throw-away database (no lock)
+   * @throws DataDirLockedError when another live process has the folder open
    */
   static async start(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
-    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-    const db = await PGlite.create(dataDir);
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
-    keepExtendedQueriesTogether(server);
-    await server.start();
-    const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
-    return new EmbeddedPostgres(db, server, address.port);
+    const lock = dataDir.startsWith('memory://') ? undefined : DataDirLock.acquire(dataDir);
+    let db: PGlite | undefined;
+    try {
+      db = await PGlite.create(lock?.dataDir ?? dataDir);
+      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+      keepExtendedQueriesTogether(server);
+      await server.start();
+      const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
+      return new EmbeddedPostgres(db, server, address.port, lock);
+    } catch (error) {
+      await db?.close().catch(() => undefined);
+      lock?.release();
+      throw error;
+    }
   }
 
   /** Connection URL for the `pg` driver. */
@@ -36,10 +48,12 @@ export class EmbeddedPostgres {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
-  /** Stops serving and closes the database files. */
+  /** Stops serving, closes the database files and releases the folder. */
   async stop(): Promise<void> {
     await this.server.stop();
     await this.db.close();
+    // Only once the files are closed: if closing failed, PGlite may still write.
+    this.lock?.release();
   }
 }
 

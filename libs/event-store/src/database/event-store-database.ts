@@ -14,6 +14,13 @@ export interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<any>;
 }
 
+/**
+ * How much longer than the statement timeout the client waits for an answer.
+ * The server's own cancel (a clean rollback) normally comes first; the client
+ * bound only fires when the server cannot answer at all.
+ */
+const CLIENT_GRACE_MS = 2000;
+
 /** Per-transaction switches honoured by the append-only trigger. */
 export type GuardSwitch = 'event_store.redaction' | 'event_store.purge';
 
@@ -35,22 +42,27 @@ export class EventStoreDatabase {
     readonly options: ResolvedEventStoreOptions,
   ) {}
 
-  /** Connects (starting PGlite if needed), migrates and checks the transaction horizon. */
+  /**
+   * Starts PGlite if needed, migrates on a connection of its own (migrations
+   * may legitimately run longer than any statement bound), then connects the
+   * bounded pool and checks the transaction horizon.
+   */
   static async open(options: ResolvedEventStoreOptions): Promise<EventStoreDatabase> {
     const embedded = options.databaseUrl ? undefined : await EmbeddedPostgres.start(options.dataDir, options.poolSize);
+    const url = options.databaseUrl ?? embedded!.url;
+    try {
+      if (options.migrationsRun) await this.migrate(url, options);
+    } catch (error) {
+      await embedded?.stop();
+      throw translateDriverError(error, 'migrate');
+    }
     const dataSource = new DataSource({
-      type: 'postgres',
-      url: options.databaseUrl ?? embedded!.url,
-      entities: EVENT_STORE_ENTITIES,
-      migrations: [...EVENT_STORE_MIGRATIONS, ...options.migrations],
-      migrationsTableName: 'event_store_migrations',
-      migrationsTransactionMode: 'each',
-      synchronize: false,
-      logging: options.logging,
+      ...dataSourceOptions(url, options),
       poolSize: options.poolSize,
-      applicationName: 'nest-event-store',
       // Our pool's clients only; other pg users in the process keep pg's defaults.
-      extra: { types: EVENT_STORE_PG_TYPES },
+      // Every statement of the pool is bounded: by the server, and by the
+      // client when the server cannot answer (see statementTimeoutMs).
+      extra: { types: EVENT_STORE_PG_TYPES, statement_timeout: options.statementTimeoutMs, query_timeout: options.statementTimeoutMs + CLIENT_GRACE_MS },
     });
     try {
       await dataSource.initialize();
@@ -60,16 +72,23 @@ export class EventStoreDatabase {
     }
     const database = new EventStoreDatabase(dataSource, embedded, options);
     try {
-      if (options.migrationsRun) {
-        const applied = await dataSource.runMigrations({ transaction: 'each' });
-        if (applied.length) this.logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
-      }
       if (options.checkTransactionHorizon) await database.runAsSystem((q) => assertTransactionHorizon(q));
     } catch (error) {
       await database.close();
       throw error;
     }
     return database;
+  }
+
+  private static async migrate(url: string, options: ResolvedEventStoreOptions): Promise<void> {
+    const dataSource = new DataSource({ ...dataSourceOptions(url, options), poolSize: 1, extra: { types: EVENT_STORE_PG_TYPES } });
+    await dataSource.initialize();
+    try {
+      const applied = await dataSource.runMigrations({ transaction: 'each' });
+      if (applied.length) this.logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+    } finally {
+      await dataSource.destroy();
+    }
   }
 
   /** True when running on the embedded PGlite database. */
@@ -101,7 +120,7 @@ export class EventStoreDatabase {
       failure = error;
       throw translateDriverError(error, operation);
     } finally {
-      await release(runner, failure);
+      await releaseRunner(runner, failure);
     }
   }
 
@@ -129,22 +148,47 @@ export class EventStoreDatabase {
       if (runner.isTransactionActive && !isConnectionError(error)) await runner.rollbackTransaction().catch(() => undefined);
       throw translateDriverError(error, operation);
     } finally {
-      await release(runner, failure);
+      await releaseRunner(runner, failure);
     }
   }
+}
+
+/** What the pool and the migration connection share. */
+function dataSourceOptions(url: string, options: ResolvedEventStoreOptions) {
+  return {
+    type: 'postgres' as const,
+    url,
+    entities: EVENT_STORE_ENTITIES,
+    migrations: [...EVENT_STORE_MIGRATIONS, ...options.migrations],
+    migrationsTableName: 'event_store_migrations',
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: options.logging,
+    applicationName: 'nest-event-store',
+    connectTimeoutMS: options.connectionTimeoutMs,
+  };
 }
 
 /**
  * Returns the runner's connection to the pool, or discards it after a
  * connection-level error. A backend terminated mid-query (57P01) fails the
  * query before its socket closes; released normally, the pool would hand the
- * dying connection to the next unit of work, which then fails too. Releasing
- * with the error is pg-pool's way to drop it; TypeORM does the same on a
- * connection 'error' event, through this (non-public) method.
+ * dying connection to the next unit of work, which then fails too. A query
+ * the client stopped waiting for is still running or queued on its
+ * connection, which therefore cannot serve anyone else either; its socket
+ * is closed at once (pg would otherwise send a polite Terminate behind the
+ * stuck query), so that PGlite's socket server drops what it still queues
+ * for it. Releasing with the error is pg-pool's way to drop a connection;
+ * TypeORM does the same on a connection 'error' event, through this
+ * (non-public) method.
  */
-async function release(runner: QueryRunner, failure: unknown): Promise<void> {
-  const postgres = runner as unknown as { releasePostgresConnection?: (error?: unknown) => Promise<void> };
+export async function releaseRunner(runner: QueryRunner, failure: unknown): Promise<void> {
+  const postgres = runner as unknown as {
+    releasePostgresConnection?: (error?: unknown) => Promise<void>;
+    databaseConnection?: { connection?: { stream?: { destroy(): void } } };
+  };
   const broken = failure !== undefined && isConnectionError(failure);
+  if (broken) postgres.databaseConnection?.connection?.stream?.destroy();
   const done = broken && postgres.releasePostgresConnection ? postgres.releasePostgresConnection(failure) : runner.release();
   await Promise.resolve(done).catch(() => undefined);
 }

@@ -1,5 +1,5 @@
 import { QueryRunner } from 'typeorm';
-import { EventStoreDatabase } from '../database/event-store-database';
+import { EventStoreDatabase, releaseRunner } from '../database/event-store-database';
 import { isConnectionError, translateDriverError } from '../database/driver-errors';
 
 /**
@@ -9,6 +9,7 @@ import { isConnectionError, translateDriverError } from '../database/driver-erro
  */
 export async function runAsOwner<T>(database: EventStoreDatabase, work: (q: QueryRunner) => Promise<T>, operation: string): Promise<T> {
   const runner = database.dataSource.createQueryRunner();
+  let failure: unknown;
   try {
     await runner.connect();
     await runner.startTransaction();
@@ -16,9 +17,11 @@ export async function runAsOwner<T>(database: EventStoreDatabase, work: (q: Quer
     await runner.commitTransaction();
     return result;
   } catch (error) {
+    failure = error;
     if (runner.isTransactionActive && !isConnectionError(error)) await runner.rollbackTransaction().catch(() => undefined);
     throw translateDriverError(error, operation);
   } finally {
-    await runner.release().catch(() => undefined);
+    // Discards the connection after a timeout or a dropped connection.
+    await releaseRunner(runner, failure);
   }
 }

@@ -1,6 +1,9 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/app-config.module';
+import { DEFAULT_TOKEN_LIFETIME, TokenLifetimePolicy, lifetimeViolation } from '../../config/token-lifetime';
 import { PRINCIPAL_KEY } from './current-principal.decorator';
 import { IS_PUBLIC_KEY } from './public.decorator';
 import { Role } from './role';
@@ -9,15 +12,22 @@ import { principalFromClaims } from './token-claims';
 
 /**
  * Global guard: every route needs a valid HS256 bearer token unless marked
- * @Public(). A missing, malformed, forged or expired token, or one without a
- * tenant, is 401; a valid token without a role the route names is 403.
+ * @Public(). A missing, malformed, forged or expired token, one without a
+ * tenant, without `exp` or `iat`, or living longer than the configured
+ * maximum, is 401 with the reason; a valid token without a role the route
+ * names is 403.
  */
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
+  private readonly lifetime: TokenLifetimePolicy;
+
   constructor(
     private readonly jwt: JwtService,
     private readonly reflector: Reflector,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.lifetime = config.tokenLifetime ?? DEFAULT_TOKEN_LIFETIME;
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -28,11 +38,13 @@ export class JwtAuthGuard implements CanActivate {
     let claims: unknown;
     try {
       // Pinning the algorithm rejects `alg: none` and key-confusion tokens.
-      claims = await this.jwt.verifyAsync(match[1], { algorithms: ['HS256'] });
+      claims = await this.jwt.verifyAsync(match[1], { algorithms: ['HS256'], clockTolerance: this.lifetime.clockSkewSeconds });
     } catch (error) {
       const expired = (error as Error)?.name === 'TokenExpiredError';
       throw new UnauthorizedException(expired ? 'Token expired' : 'Invalid token');
     }
+    const violation = lifetimeViolation(claims, this.lifetime, Math.floor(Date.now() / 1000));
+    if (violation) throw new UnauthorizedException(violation);
     const principal = principalFromClaims(claims);
     if (typeof principal === 'string') throw new UnauthorizedException(principal);
     request[PRINCIPAL_KEY] = principal;
