@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventMigrationHandler, EventStoreDatabase, EventStoreService } from '@event-store';
 import { describeEachBackend } from '@event-store/testing';
 import type { Response } from 'supertest';
@@ -65,6 +66,7 @@ describeEachBackend('bad input is a 4xx naming the field, never a 500', (mode) =
       expect400(await postAs(t, token, '/api/releases', { name: `r${LONE}` }), 'name');
       expect400(await postAs(t, token, '/api/gdpr/erasure-requests', { subjectId: LONE, reason: 'r' }), 'subjectId');
       expect400(await postAs(t, token, '/api/gdpr/erasure-requests', { subjectId: 's', reason: LONE }), 'reason');
+      expect400(await postAs(t, token, `/api/events/${randomUUID()}/redaction`, { reason: `r${LONE}` }), 'reason');
       expect((await getAs(t, token, `/api/requirements/${id}`)).body).toMatchObject({ version: 1, status: 'DRAFT', title: 'Login works' });
     });
   });
@@ -138,7 +140,6 @@ describeEachBackend('bad input is a 4xx naming the field, never a 500', (mode) =
         { aggregateType: 'Requirement', aggregateId: id, eventType: 'RequirementCreated', data: { title: 't' } },
         { aggregateType: 'Requirement', aggregateId: id, eventType: 'constructor', data: {} },
       ], 'bad-co');
-      await t.settle();
       const expected = { statusCode: 422, code: 'UNKNOWN_EVENT_TYPE', eventType: 'constructor', aggregateId: id, aggregateVersion: 2 };
       expect((await getAs(t, token, `/api/requirements/${id}`)).body).toMatchObject(expected);
       expect((await postAs(t, token, `/api/requirements/${id}/approval`, {})).body).toMatchObject(expected);

@@ -105,6 +105,14 @@ describeEachBackend('input hardening', (mode) => {
       expect(await fieldsOf(() => t.store.recordSnapshot('o-1', 'acme', { aggregateType: 'Order', version: big, state: {} }))).toEqual(['version']);
     });
 
+    it('rejects a redaction or erasure request whose reason or requester is not valid Unicode', async () => {
+      const stored = await t.store.appendEvent(event({ aggregateId: 'o-redact' }), 'acme');
+      expect(await fieldsOf(() => t.store.redactEvent(stored.eventId, 'acme', { reason: 'r\ud800', requestedBy: 'dpo' }))).toEqual(['reason']);
+      expect(await fieldsOf(() => t.store.eraseSubject('s-1', 'acme', { reason: 'r', requestedBy: '\udc00' }))).toEqual(['requestedBy']);
+      expect(await fieldsOf(() => t.store.eraseSubject('s-\ud800', 'acme', { reason: 'r', requestedBy: 'dpo' }))).toEqual(['subjectId']);
+      expect((await t.store.getEventById('acme', stored.eventId)).isRedacted).toBe(false);
+    });
+
     it('maps what PostgreSQL still refuses (invalid JSON text, numbers out of range) to EventValidationError', async () => {
       expect(await fieldsOf(() => t.database.query('SELECT $1::jsonb', ['{"a":"\\ud800"}'], 'test'))).toEqual(['data']);
       expect(await fieldsOf(() => t.database.query('SELECT $1::bigint', ['9223372036854775808'], 'test'))).toEqual(['parameters']);
