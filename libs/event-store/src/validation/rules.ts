@@ -8,6 +8,10 @@ const TYPE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
 const MAX_ID_LENGTH = 200;
 // Not imported from json-payload.ts: that file imports Violations from here.
 const LONE_SURROGATE = /\p{Cs}/u;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f]/;
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_IN_ID = /[\u0000-\u001f]|\p{Cs}/u;
 const DIGITS = /^\d{1,19}$/;
 
 /** Largest PostgreSQL `integer` (int4): versions, limits, counts. */
@@ -44,10 +48,9 @@ export function assertTenantId(tenantId: unknown): asserts tenantId is string {
 export function idProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
   if (value.length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f]/.test(value)) return 'must not contain control characters';
-  if (LONE_SURROGATE.test(value)) return 'must not contain unpaired UTF-16 surrogates (invalid Unicode)';
-  return undefined;
+  // One pass for the common (valid) case; which rule failed is worked out only on a hit.
+  if (!FORBIDDEN_IN_ID.test(value)) return undefined;
+  return LONE_SURROGATE.test(value) && !CONTROL.test(value) ? 'must not contain unpaired UTF-16 surrogates (invalid Unicode)' : 'must not contain control characters';
 }
 
 /** Checks a free-form identifier (aggregate id, subject id): non-empty, bounded, no control characters. */
