@@ -16,8 +16,8 @@ export type AggregateEventMap = Record<string, EventData>;
  * replays stored events through the same handlers, so state comes only from
  * events. The handlers are also the aggregate's declared event types: its
  * repository registers them, and the store then refuses other event types on
- * the aggregate's streams. Subclasses set `static aggregateType` (the stored stream type) and,
- * to use snapshots, implement `toSnapshot` / `fromSnapshot` and raise
+ * the aggregate's streams. Subclasses set `static aggregateType` (the stored
+ * stream type) and, to use snapshots, implement `toSnapshot` / `fromSnapshot` and raise
  * `static snapshotSchemaVersion` whenever the snapshot shape changes
  * (snapshots of another shape are then ignored and rebuilt from events).
  *

@@ -84,26 +84,6 @@ export function findLoneSurrogate(value: unknown, path: string): string | undefi
 }
 
 /**
- * Deepest nesting of objects and arrays in a parsed value, counted without
- * recursion and given up as soon as it passes `max` (returns max + 1 then).
- */
-export function valueDepth(value: unknown, max: number): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length) {
-    const [current, depth] = stack.pop()!;
-    if (typeof current !== 'object' || current === null) continue;
-    const inner = depth + 1;
-    if (inner > max) return inner;
-    if (inner > deepest) deepest = inner;
-    for (const child of Array.isArray(current) ? current : Object.values(current)) {
-      if (typeof child === 'object' && child !== null) stack.push([child, inner]);
-    }
-  }
-  return deepest;
-}
-
-/**
  * Checks one JSON payload (event data or metadata) from its serialized text:
  * nesting depth, then lone surrogates (named by their path). Both checks
  * start from cheap tests on the text, so valid payloads cost a length check
