@@ -50,17 +50,17 @@ describeEachBackend('appends and audit queries', (mode) => {
     it('answers 409 ConcurrencyError naming both versions for a stale expectedVersion, and writes nothing', async () => {
       const id = newAggregateId();
       await appendVia(t, token, id, [{}, {}]);
-      const res = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', expectedVersion: 1, events: [{ eventType: 'X', data: {} }] });
+      const res = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', expectedVersion: 1, events: [{ eventType: 'RequirementUpdated', data: {} }] });
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ statusCode: 409, error: 'ConcurrencyError', message: expect.any(String), expectedVersion: 1, actualVersion: 2 });
       for (const [expectedVersion, actualVersion] of [['no_stream', 2]] as const) {
-        const r = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', expectedVersion, events: [{ eventType: 'X', data: {} }] });
+        const r = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', expectedVersion, events: [{ eventType: 'RequirementUpdated', data: {} }] });
         expect(r.body).toMatchObject({ statusCode: 409, expectedVersion, actualVersion });
       }
-      const missing = await postAs(t, token, `/api/aggregates/${newAggregateId()}/events`, { aggregateType: 'Requirement', expectedVersion: 'stream_exists', events: [{ eventType: 'X', data: {} }] });
+      const missing = await postAs(t, token, `/api/aggregates/${newAggregateId()}/events`, { aggregateType: 'Requirement', expectedVersion: 'stream_exists', events: [{ eventType: 'RequirementUpdated', data: {} }] });
       expect(missing.body).toMatchObject({ statusCode: 409, expectedVersion: 'stream_exists', actualVersion: 0 });
       expect((await getAs(t, token, `/api/aggregates/${id}/events`)).body.version).toBe(2);
-      const ok = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', expectedVersion: 2, events: [{ eventType: 'X', data: {} }] });
+      const ok = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', expectedVersion: 2, events: [{ eventType: 'RequirementUpdated', data: {} }] });
       expect(ok.status).toBe(201);
     });
 
@@ -101,7 +101,7 @@ describeEachBackend('appends and audit queries', (mode) => {
     });
 
     it('answers 400 naming aggregateId for an id the store cannot take', async () => {
-      const res = await postAs(t, token, `/api/aggregates/${'x'.repeat(201)}/events`, { aggregateType: 'Requirement', events: [{ eventType: 'X', data: {} }, { eventType: 'X', data: {} }] });
+      const res = await postAs(t, token, `/api/aggregates/${'x'.repeat(201)}/events`, { aggregateType: 'Requirement', events: [{ eventType: 'RequirementUpdated', data: {} }, { eventType: 'RequirementUpdated', data: {} }] });
       expect(res.status).toBe(400);
       expect(res.body.message).toEqual([expect.stringMatching(/^aggregateId: /)]);
     });
@@ -252,17 +252,17 @@ describeEachBackend('appends and audit queries', (mode) => {
       const fresh = t.token('stats-co', ['auditor', 'writer']);
       const empty = await getAs(t, fresh, '/api/events/stats');
       expect(empty.body).toEqual({ totalEvents: 0, redactedEvents: 0, byEventType: {}, byAggregateType: {}, firstEventAt: null, lastEventAt: null });
-      await appendVia(t, fresh, 'stats-1', [{ eventType: 'A', occurredAt: '2025-01-01T00:00:00.000Z' }, { eventType: 'B', occurredAt: '2025-02-01T00:00:00.000Z' }, { eventType: 'A' }]);
+      await appendVia(t, fresh, 'stats-1', [{ eventType: 'A', occurredAt: '2025-01-01T00:00:00.000Z' }, { eventType: 'B', occurredAt: '2025-02-01T00:00:00.000Z' }, { eventType: 'A' }], { aggregateType: 'Ledger' });
       const stats = await getAs(t, fresh, '/api/events/stats');
       expect(stats.status).toBe(200);
-      expect(stats.body).toMatchObject({ totalEvents: 3, redactedEvents: 0, byEventType: { A: 2, B: 1 }, byAggregateType: { Requirement: 3 } });
+      expect(stats.body).toMatchObject({ totalEvents: 3, redactedEvents: 0, byEventType: { A: 2, B: 1 }, byAggregateType: { Ledger: 3 } });
       expect(stats.body.firstEventAt).toMatch(/^\d{4}-\d\d-\d\dT/);
       expect(stats.body.lastEventAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     });
 
     it('lists the event types with their latest version and stored count', async () => {
       const fresh = t.token('types-co', ['auditor', 'writer']);
-      await appendVia(t, fresh, 'types-1', [{ eventType: 'ThingHappened' }, { eventType: 'ThingHappened' }]);
+      await appendVia(t, fresh, 'types-1', [{ eventType: 'ThingHappened' }, { eventType: 'ThingHappened' }], { aggregateType: 'Ledger' });
       const res = await getAs(t, fresh, '/api/event-types');
       expect(res.status).toBe(200);
       expect(res.body.items).toEqual(expect.arrayContaining([{ eventType: 'ThingHappened', latestVersion: 1, storedEvents: 2 }]));

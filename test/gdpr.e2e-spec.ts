@@ -28,7 +28,7 @@ describeEachBackend('GDPR redaction and erasure', (mode) => {
         { eventType: 'CustomerRegistered', data: { name: 'first' } },
         { eventType: 'CustomerEmailChanged', data: { email: `${SECRET_WORD}@example.com` }, metadata: { subjectId: 'cust-7', source: 'crm', ip: '10.0.0.1' } },
         { eventType: 'CustomerVerified', data: { ok: true } },
-      ]);
+      ], { aggregateType: 'Customer' });
       expect((await getAs(t, token, `/api/events?q=${SECRET_WORD}`)).body.items.map((e: EventJson) => e.eventId)).toEqual([target.eventId]);
 
       const res = await postAs(t, token, `/api/events/${target.eventId}/redaction`, { reason: 'art. 17 request' });

@@ -70,4 +70,7 @@ export {
   getAggregateRepositoryToken,
 } from './aggregates/aggregate-repository.options';
 export { UncommittedEvent, AppliedEventContext, ApplyOptions } from './aggregates/aggregate-event';
-export { MissingEventHandlerError, AggregateDefinitionError } from './aggregates/aggregate.errors';
+export { MissingEventHandlerError, AggregateDefinitionError, UnknownEventTypeError } from './aggregates/aggregate.errors';
+export { MAX_JSON_DEPTH, findLoneSurrogate, hasLoneSurrogate } from './validation/json-payload';
+export { MAX_SUBJECT_IDS } from './validation/subject-ids';
+export { INT4_MAX } from './validation/rules';

@@ -63,11 +63,12 @@ export class AggregatesController {
 }
 
 // The library names fields of its per-event input; in this body aggregateType
-// and aggregateId are given once (body and path), so report them there.
+// and aggregateId are given once (body and path), and expectedVersion is a
+// body field, so report them there.
 function toBodyFields(violations: FieldViolation[]): FieldViolation[] {
   const seen = new Set<string>();
   return violations
-    .map((v) => ({ ...v, field: v.field.replace(/^events\[\d+\]\.(aggregateType|aggregateId)$/, '$1') }))
+    .map((v) => ({ ...v, field: v.field.replace(/^events\[\d+\]\.(aggregateType|aggregateId)$/, '$1').replace(/^options\.expectedVersion$/, 'expectedVersion') }))
     .filter((v) => {
       const key = `${v.field}: ${v.reason}`;
       if (seen.has(key)) return false;

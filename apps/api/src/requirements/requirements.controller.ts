@@ -1,5 +1,5 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AggregateRepository, InjectAggregateRepository } from '@event-store';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
@@ -26,6 +26,7 @@ const view = (r: Requirement): RequirementView => ({ id: r.aggregateId, version:
 @ApiBearerAuth()
 @UseFilters(DomainRuleViolationFilter)
 @ApiConflictResponse({ description: 'ConcurrencyError (stale expectedVersion) or DomainRuleViolation' })
+@ApiUnprocessableEntityResponse({ description: 'UNKNOWN_EVENT_TYPE: the stored stream holds an event type the aggregate does not handle (decision 0011)' })
 @Controller('requirements')
 export class RequirementsController {
   constructor(

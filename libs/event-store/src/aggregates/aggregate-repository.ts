@@ -5,6 +5,7 @@ import { EventValidationError } from '../errors/event-validation.error';
 import { EventStoreService } from '../store/event-store.service';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
+import { INT4_MAX } from '../validation/rules';
 import { AggregateDefinitionError } from './aggregate.errors';
 import { AggregateRoot } from './aggregate-root';
 import {
@@ -20,6 +21,11 @@ import {
  *
  * Saves go through the EventStorePublisher (persist, then wake subscribers)
  * when one is given, as `provide` does.
+ *
+ * Creating it declares the class's event types (its `on<EventType>`
+ * handlers) to the store, which then refuses other event types on streams of
+ * this aggregate type; loading a stream that still holds one throws
+ * UnknownEventTypeError.
  *
  * Register it with `AggregateRepository.provide(Requirement, { snapshotEvery: 50 })`
  * in a module's providers and inject it with `@InjectAggregateRepository(Requirement)`.
@@ -39,6 +45,8 @@ export class AggregateRepository<T extends AggregateRoot> {
     const every = options.snapshotEvery ?? 0;
     if (!Number.isInteger(every) || every < 0) throw new AggregateDefinitionError(aggregateClass.name, 'snapshotEvery must be a non-negative integer');
     this.snapshotEvery = every;
+    // Every append to this stream type, by any path, must stay loadable by this class.
+    store.declareEventTypes(aggregateClass.aggregateType, AggregateRoot.declaredEventTypes(aggregateClass));
   }
 
   /** A Nest provider of this aggregate's repository, under `getAggregateRepositoryToken(aggregateClass)`. */
@@ -55,6 +63,7 @@ export class AggregateRepository<T extends AggregateRoot> {
    * The aggregate at its current version: the newest snapshot of the class's
    * current `snapshotSchemaVersion` (when snapshots are on) plus later events, upcast.
    * @throws EventNotFoundError when the tenant has no stream of this type with that id
+   * @throws UnknownEventTypeError when the stream holds an event type the class does not handle
    */
   async load(tenantId: string, aggregateId: string): Promise<T> {
     return this.rebuild(tenantId, aggregateId, undefined);
@@ -70,7 +79,7 @@ export class AggregateRepository<T extends AggregateRoot> {
    */
   async loadAt(tenantId: string, aggregateId: string, point: PointInHistory): Promise<T> {
     if ('version' in point) {
-      if (!Number.isInteger(point.version) || point.version < 1) throw EventValidationError.of('version', 'must be an integer of at least 1');
+      if (!Number.isInteger(point.version) || point.version < 1 || point.version > INT4_MAX) throw EventValidationError.of('version', `must be an integer from 1 to ${INT4_MAX}`);
       const aggregate = await this.rebuild(tenantId, aggregateId, point.version);
       if (aggregate.version < point.version) throw EventValidationError.of('version', `stream '${aggregateId}' is only at version ${aggregate.version}`);
       return aggregate;

@@ -1,6 +1,7 @@
 import { StoredDomainEvent } from '../types/stored-domain-event';
-import { AggregateDefinitionError, MissingEventHandlerError } from './aggregate.errors';
-import { Broken, Ticket } from './test-fixtures/ticket.aggregate';
+import { AggregateRoot } from './aggregate-root';
+import { AggregateDefinitionError, MissingEventHandlerError, UnknownEventTypeError } from './aggregate.errors';
+import { Broken, Ticket, TicketV2 } from './test-fixtures/ticket.aggregate';
 
 const stored = (aggregateVersion: number, eventType: string, data: Record<string, unknown>): StoredDomainEvent => ({
   globalPosition: String(aggregateVersion),
@@ -54,6 +55,39 @@ describe('AggregateRoot', () => {
     expect(ticket.version).toBe(2);
     expect(ticket.getUncommittedEvents()).toHaveLength(0);
     expect(ticket.openedAt).toEqual(new Date('2026-01-01T00:00:00Z'));
+  });
+
+  it('declares its on<EventType> handlers as its event types, inherited ones included', () => {
+    expect(AggregateRoot.declaredEventTypes(Ticket).sort()).toEqual(['TicketClosed', 'TicketCommented', 'TicketOpened']);
+    expect(AggregateRoot.declaredEventTypes(TicketV2).sort()).toEqual(['TicketClosed', 'TicketCommented', 'TicketOpened']);
+    expect(AggregateRoot.declaredEventTypes(Broken)).toEqual([]);
+  });
+
+  it.each([['Bogus'], ['constructor'], ['toString'], ['__proto__'], ['hasOwnProperty']])(
+    'throws UnknownEventTypeError naming the event when a replayed stream holds %s',
+    (eventType) => {
+      const ticket = new Ticket('T-1');
+      const error = (() => {
+        try {
+          ticket.replay([stored(1, 'TicketOpened', { title: 'x' }), stored(2, eventType, {})]);
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(error).toBeInstanceOf(UnknownEventTypeError);
+      expect(error).toMatchObject({ code: 'UNKNOWN_EVENT_TYPE', aggregateType: 'Ticket', aggregateId: 'T-1', eventType, aggregateVersion: 2 });
+      expect(ticket.version).toBe(1);
+    },
+  );
+
+  it('does not take a non-handler member named like one (a getter) for a handler', () => {
+    class Odd extends Ticket {
+      get onOddThing(): () => void {
+        return () => undefined;
+      }
+    }
+    expect(AggregateRoot.declaredEventTypes(Odd)).not.toContain('OddThing');
+    expect(() => new Odd('O-1').replay([stored(1, 'OddThing', {})])).toThrow(UnknownEventTypeError);
   });
 
   it('refuses a replay with a hole in the history', () => {

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EventData, StoredDomainEvent } from '../types/stored-domain-event';
-import { AggregateDefinitionError, MissingEventHandlerError } from './aggregate.errors';
+import { AggregateDefinitionError, MissingEventHandlerError, UnknownEventTypeError } from './aggregate.errors';
+import { eventHandlersOf } from './event-handlers';
 import { AppliedEventContext, ApplyOptions, UncommittedEvent } from './aggregate-event';
 
 /** Event type → payload type of an aggregate, for typed `apply` calls. */
 export type AggregateEventMap = Record<string, EventData>;
-
-type Handler = (data: EventData, context: AppliedEventContext) => void;
 
 /**
  * Base class of event-sourced aggregates.
@@ -15,8 +14,10 @@ type Handler = (data: EventData, context: AppliedEventContext) => void;
  * the event as uncommitted and mutates state through the method named
  * `on<EventType>` (e.g. `onRequirementApproved(data, context)`). Loading
  * replays stored events through the same handlers, so state comes only from
- * events. Subclasses set `static aggregateType` (the stored stream type) and,
- * to use snapshots, implement `toSnapshot` / `fromSnapshot` and raise
+ * events. The handlers are also the aggregate's declared event types: its
+ * repository registers them, and the store then refuses other event types on
+ * the aggregate's streams. Subclasses set `static aggregateType` (the stored
+ * stream type) and, to use snapshots, implement `toSnapshot` / `fromSnapshot` and raise
  * `static snapshotSchemaVersion` whenever the snapshot shape changes
  * (snapshots of another shape are then ignored and rebuilt from events).
  *
@@ -33,6 +34,14 @@ export abstract class AggregateRoot<TEvents extends AggregateEventMap = Aggregat
   private pending: UncommittedEvent[] = [];
 
   constructor(readonly aggregateId: string) {}
+
+  /**
+   * The event types an aggregate class handles (its `on<EventType>` methods).
+   * @param aggregateClass a subclass of AggregateRoot
+   */
+  static declaredEventTypes(aggregateClass: { prototype: object }): string[] {
+    return [...eventHandlersOf(aggregateClass, AggregateRoot.prototype).keys()];
+  }
 
   /** The stream type (the class's static `aggregateType`). */
   get aggregateType(): string {
@@ -73,13 +82,16 @@ export abstract class AggregateRoot<TEvents extends AggregateEventMap = Aggregat
   /**
    * Rebuilds state from stored events (already upcast). Only events right
    * after the current version are accepted, so a hole in the history is caught.
+   * @throws UnknownEventTypeError for an event type the aggregate has no handler for
    */
   replay(events: Iterable<StoredDomainEvent>): void {
     for (const event of events) {
       if (event.aggregateVersion !== this.persistedVersion + 1) {
         throw new AggregateDefinitionError(this.constructor.name, `replay expected version ${this.persistedVersion + 1}, got ${event.aggregateVersion}`);
       }
-      this.handle(event.eventType, event.data, {
+      const handler = this.handlerOf(event.eventType);
+      if (!handler) throw new UnknownEventTypeError(this.aggregateType, this.aggregateId, event.eventType, event.aggregateVersion);
+      handler.call(this, event.data, {
         eventType: event.eventType,
         eventVersion: event.eventVersion,
         occurredAt: event.occurredAt,
@@ -124,13 +136,13 @@ export abstract class AggregateRoot<TEvents extends AggregateEventMap = Aggregat
   protected apply<K extends keyof TEvents & string>(eventType: K, data: TEvents[K], options: ApplyOptions = {}): void {
     const occurredAt = options.occurredAt ?? new Date();
     // Handle first: a throwing handler must not leave a recorded event behind.
-    this.handle(eventType, data, { eventType, eventVersion: options.eventVersion, occurredAt, aggregateVersion: this.currentVersion + 1 });
+    const handler = this.handlerOf(eventType);
+    if (!handler) throw new MissingEventHandlerError(this.aggregateType, eventType);
+    handler.call(this, data, { eventType, eventVersion: options.eventVersion, occurredAt, aggregateVersion: this.currentVersion + 1 });
     this.pending.push({ eventId: randomUUID(), eventType, eventVersion: options.eventVersion, occurredAt, data, metadata: options.metadata });
   }
 
-  private handle(eventType: string, data: EventData, context: AppliedEventContext): void {
-    const handler = (this as unknown as Record<string, unknown>)[`on${eventType}`];
-    if (typeof handler !== 'function') throw new MissingEventHandlerError(this.aggregateType, eventType);
-    (handler as Handler).call(this, data, context);
+  private handlerOf(eventType: string): ((data: EventData, context: AppliedEventContext) => void) | undefined {
+    return eventHandlersOf(this.constructor, AggregateRoot.prototype).get(eventType) as ((data: EventData, context: AppliedEventContext) => void) | undefined;
   }
 }

@@ -69,9 +69,19 @@ export function translateDriverError(error: unknown, operation: string): unknown
     case '23505':
       if (e.constraint === 'uq_stored_domain_events_event_id') return new DuplicateEventError(/\(tenant_id, event_id\)=\([^,]*, ([^)]*)\)/.exec(e.detail ?? '')?.[1] ?? 'unknown', 'was stored concurrently by another append');
       return error;
+    // The store validates input before the database sees it; these are the
+    // last line, so that input the checks missed is still a 400, never a 500.
     case '22P05':
     case '22021':
-      return EventValidationError.of('data', 'contains characters PostgreSQL cannot store (NUL)');
+      return EventValidationError.of('data', 'contains characters PostgreSQL cannot store (NUL or invalid Unicode)');
+    case '22P02':
+      // Only jsonb's parser: other invalid text representations are casts the store writes itself.
+      if (/type jsonb?\b/.test(e.message ?? '')) return EventValidationError.of('data', `is not JSON PostgreSQL can store: ${e.detail ?? e.message}`);
+      return error;
+    case '22003':
+      return EventValidationError.of('parameters', `a number is out of range for its column: ${e.message ?? ''}`);
+    case '54001':
+      return EventValidationError.of('data', 'is nested too deeply for PostgreSQL');
     default:
       return error;
   }

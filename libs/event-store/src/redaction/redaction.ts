@@ -3,6 +3,7 @@ import { EventRow } from '../store/event-row';
 import { readEventById } from '../store/read-events';
 import { RedactionRequest } from '../types/redaction';
 import { Violations, assertKnownOptions } from '../validation/rules';
+import { hasLoneSurrogate } from '../validation/json-payload';
 import { ERASE_SUBJECT_SQL, LOG_REDACTIONS_SQL, REDACT_EVENT_SQL } from './redaction.sql';
 
 type RedactedRow = EventRow & { removed_keys: string[] };
@@ -15,6 +16,8 @@ export function checkRedactionRequest(request: RedactionRequest): void {
     const value = request?.[key];
     if (typeof value !== 'string' || value.trim().length === 0) v.add(key, 'must be a non-empty string');
     else if (value.length > 1000) v.add(key, 'must be at most 1000 characters');
+    // pg would write U+FFFD in its place: the log must keep what was asked.
+    else if (hasLoneSurrogate(value)) v.add(key, 'must not contain unpaired UTF-16 surrogates (invalid Unicode)');
   }
   v.throwIfAny();
 }

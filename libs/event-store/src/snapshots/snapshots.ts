@@ -2,7 +2,7 @@ import { Queryable } from '../database/event-store-database';
 import { EventNotFoundError } from '../errors/event-not-found.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { Snapshot, SnapshotInput } from '../types/snapshot';
-import { Violations, assertKnownOptions, checkTypeName } from '../validation/rules';
+import { INT4_MAX, Violations, assertKnownOptions, checkTypeName } from '../validation/rules';
 
 // pk_event_store_snapshots; re-recording the same version replaces it.
 const UPSERT_SQL = `
@@ -26,8 +26,10 @@ export function checkSnapshotInput(input: SnapshotInput): void {
   assertKnownOptions('snapshot', input, ['aggregateType', 'version', 'state', 'schemaVersion']);
   const v = new Violations();
   checkTypeName(v, 'aggregateType', input?.aggregateType);
-  if (!Number.isInteger(input?.version) || input.version < 1) v.add('version', 'must be an integer of at least 1');
-  if (input?.schemaVersion !== undefined && (!Number.isInteger(input.schemaVersion) || input.schemaVersion < 1)) v.add('schemaVersion', 'must be an integer of at least 1');
+  if (!Number.isInteger(input?.version) || input.version < 1 || input.version > INT4_MAX) v.add('version', `must be an integer from 1 to ${INT4_MAX}`);
+  if (input?.schemaVersion !== undefined && (!Number.isInteger(input.schemaVersion) || input.schemaVersion < 1 || input.schemaVersion > INT4_MAX)) {
+    v.add('schemaVersion', `must be an integer from 1 to ${INT4_MAX}`);
+  }
   if (input?.state === undefined) v.add('state', 'is required');
   v.throwIfAny();
 }
@@ -46,7 +48,7 @@ export async function recordSnapshot(q: Queryable, tenantId: string, aggregateId
 
 /** The newest snapshot at or below `maxVersion` (of `schemaVersion` when given), or null. */
 export async function readLatestSnapshot<T>(q: Queryable, tenantId: string, aggregateId: string, maxVersion?: number, schemaVersion?: number): Promise<Snapshot<T> | null> {
-  const [row] = (await q.query(LATEST_SQL, [tenantId, aggregateId, maxVersion ?? 2_147_483_647, schemaVersion ?? null])) as {
+  const [row] = (await q.query(LATEST_SQL, [tenantId, aggregateId, maxVersion ?? INT4_MAX, schemaVersion ?? null])) as {
     tenant_id: string; aggregate_id: string; aggregate_type: string; version: number; schema_version: number; state: T; created_at: Date;
   }[];
   if (!row) return null;

@@ -4,6 +4,7 @@ import { EventValidationError } from '../errors/event-validation.error';
 import { NewDomainEvent } from '../types/stored-domain-event';
 import { AppendOptions } from '../types/append-options';
 import {
+  INT4_MAX,
   Violations,
   assertKnownOptions,
   assertTenantId,
@@ -13,12 +14,17 @@ import {
   isUuid,
   typeNameProblem,
 } from '../validation/rules';
+import { MAX_JSON_DEPTH, checkJsonPayload, fieldPath } from '../validation/json-payload';
+import { checkSubjectIds } from '../validation/subject-ids';
 
 /** Limits an append is checked against. */
 export interface AppendLimits {
   maxEventSizeBytes: number;
   maxEventsPerAppend: number;
 }
+
+/** The event types each registered aggregate type declares (see DeclaredEventTypes); undefined: not registered. */
+export type EventTypesOf = (aggregateType: string) => ReadonlySet<string> | undefined;
 
 /** The parameters of APPEND_EVENTS_SQL, validated and serialized. */
 export interface PreparedAppend {
@@ -43,7 +49,13 @@ const EVENT_KEYS = new Set(['eventId', 'aggregateType', 'aggregateId', 'eventTyp
  *
  * @throws EventValidationError naming every offending field
  */
-export function prepareAppend(events: readonly NewDomainEvent[], tenantId: string, options: AppendOptions | undefined, limits: AppendLimits): PreparedAppend {
+export function prepareAppend(
+  events: readonly NewDomainEvent[],
+  tenantId: string,
+  options: AppendOptions | undefined,
+  limits: AppendLimits,
+  eventTypesOf?: EventTypesOf,
+): PreparedAppend {
   assertTenantId(tenantId);
   assertKnownOptions('options', options, APPEND_OPTION_KEYS);
   if (!Array.isArray(events) || events.length === 0) throw EventValidationError.of('events', 'must be a non-empty array');
@@ -81,24 +93,27 @@ export function prepareAppend(events: readonly NewDomainEvent[], tenantId: strin
     if (aggregateIdProblem) v.add(`${at()}.aggregateId`, aggregateIdProblem);
     const eventTypeProblem = typeNameProblem(event.eventType);
     if (eventTypeProblem) v.add(`${at()}.eventType`, eventTypeProblem);
+    else if (!aggregateTypeProblem) {
+      // A registered aggregate could not load a stream holding a type it does not handle.
+      const declared = eventTypesOf?.(event.aggregateType);
+      if (declared && !declared.has(event.eventType)) {
+        v.add(`${at()}.eventType`, `'${event.eventType}' is not an event type of aggregate type '${event.aggregateType}' (declared: ${[...declared].join(', ')})`);
+      }
+    }
     const eventVersion = event.eventVersion ?? 1;
     if (!Number.isInteger(eventVersion) || eventVersion < 1 || eventVersion > 10_000) v.add(`${at()}.eventVersion`, 'must be an integer from 1 to 10000');
     const occurredAt = occurredAtOf(event.occurredAt, now);
     if (occurredAt === undefined) v.add(`${at()}.occurredAt`, 'must be a valid date or ISO-8601 timestamp');
     if (!isPlainObject(event.data)) v.add(`${at()}.data`, 'must be a JSON object');
-    if (event.metadata !== undefined && !isPlainObject(event.metadata)) v.add(`${at()}.metadata`, 'must be a JSON object');
-    const subjectIds = event.metadata?.subjectIds;
-    if (subjectIds !== undefined && (!Array.isArray(subjectIds) || subjectIds.some((s) => typeof s !== 'string'))) {
-      v.add(`${at()}.metadata.subjectIds`, 'must be an array of strings');
+    if (event.metadata !== undefined) {
+      if (!isPlainObject(event.metadata)) v.add(`${at()}.metadata`, 'must be a JSON object');
+      else checkSubjectIds(v, `${at()}.metadata`, event.metadata);
     }
-    let dataJson: string;
-    let metadataJson: string;
-    try {
-      dataJson = JSON.stringify(event.data ?? {});
-      metadataJson = JSON.stringify(event.metadata ?? {});
-    } catch {
-      return v.add(`${at()}.data`, 'must be serializable as JSON');
-    }
+    const dataJson = serialize(v, `${at()}.data`, event.data ?? {});
+    const metadataJson = serialize(v, `${at()}.metadata`, event.metadata ?? {});
+    if (dataJson === undefined || metadataJson === undefined) return;
+    checkJsonPayload(v, `${at()}.data`, event.data, dataJson);
+    checkJsonPayload(v, `${at()}.metadata`, event.metadata, metadataJson);
     // UTF-8 takes at most 3 bytes per UTF-16 code unit: count bytes only near the limit.
     if ((dataJson.length + metadataJson.length) * 3 > limits.maxEventSizeBytes) {
       const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
@@ -123,6 +138,16 @@ export function prepareAppend(events: readonly NewDomainEvent[], tenantId: strin
   return { tenantId, eventsJson: `[${parts.join(',')}]`, expectedJson, clientIds, eventIds, dataJson: dataJsons, metadataJson: metadataJsons };
 }
 
+// JSON.stringify throws on cycles and BigInt, and overflows the stack on absurd nesting.
+function serialize(v: Violations, field: string, value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    v.add(field, `must be serializable as JSON, at most ${MAX_JSON_DEPTH} levels deep`);
+    return undefined;
+  }
+}
+
 function occurredAtOf(value: unknown, now: string): string | undefined {
   if (value === undefined || value === null) return now;
   if (typeof value !== 'string' && !(value instanceof Date)) return undefined;
@@ -135,14 +160,18 @@ function checkExpected(v: Violations, field: string, expected: unknown): void {
     expected === 'any' ||
     expected === 'no_stream' ||
     expected === 'stream_exists' ||
-    (typeof expected === 'number' && Number.isInteger(expected) && expected >= 0 && expected <= 2_147_483_647);
+    (typeof expected === 'number' && Number.isInteger(expected) && expected >= 0 && expected <= INT4_MAX);
   if (!ok) v.add(field, 'must be a non-negative integer, "any", "no_stream" or "stream_exists"');
 }
 
 function expectedVersionJson(v: Violations, expected: AppendOptions['expectedVersion']): string {
   if (expected === undefined) return '{}';
   if (isPlainObject(expected)) {
-    for (const [aggregateId, value] of Object.entries(expected)) checkExpected(v, `options.expectedVersion.${aggregateId}`, value);
+    for (const [aggregateId, value] of Object.entries(expected)) {
+      const problem = idProblem(aggregateId);
+      if (problem) v.add(fieldPath('options.expectedVersion', aggregateId), `key ${problem}`);
+      else checkExpected(v, `options.expectedVersion.${aggregateId}`, value);
+    }
     return JSON.stringify(expected);
   }
   checkExpected(v, 'options.expectedVersion', expected);

@@ -21,7 +21,8 @@ import { ErasureResult, RedactionRequest } from '../types/redaction';
 import { Snapshot, SnapshotInput } from '../types/snapshot';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
-import { assertKnownOptions, assertOptionalInt, assertTenantId, assertUuid, checkId, checkTypeName, Violations } from '../validation/rules';
+import { INT4_MAX, assertKnownOptions, assertOptionalInt, assertTenantId, assertUuid, checkId, checkTypeName, isCheckpoint, Violations } from '../validation/rules';
+import { DeclaredEventTypes } from '../aggregates/declared-event-types';
 import { AppendCommitter } from './append-committer';
 import { PreparedAppend, prepareAppend } from './append-events';
 import { AppendSignal } from './append-signal';
@@ -47,6 +48,8 @@ export class EventStoreService {
   private readonly committer: AppendCommitter;
   /** Fires after every committed append (wakes subscriptions here, NOTIFYs other processes). */
   readonly appended: AppendSignal;
+  private readonly declaredEventTypes = new DeclaredEventTypes();
+  private readonly eventTypesOf = (aggregateType: string): ReadonlySet<string> | undefined => this.declaredEventTypes.of(aggregateType);
 
   constructor(
     private readonly database: EventStoreDatabase,
@@ -73,11 +76,12 @@ export class EventStoreService {
    * @returns the stored events, in batch order, as stored (not upcast)
    * @throws ConcurrencyError when an expected version does not match
    * @throws DuplicateEventError when an event id was used with other content
-   * @throws EventValidationError naming every bad field
+   * @throws EventValidationError naming every bad field, and an event type
+   *   that a registered aggregate type does not declare (see declareEventTypes)
    * @throws StoreUnavailableError when the database is unreachable
    */
   async appendEvents(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
-    const prepared = prepareAppend(events, tenantId, options, this.database.options);
+    const prepared = prepareAppend(events, tenantId, options, this.database.options, this.eventTypesOf);
     // Payload schemas (async class-validator) after the envelope checks, before anything is sent.
     await this.migrations.validatePayloads(events);
     try {
@@ -91,6 +95,27 @@ export class EventStoreService {
       }
       throw error;
     }
+  }
+
+  /**
+   * Declares the event types of an aggregate type: from then on, appends to
+   * streams of that type accept only these (and any earlier declared ones).
+   * AggregateRepository declares its class's handlers; call it yourself for
+   * aggregate types written without a repository.
+   * @throws EventValidationError for a malformed type name
+   */
+  declareEventTypes(aggregateType: string, eventTypes: Iterable<string>): void {
+    const v = new Violations();
+    checkTypeName(v, 'aggregateType', aggregateType);
+    const types = [...eventTypes];
+    types.forEach((t, i) => checkTypeName(v, `eventTypes[${i}]`, t));
+    v.throwIfAny();
+    this.declaredEventTypes.declare(aggregateType, types);
+  }
+
+  /** The event types declared for an aggregate type, or undefined when it accepts any. */
+  getDeclaredEventTypes(aggregateType: string): ReadonlySet<string> | undefined {
+    return this.declaredEventTypes.of(aggregateType);
   }
 
   private async runAppend(prepared: PreparedAppend): Promise<EventRow[]> {
@@ -202,7 +227,7 @@ export class EventStoreService {
     if (options.tenantId !== undefined) assertTenantId(options.tenantId);
     assertOptionalInt('batchSize', options.batchSize, 1, 10_000);
     const after = options.after ?? START_CHECKPOINT;
-    if (!/^\d{1,20}$/.test(String(after.transactionId)) || !/^\d{1,20}$/.test(String(after.globalPosition))) {
+    if (!isCheckpoint(after)) {
       throw EventValidationError.of('after', 'must be a checkpoint from a streamed event');
     }
     const batches = streamEventRows(this.database, { tenantId: options.tenantId, after, batchSize: options.batchSize ?? 1000, eventTypes: options.eventTypes });
@@ -242,8 +267,8 @@ export class EventStoreService {
   async getLatestSnapshot<T = unknown>(aggregateId: string, tenantId: string, options?: { maxVersion?: number; schemaVersion?: number }): Promise<Snapshot<T> | null> {
     assertTenantId(tenantId);
     assertKnownOptions('options', options, ['maxVersion', 'schemaVersion']);
-    assertOptionalInt('maxVersion', options?.maxVersion, 1);
-    assertOptionalInt('schemaVersion', options?.schemaVersion, 1);
+    assertOptionalInt('maxVersion', options?.maxVersion, 1, INT4_MAX);
+    assertOptionalInt('schemaVersion', options?.schemaVersion, 1, INT4_MAX);
     const v = new Violations();
     checkId(v, 'aggregateId', aggregateId);
     v.throwIfAny();

@@ -1,7 +1,8 @@
 import { Queryable } from '../database/event-store-database';
 import { EventValidationError } from '../errors/event-validation.error';
 import { EventPageRequest, EventQueryFilter } from '../types/read-options';
-import { Violations, assertKnownOptions, checkId, checkTypeName } from '../validation/rules';
+import { Violations, assertKnownOptions, checkId, checkTypeName, isBigintText } from '../validation/rules';
+import { hasLoneSurrogate } from '../validation/json-payload';
 import { EventRow } from './event-row';
 import { KeysetCursor, buildCountEventsQuery, buildQueryEventsQuery } from './query-events.sql';
 
@@ -35,6 +36,8 @@ export function checkQuery(filter: EventQueryFilter, page: EventPageRequest): { 
   }
   if (filter.keyword !== undefined && (typeof filter.keyword !== 'string' || filter.keyword.length === 0 || filter.keyword.length > 200)) {
     v.add('keyword', 'must be 1-200 characters');
+  } else if (filter.keyword !== undefined && hasLoneSurrogate(filter.keyword)) {
+    v.add('keyword', 'must not contain unpaired UTF-16 surrogates (invalid Unicode)');
   }
   if (filter.correlationId !== undefined) checkId(v, 'correlationId', filter.correlationId);
   if (filter.userId !== undefined) checkId(v, 'userId', filter.userId);
@@ -80,8 +83,8 @@ function decodeCursor(cursor: string, order: 'asc' | 'desc'): KeysetCursor {
   } catch {
     throw EventValidationError.of('cursor', 'is not a cursor this API issued');
   }
-  const digits = /^\d{1,20}$/;
-  if (typeof decoded?.t !== 'string' || typeof decoded.p !== 'string' || !digits.test(decoded.t) || !digits.test(decoded.p)) {
+  // Both numbers must fit their columns (xid8, bigint): a larger one would fail in the cast, not here.
+  if (!isBigintText(decoded?.t) || !isBigintText(decoded.p)) {
     throw EventValidationError.of('cursor', 'is not a cursor this API issued');
   }
   if (decoded.o !== order) throw EventValidationError.of('cursor', `was issued for order "${String(decoded.o)}", not "${order}"`);

@@ -1,7 +1,7 @@
 import { Queryable } from '../database/event-store-database';
 import { EventNotFoundError } from '../errors/event-not-found.error';
 import { VersionRange } from '../types/read-options';
-import { Violations, assertKnownOptions, checkId } from '../validation/rules';
+import { INT4_MAX, Violations, assertKnownOptions, checkId } from '../validation/rules';
 import { EVENT_COLUMNS, EventRow } from './event-row';
 
 // uq_stored_domain_events_stream_version (tenant_id, aggregate_id, aggregate_version)
@@ -19,9 +19,9 @@ export function checkStreamRead(aggregateId: string, range: VersionRange | undef
   const v = new Violations();
   checkId(v, 'aggregateId', aggregateId);
   const from = range?.fromVersion ?? 1;
-  const to = range?.toVersion ?? 2_147_483_647;
-  if (!Number.isInteger(from) || from < 1) v.add('fromVersion', 'must be an integer of at least 1');
-  if (!Number.isInteger(to) || to < 1 || to > 2_147_483_647) v.add('toVersion', 'must be an integer of at least 1');
+  const to = range?.toVersion ?? INT4_MAX;
+  if (!Number.isInteger(from) || from < 1 || from > INT4_MAX) v.add('fromVersion', `must be an integer from 1 to ${INT4_MAX}`);
+  if (!Number.isInteger(to) || to < 1 || to > INT4_MAX) v.add('toVersion', `must be an integer from 1 to ${INT4_MAX}`);
   else if (to < from) v.add('toVersion', 'must not be below fromVersion');
   v.throwIfAny();
   return { from, to };

@@ -1,4 +1,4 @@
-import { TENANT_ID_PATTERN } from '../validation/rules';
+import { TENANT_ID_PATTERN, isCheckpoint } from '../validation/rules';
 import { ResolvedDeliveryOptions, resolveRetryPolicy } from './delivery.options';
 import { DeliveryFilterOptions, SUBSCRIPTION_NAME_PATTERN } from './subscription-definition';
 import { SubscriptionDefinitionError } from './subscription.errors';
@@ -24,7 +24,7 @@ export function toWorkerDefinition(
   }
   if (options.tenantId !== undefined && !TENANT_ID_PATTERN.test(options.tenantId)) fail('tenantId is not a valid tenant id');
   const start = options.startFrom ?? 'beginning';
-  if (start !== 'beginning' && start !== 'now' && !(/^\d{1,20}$/.test(String(start?.transactionId)) && /^\d{1,20}$/.test(String(start?.globalPosition)))) {
+  if (start !== 'beginning' && start !== 'now' && !isCheckpoint(start)) {
     fail(`startFrom must be 'beginning', 'now' or a checkpoint of a streamed event`);
   }
   const batchSize = options.batchSize ?? defaults.batchSize;

@@ -6,6 +6,18 @@ const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 // Type names (event, aggregate): identifier-like so they read well in logs and URLs.
 const TYPE_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
 const MAX_ID_LENGTH = 200;
+// Not imported from json-payload.ts: that file imports Violations from here.
+const LONE_SURROGATE = /\p{Cs}/u;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f]/;
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_IN_ID = /[\u0000-\u001f]|\p{Cs}/u;
+const DIGITS = /^\d{1,19}$/;
+
+/** Largest PostgreSQL `integer` (int4): versions, limits, counts. */
+export const INT4_MAX = 2_147_483_647;
+/** Largest PostgreSQL `bigint` (int8), as text: global positions, and the transaction ids a cursor may carry. */
+export const BIGINT_MAX = 9_223_372_036_854_775_807n;
 const MAX_TYPE_LENGTH = 128;
 // JSON.stringify writes U+0000 as \u0000; jsonb rejects it. An even run of
 // backslashes before it means the text "\u0000", not the character.
@@ -36,9 +48,9 @@ export function assertTenantId(tenantId: unknown): asserts tenantId is string {
 export function idProblem(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0) return 'must be a non-empty string';
   if (value.length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f]/.test(value)) return 'must not contain control characters';
-  return undefined;
+  // One pass for the common (valid) case; which rule failed is worked out only on a hit.
+  if (!FORBIDDEN_IN_ID.test(value)) return undefined;
+  return LONE_SURROGATE.test(value) && !CONTROL.test(value) ? 'must not contain unpaired UTF-16 surrogates (invalid Unicode)' : 'must not contain control characters';
 }
 
 /** Checks a free-form identifier (aggregate id, subject id): non-empty, bounded, no control characters. */
@@ -97,4 +109,20 @@ export function assertOptionalInt(field: string, value: unknown, min: number, ma
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw EventValidationError.of(field, `must be an integer from ${min} to ${max}`);
   }
+}
+
+/**
+ * True for the decimal text of an integer from 0 to BIGINT_MAX: a global
+ * position, or a transaction id in a cursor or checkpoint. xid8 itself goes
+ * to 2^64 - 1, but ids the store issues stay far below 2^63 (that needs 2^31
+ * epochs of 2^32 transactions), so one range serves both.
+ */
+export function isBigintText(value: unknown): value is string {
+  return typeof value === 'string' && DIGITS.test(value) && BigInt(value) <= BIGINT_MAX;
+}
+
+/** True for a checkpoint whose two numbers fit their columns (see isBigintText). */
+export function isCheckpoint(value: unknown): value is { transactionId: string; globalPosition: string } {
+  const c = value as { transactionId?: unknown; globalPosition?: unknown } | null | undefined;
+  return typeof c === 'object' && c !== null && isBigintText(String(c.transactionId)) && isBigintText(String(c.globalPosition));
 }

@@ -1,5 +1,5 @@
 import { BadRequestException, ForbiddenException } from '@nestjs/common';
-import { ConcurrencyError, DuplicateEventError, EventNotFoundError, EventValidationError, OperationNotAllowedError, StoreUnavailableError } from '@event-store';
+import { ConcurrencyError, DuplicateEventError, EventNotFoundError, EventValidationError, OperationNotAllowedError, StoreUnavailableError, UnknownEventTypeError } from '@event-store';
 import { mapError } from './map-error';
 
 describe('mapError', () => {
@@ -18,6 +18,12 @@ describe('mapError', () => {
     expect(mapError(new EventNotFoundError('event', 'x')).body).toMatchObject({ statusCode: 404, error: 'Not Found' });
     expect(mapError(new DuplicateEventError('e-1')).body).toMatchObject({ statusCode: 409, error: 'DuplicateEventError', eventId: 'e-1' });
     expect(mapError(new OperationNotAllowedError('clearTenantEvents', 'enable it')).body).toMatchObject({ statusCode: 403, error: 'Forbidden' });
+  });
+
+  it('maps UnknownEventTypeError to 422 naming the stream, the event type and its version, not logged as a bug', () => {
+    const mapped = mapError(new UnknownEventTypeError('Requirement', 'req-1', 'Bogus', 2));
+    expect(mapped.body).toMatchObject({ statusCode: 422, error: 'Unprocessable Entity', code: 'UNKNOWN_EVENT_TYPE', aggregateType: 'Requirement', aggregateId: 'req-1', eventType: 'Bogus', aggregateVersion: 2 });
+    expect(mapped.unexpected).toBe(false);
   });
 
   it('maps StoreUnavailableError to 503 with Retry-After, not logged as a bug', () => {

@@ -7,6 +7,7 @@ import {
   EventValidationError,
   OperationNotAllowedError,
   StoreUnavailableError,
+  UnknownEventTypeError,
 } from '@event-store';
 import { ErrorBody, errorBody } from './error-body';
 
@@ -44,6 +45,10 @@ export function mapError(error: unknown): MappedError {
     if (error instanceof DuplicateEventError) return answer(errorBody(409, error.message, { error: 'DuplicateEventError', ...code, eventId: error.eventId }));
     if (error instanceof StoreUnavailableError) return answer(errorBody(503, error.message, code), { 'Retry-After': String(error.retryAfterSeconds) });
     if (error instanceof OperationNotAllowedError) return answer(errorBody(403, error.message, code));
+    // The request is fine, but the stored stream holds an event this aggregate cannot process (decision 0011).
+    if (error instanceof UnknownEventTypeError) {
+      return answer(errorBody(422, error.message, { ...code, aggregateType: error.aggregateType, aggregateId: error.aggregateId, eventType: error.eventType, aggregateVersion: error.aggregateVersion }));
+    }
     // Other library errors (a failed upcast, …) are bugs or misconfiguration.
     return answer(errorBody(500, 'Internal server error'));
   }

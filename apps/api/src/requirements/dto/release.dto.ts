@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsDateString, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsDateString, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Max, Min } from 'class-validator';
+import { INT4_MAX } from '@event-store';
 
 /** Body of POST /api/releases. */
 export class PlanReleaseDto {
@@ -23,18 +24,20 @@ export class AddRequirementToReleaseDto {
   @MaxLength(200)
   requirementId!: string;
 
-  @ApiPropertyOptional({ minimum: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: INT4_MAX })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   expectedVersion?: number;
 }
 
 /** Body of POST /api/releases/:id/shipment. */
 export class ShipReleaseDto {
-  @ApiPropertyOptional({ minimum: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: INT4_MAX })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   expectedVersion?: number;
 }

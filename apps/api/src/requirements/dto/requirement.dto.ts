@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Max, Min } from 'class-validator';
+import { INT4_MAX } from '@event-store';
 import { APPROVER_ROLES, ApproverRole, PRIORITIES, Priority } from '../domain/requirement.events';
 
 /** Body of POST /api/requirements. */
@@ -25,9 +26,10 @@ export class CreateRequirementDto {
 
 /** Body of PATCH /api/requirements/:id: the changes and the version they were made against. */
 export class UpdateRequirementDto {
-  @ApiProperty({ description: 'The version the client last read; a stale one is 409 ConcurrencyError', minimum: 1 })
+  @ApiProperty({ description: 'The version the client last read; a stale one is 409 ConcurrencyError', minimum: 1, maximum: INT4_MAX })
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   expectedVersion!: number;
 
   @ApiPropertyOptional({ maxLength: 200 })
@@ -56,10 +58,11 @@ export class ApproveRequirementDto {
   @IsIn(APPROVER_ROLES)
   approverRole?: ApproverRole;
 
-  @ApiPropertyOptional({ minimum: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: INT4_MAX })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   expectedVersion?: number;
 }
 
@@ -71,20 +74,22 @@ export class RejectRequirementDto {
   @MaxLength(2000)
   reason!: string;
 
-  @ApiPropertyOptional({ minimum: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: INT4_MAX })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   expectedVersion?: number;
 }
 
 /** Query of GET …/:id/history: exactly one of `version` or `at`. */
 export class HistoryQuery {
-  @ApiPropertyOptional({ minimum: 1, description: 'The state after this version' })
+  @ApiPropertyOptional({ minimum: 1, maximum: INT4_MAX, description: 'The state after this version' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   version?: number;
 
   @ApiPropertyOptional({ description: 'ISO-8601: the state from the events that occurred at or before it' })
