@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventStoreDatabase } from '../database/event-store-database';
+import { HorizonLag, HorizonMonitor } from '../database/horizon-monitor';
 import { OperationNotAllowedError } from '../errors/operation-not-allowed.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { ConcurrencyError } from '../errors/concurrency.error';
@@ -51,6 +52,7 @@ export class EventStoreService {
   constructor(
     private readonly database: EventStoreDatabase,
     private readonly migrations: EventMigrationHandler,
+    private readonly horizon: HorizonMonitor,
   ) {
     const { appendConcurrency, maxAppendsPerTransaction, maxEventsPerAppend } = database.options;
     this.committer = new AppendCommitter(database, { concurrency: appendConcurrency, maxAppends: maxAppendsPerTransaction, maxEvents: maxEventsPerAppend });
@@ -288,6 +290,17 @@ export class EventStoreService {
     }
     const deletedEvents = await this.database.runInTenant(tenantId, (q) => purgeTenant(q, tenantId), 'clearTenantEvents', ['event_store.purge']);
     return { deletedEvents };
+  }
+
+  /**
+   * How long readers of the global order (subscriptions, projections,
+   * streamEvents, queryEvents) have been held back by a transaction of this
+   * database that is still open, and which one: pid, application, age and
+   * statement where the login may read them (pg_read_all_stats).
+   * @throws StoreUnavailableError
+   */
+  getHorizonLag(): Promise<HorizonLag> {
+    return this.horizon.getHorizonLag();
   }
 
   /** Pings the database; used by health checks. @throws StoreUnavailableError */
