@@ -21,7 +21,12 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         EventStoreModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => ({ databaseUrl: c.databaseUrl, dataDir: c.embeddedDataDir, migrations: [...REQUIREMENTS_MIGRATIONS] }),
+          useFactory: (c: AppConfig) => ({
+            databaseUrl: c.databaseUrl,
+            dataDir: c.embeddedDataDir,
+            migrations: [...REQUIREMENTS_MIGRATIONS],
+            horizonWarningSeconds: c.horizonWarningSeconds,
+          }),
         }),
         AuthModule,
         MetricsModule,

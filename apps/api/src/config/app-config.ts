@@ -16,6 +16,11 @@ export interface AppConfig {
   jwtSecretFile?: string;
   /** Largest accepted request body, in bytes. @default 1048576 (1 MiB) */
   bodyLimitBytes: number;
+  /**
+   * Seconds a transaction of the database may hold readers of the event log
+   * back before it is logged and /api/health reports `degraded`. @default 30
+   */
+  horizonWarningSeconds: number;
   /** Expose Prometheus process metrics (CPU, memory, event loop) beside the app's own. @default true */
   processMetrics: boolean;
 }
@@ -23,7 +28,7 @@ export interface AppConfig {
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
- * Reads PORT, DATABASE_URL, DATA_DIR, JWT_SECRET, BODY_LIMIT and NODE_ENV.
+ * Reads PORT, DATABASE_URL, DATA_DIR, JWT_SECRET, BODY_LIMIT, HORIZON_WARNING_SECONDS and NODE_ENV.
  * The embedded database lives in `DATA_DIR/pgdata` so that DATA_DIR can also
  * hold the generated development secret without touching PostgreSQL's files.
  * @throws ConfigError on an invalid value, or in production without JWT_SECRET
@@ -38,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret: secret.secret,
     jwtSecretFile: secret.file,
     bodyLimitBytes: parseInteger('BODY_LIMIT', env.BODY_LIMIT, DEFAULT_BODY_LIMIT, 1, 1024 * 1024 * 1024),
+    horizonWarningSeconds: parseInteger('HORIZON_WARNING_SECONDS', env.HORIZON_WARNING_SECONDS, 30, 1, 86_400),
     processMetrics: env.PROCESS_METRICS !== 'false',
   };
 }
