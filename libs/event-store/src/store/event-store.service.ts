@@ -280,7 +280,9 @@ export class EventStoreService {
   }
 
   /**
-   * Deletes every event, stream, snapshot and redaction record of a tenant.
+   * Deletes every event, stream, snapshot and redaction record of a tenant,
+   * in transactions of at most 1000 events (each one holds readers of the
+   * global order back while it runs); if interrupted, calling it again finishes it.
    * @throws OperationNotAllowedError unless the module was configured with `allowTenantPurge: true`
    */
   async clearTenantEvents(tenantId: string): Promise<{ deletedEvents: number }> {
@@ -288,7 +290,7 @@ export class EventStoreService {
     if (!this.database.options.allowTenantPurge) {
       throw new OperationNotAllowedError('clearTenantEvents', 'set allowTenantPurge: true in EventStoreModule options (meant for tests and tenant off-boarding)');
     }
-    const deletedEvents = await this.database.runInTenant(tenantId, (q) => purgeTenant(q, tenantId), 'clearTenantEvents', ['event_store.purge']);
+    const deletedEvents = await purgeTenant(this.database, tenantId);
     return { deletedEvents };
   }
 
