@@ -15,10 +15,12 @@ const placed = (aggregateId: string): NewDomainEvent => ({ aggregateType: 'Order
 
 /** Counts what it applied; its read model is this array. */
 const projected: string[] = [];
+const slow = { applyMs: 0 };
 @Injectable()
 @EventProjection({ name: 'horizon-orders', tenantId: 'hz', batchSize: 10 })
 class OrdersProjection implements ProjectionHandler {
   async apply(event: StoredDomainEvent): Promise<void> {
+    if (slow.applyMs) await new Promise((r) => setTimeout(r, slow.applyMs));
     projected.push(event.aggregateId);
   }
   async reset(): Promise<void> {
@@ -119,6 +121,29 @@ describeEachBackend(
       }
       expect(await drain(store, 'hw')).toEqual(['w-before', 'w-after']);
       expect(await store.getHorizonLag()).toMatchObject({ lagSeconds: 0, holder: null });
+    });
+
+    it('holds other readers back for one projection chunk at most while a projection rebuilds', async () => {
+      await store.appendEvents(Array.from({ length: 57 }, (_, i) => placed(`r-${i}`)), 'hz');
+      await app.get(ProjectionManager).waitUntilCaughtUp('horizon-orders');
+      let receivedAt = 0;
+      const sub = await app.get(SubscriptionManager).subscribe({ name: 'horizon-rebuild-sub', tenantId: 'hz-other' }, () => void (receivedAt = Date.now()));
+      slow.applyMs = 25; // 10 events a chunk: each chunk's transaction stays open about 250 ms
+      let appended: Promise<unknown> | undefined;
+      try {
+        const { processed } = await app.get(ProjectionManager).rebuild('horizon-orders', {
+          onProgress: () => void (appended ??= store.appendEvent(placed('during-rebuild'), 'hz-other')),
+        });
+        const rebuiltAt = Date.now();
+        expect(processed).toBe(60);
+        await appended;
+        // Delivered while the rebuild was still replaying, not after it.
+        await eventually(() => receivedAt > 0, 5000, 'delivery during the rebuild');
+        expect(receivedAt).toBeLessThan(rebuiltAt);
+      } finally {
+        slow.applyMs = 0;
+        await sub.stop();
+      }
     });
   },
   ['server'],
