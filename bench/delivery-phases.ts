@@ -1,6 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { INestApplicationContext } from '@nestjs/common';
+import { Client } from 'pg';
 import {
   EventProjection,
   EventStoreModule,
@@ -11,6 +12,7 @@ import {
   SubscriptionManager,
 } from '@event-store';
 import { BenchContext } from './context';
+import { ADMIN_URL } from './setup';
 import { makeEvents } from './payload';
 import { ResultRow, atLeast, storeBelow } from './report';
 import { alternate } from './rounds';
@@ -115,6 +117,24 @@ export async function subscriptionCatchUp(ctx: BenchContext, delivery: DeliveryA
 }
 
 /**
+ * BENCH_FOREIGN_TX=1: a transaction with an xid held open in another database
+ * of the cluster (the admin database) while the appenders write, committed
+ * once they are done. A cluster-wide read horizon makes every event wait for
+ * it; a horizon scoped to the store's database does not (decision 0004).
+ */
+async function holdForeignTransaction(): Promise<(() => Promise<void>) | undefined> {
+  if (process.env.BENCH_FOREIGN_TX !== '1') return undefined;
+  const client = new Client({ connectionString: ADMIN_URL, application_name: 'bench-foreign-tx' });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query('SELECT pg_current_xact_id()');
+  return async () => {
+    await client.query('COMMIT');
+    await client.end();
+  };
+}
+
+/**
  * Phase 7: 16 appenders write single events while a subscriber in the same
  * process receives them; latency from the append's commit (its promise
  * resolving) to the handler's call. No baseline: the targets are absolute.
@@ -132,6 +152,7 @@ export async function commitToSubscriber(ctx: BenchContext, delivery: DeliveryAp
     const handle = await delivery.subscriptions.subscribe({ name: `bench-latency-${runId}-${round}`, tenantId, startFrom: 'beginning' }, (event: StoredDomainEvent) => {
       receivedAt.set(event.eventId, clock());
     });
+    const releaseForeign = await holdForeignTransaction();
     await Promise.all(
       Array.from({ length: workers }, async (_, w) => {
         const events = makeEvents(`latency-w${w}`, perWorker);
@@ -141,6 +162,7 @@ export async function commitToSubscriber(ctx: BenchContext, delivery: DeliveryAp
         }
       }),
     );
+    await releaseForeign?.();
     await delivery.subscriptions.waitUntilCaughtUp(handle.name, 60_000);
     await handle.stop();
     // A handler may run before the append's promise resolved: that latency counts as 0.
@@ -149,7 +171,7 @@ export async function commitToSubscriber(ctx: BenchContext, delivery: DeliveryAp
     p50s.push(percentile(latencies, 50));
     p99s.push(percentile(latencies, 99));
   }
-  const phase = `7 commit-to-subscriber, ${workers} appenders`;
+  const phase = `7 commit-to-subscriber, ${workers} appenders${process.env.BENCH_FOREIGN_TX === '1' ? ', foreign transaction open' : ''}`;
   return [
     { phase, metric: 'latency p50', unit: 'ms', store: median(p50s), baseline: Number.NaN, target: storeBelow(20, 'ms') },
     { phase, metric: 'latency p99', unit: 'ms', store: median(p99s), baseline: Number.NaN, target: storeBelow(100, 'ms') },

@@ -6,7 +6,9 @@
  * database, dropped at the end), BENCH_QUICK=1 (smoke run), BENCH_ROUNDS
  * (default 3), BENCH_POOL_SIZE (default 10, both sides), BENCH_STREAM_EVENTS
  * (default 1,000,000), BENCH_ONLY (comma list of phase numbers, e.g. "1,4"),
- * BENCH_APPEND_CONCURRENCY (the store's appendConcurrency; default its own).
+ * BENCH_APPEND_CONCURRENCY (the store's appendConcurrency; default its own),
+ * BENCH_FOREIGN_TX=1 (phase 7 with a transaction held open in the admin
+ * database while the appenders write).
  *
  * Phases: 1 single append, 2 concurrent appenders, 3 batches, 4 stream read,
  * 5 streamEvents, 6 subscription catch-up, 7 commit-to-subscriber latency,

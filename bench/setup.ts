@@ -5,7 +5,7 @@ import { Client, Pool } from 'pg';
 import { EventStoreModule, EventStoreService } from '@event-store';
 
 /** Admin URL used to create the throw-away bench database. */
-const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+export const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 
 /** The database the bench runs in, and how to get rid of it. */
 export interface BenchDatabase {

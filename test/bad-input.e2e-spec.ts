@@ -134,7 +134,8 @@ describeEachBackend('bad input is a 4xx naming the field, never a 500', (mode) =
 
     it('answers 422 UNKNOWN_EVENT_TYPE, not 500, for a stream poisoned before the type was declared; its raw events stay readable', async () => {
       // Written as an application without the Requirement repository would have (no declared types).
-      const undeclared = new EventStoreService(t.app.get(EventStoreDatabase), t.app.get(EventMigrationHandler));
+      const horizon = (t.app.get(EventStoreService) as unknown as { horizon: ConstructorParameters<typeof EventStoreService>[2] }).horizon;
+      const undeclared = new EventStoreService(t.app.get(EventStoreDatabase), t.app.get(EventMigrationHandler), horizon);
       const id = newAggregateId('req-poison');
       await undeclared.appendEvents([
         { aggregateType: 'Requirement', aggregateId: id, eventType: 'RequirementCreated', data: { title: 't' } },

@@ -20,7 +20,7 @@ export interface TestApp {
   token(tenantId: string, roles?: Role[], sub?: string): string;
   /**
    * Waits until committed events are visible to gap-safe reads (GET /api/events):
-   * on the shared test server, another file's open transaction holds the horizon back.
+   * a transaction of the app's database still in flight (a projection's chunk) holds the horizon back.
    */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -36,6 +36,7 @@ export async function openTestApp(mode: DatabaseMode, overrides: Partial<AppConf
     jwtSecret: randomBytes(32).toString('hex'),
     bodyLimitBytes: 1024 * 1024,
     processMetrics: false,
+    horizonWarningSeconds: 30,
     ...overrides,
   };
   const app = await createApp(config, { logger: false });

@@ -27,6 +27,7 @@ export class AppModule {
             migrations: [...REQUIREMENTS_MIGRATIONS],
             statementTimeoutMs: c.statementTimeoutMs,
             connectionTimeoutMs: c.connectionTimeoutMs,
+            horizonWarningSeconds: c.horizonWarningSeconds,
           }),
         }),
         AuthModule,

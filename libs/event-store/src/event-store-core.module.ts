@@ -10,6 +10,7 @@ import { EventStorePublisher } from './publishing/event-store.publisher';
 import { DeliveryExplorer } from './subscriptions/delivery-explorer';
 import { SubscriptionManager } from './subscriptions/subscription-manager';
 import { ProjectionManager } from './projections/projection-manager';
+import { HorizonMonitor } from './database/horizon-monitor';
 
 /**
  * Global core: owns the database (pool, embedded PGlite, migrations) and the
@@ -25,6 +26,8 @@ import { ProjectionManager } from './projections/projection-manager';
       inject: [EVENT_STORE_OPTIONS],
       useFactory: (options: EventStoreModuleOptions) => EventStoreDatabase.open(resolveEventStoreOptions(options)),
     },
+    // Watches the read horizon for stuck transactions; EventStoreService.getHorizonLag asks it.
+    HorizonMonitor,
     EventMigrationHandler,
     EventUpcasterExplorer,
     EventStoreService,

@@ -39,6 +39,15 @@ export interface EventStoreModuleOptions {
    * @default true
    */
   checkTransactionHorizon?: boolean;
+  /**
+   * Seconds a transaction of this database may hold readers of the global
+   * order back (subscriptions, projections, streamEvents, queryEvents) before
+   * it is logged and `getHorizonLag()` reports the store stalled.
+   * @default 30
+   */
+  horizonWarningSeconds?: number;
+  /** How often the read horizon is checked for a stuck transaction; 0 turns the check off. @default 10000 */
+  horizonCheckIntervalMs?: number;
   /** Largest accepted event (payload + metadata, as JSON), in bytes. @default 262144 (256 KiB) */
   maxEventSizeBytes?: number;
   /** Most events accepted by one append. @default 10000 */
@@ -86,6 +95,8 @@ export function resolveEventStoreOptions(options: EventStoreModuleOptions): Reso
     connectionTimeoutMs: intInRange('connectionTimeoutMs', options.connectionTimeoutMs ?? 5_000, 100, 600_000),
     migrationsRun: options.migrationsRun ?? true,
     checkTransactionHorizon: options.checkTransactionHorizon ?? true,
+    horizonWarningSeconds: positiveNumber('horizonWarningSeconds', options.horizonWarningSeconds ?? 30),
+    horizonCheckIntervalMs: nonNegativeInt('horizonCheckIntervalMs', options.horizonCheckIntervalMs ?? 10_000),
     maxEventSizeBytes: options.maxEventSizeBytes ?? 256 * 1024,
     maxEventsPerAppend: options.maxEventsPerAppend ?? 10_000,
     appendConcurrency: positiveInt('appendConcurrency', options.appendConcurrency ?? 2, 1000),
@@ -104,5 +115,15 @@ function positiveInt(name: string, value: number, max: number): number {
 
 function intInRange(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) throw new Error(`EventStoreModule option ${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  return value;
+}
+
+function positiveNumber(name: string, value: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`EventStoreModule option ${name} must be a positive number, got ${String(value)}`);
+  return value;
+}
+
+function nonNegativeInt(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`EventStoreModule option ${name} must be a non-negative integer, got ${String(value)}`);
   return value;
 }

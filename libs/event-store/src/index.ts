@@ -7,6 +7,7 @@ export { EventStoreModuleOptions } from './event-store.options';
 export { EventStoreService, CheckpointedEvent } from './store/event-store.service';
 export { EventStoreDatabase } from './database/event-store-database';
 export { TransactionHorizonError } from './database/transaction-horizon';
+export { HorizonLag, HorizonHolder } from './database/horizon-monitor';
 export { TENANT_ROLE, SYSTEM_ROLE } from './database/roles';
 export { EventMigrationHandler, EventMigrationFn, EventVersionInput } from './upcasting/event-migration.handler';
 export { EventMigrationRegistrationError, EventMigrationFailedError } from './upcasting/event-migration.error';

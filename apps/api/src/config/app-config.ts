@@ -19,6 +19,11 @@ export interface AppConfig {
   tokenLifetime?: TokenLifetimePolicy;
   /** Largest accepted request body, in bytes. @default 1048576 (1 MiB) */
   bodyLimitBytes: number;
+  /**
+   * Seconds a transaction of the database may hold readers of the event log
+   * back before it is logged and /api/health reports `degraded`. @default 30
+   */
+  horizonWarningSeconds: number;
   /** Expose Prometheus process metrics (CPU, memory, event loop) beside the app's own. @default true */
   processMetrics: boolean;
   /** Longest database statement, in ms (EventStoreModule `statementTimeoutMs`). @default the library's, 10000 */
@@ -31,8 +36,8 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
  * Reads PORT, DATABASE_URL, DATA_DIR, JWT_SECRET, JWT_MAX_LIFETIME,
- * JWT_CLOCK_SKEW, BODY_LIMIT, NODE_ENV, DATABASE_STATEMENT_TIMEOUT_MS and
- * DATABASE_CONNECTION_TIMEOUT_MS.
+ * JWT_CLOCK_SKEW, BODY_LIMIT, HORIZON_WARNING_SECONDS, NODE_ENV,
+ * DATABASE_STATEMENT_TIMEOUT_MS and DATABASE_CONNECTION_TIMEOUT_MS.
  * The embedded database lives in `DATA_DIR/pgdata` so that DATA_DIR can also
  * hold the generated development secret without touching PostgreSQL's files.
  * @throws ConfigError on an invalid value, or in production without JWT_SECRET
@@ -48,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecretFile: secret.file,
     tokenLifetime: loadTokenLifetime(env),
     bodyLimitBytes: parseInteger('BODY_LIMIT', env.BODY_LIMIT, DEFAULT_BODY_LIMIT, 1, 1024 * 1024 * 1024),
+    horizonWarningSeconds: parseInteger('HORIZON_WARNING_SECONDS', env.HORIZON_WARNING_SECONDS, 30, 1, 86_400),
     processMetrics: env.PROCESS_METRICS !== 'false',
     statementTimeoutMs: optionalInteger('DATABASE_STATEMENT_TIMEOUT_MS', env.DATABASE_STATEMENT_TIMEOUT_MS, 100, 3_600_000),
     connectionTimeoutMs: optionalInteger('DATABASE_CONNECTION_TIMEOUT_MS', env.DATABASE_CONNECTION_TIMEOUT_MS, 100, 600_000),

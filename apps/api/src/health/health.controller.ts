@@ -4,6 +4,14 @@ import { HealthCheck, HealthCheckResult, HealthCheckService } from '@nestjs/term
 import type { Response } from 'express';
 import { Public } from '../common/auth/public.decorator';
 import { EventStoreHealthIndicator } from './event-store.health';
+import { ReadHorizonHealthIndicator } from './read-horizon.health';
+
+/** Terminus' result, plus `degraded`: the app serves, but readers of the event log are held back. */
+export type HealthReport = Omit<HealthCheckResult, 'status' | 'info' | 'details'> & {
+  status: HealthCheckResult['status'] | 'degraded';
+  info?: Record<string, { status: string } | undefined>;
+  details: Record<string, { status: string } | undefined>;
+};
 
 /** Liveness/readiness for load balancers and orchestrators; needs no token. */
 @ApiTags('health')
@@ -12,17 +20,21 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly eventStore: EventStoreHealthIndicator,
+    private readonly readHorizon: ReadHorizonHealthIndicator,
   ) {}
 
   @Public()
   @Get()
   @HealthCheck()
-  @ApiOperation({ summary: '200 while the database answers, 503 otherwise' })
-  @ApiOkResponse({ description: '{ status: "ok", info, error, details }' })
+  @ApiOperation({
+    summary: '200 while the database answers (status "ok", or "degraded" while a stuck transaction holds event readers back), 503 otherwise',
+  })
+  @ApiOkResponse({ description: '{ status: "ok" | "degraded", info, error, details } (details.readHorizon names the stuck transaction)' })
   @ApiServiceUnavailableResponse({ description: '{ status: "error", info, error, details }' })
-  async check(@Res({ passthrough: true }) res: Response): Promise<HealthCheckResult> {
+  async check(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
+    let result: HealthCheckResult;
     try {
-      return await this.health.check([() => this.eventStore.isHealthy()]);
+      result = await this.health.check([() => this.eventStore.isHealthy()]);
     } catch (error) {
       // Terminus reports "down" as a 503 exception carrying the check result;
       // a health answer keeps that standard body rather than the error shape.
@@ -30,5 +42,15 @@ export class HealthController {
       res.status(503).setHeader('Retry-After', '5');
       return error.getResponse() as HealthCheckResult;
     }
+    // Degraded stays 200: the API serves reads and writes; only delivery and
+    // event pages lag. Orchestrators should not restart it for that.
+    const horizon = await this.readHorizon.check();
+    if (!horizon) return result;
+    return {
+      ...result,
+      status: horizon.status === 'degraded' ? 'degraded' : result.status,
+      info: { ...result.info, readHorizon: horizon },
+      details: { ...result.details, readHorizon: horizon },
+    };
   }
 }

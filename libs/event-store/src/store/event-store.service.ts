@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventStoreDatabase } from '../database/event-store-database';
+import { HorizonLag, HorizonMonitor } from '../database/horizon-monitor';
 import { OperationNotAllowedError } from '../errors/operation-not-allowed.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { ConcurrencyError } from '../errors/concurrency.error';
@@ -54,6 +55,7 @@ export class EventStoreService {
   constructor(
     private readonly database: EventStoreDatabase,
     private readonly migrations: EventMigrationHandler,
+    private readonly horizon: HorizonMonitor,
   ) {
     const { appendConcurrency, maxAppendsPerTransaction, maxEventsPerAppend } = database.options;
     this.committer = new AppendCommitter(database, { concurrency: appendConcurrency, maxAppends: maxAppendsPerTransaction, maxEvents: maxEventsPerAppend });
@@ -303,7 +305,9 @@ export class EventStoreService {
   }
 
   /**
-   * Deletes every event, stream, snapshot and redaction record of a tenant.
+   * Deletes every event, stream, snapshot and redaction record of a tenant,
+   * in transactions of at most 1000 events (each one holds readers of the
+   * global order back while it runs); if interrupted, calling it again finishes it.
    * @throws OperationNotAllowedError unless the module was configured with `allowTenantPurge: true`
    */
   async clearTenantEvents(tenantId: string): Promise<{ deletedEvents: number }> {
@@ -311,8 +315,19 @@ export class EventStoreService {
     if (!this.database.options.allowTenantPurge) {
       throw new OperationNotAllowedError('clearTenantEvents', 'set allowTenantPurge: true in EventStoreModule options (meant for tests and tenant off-boarding)');
     }
-    const deletedEvents = await this.database.runInTenant(tenantId, (q) => purgeTenant(q, tenantId), 'clearTenantEvents', ['event_store.purge']);
+    const deletedEvents = await purgeTenant(this.database, tenantId);
     return { deletedEvents };
+  }
+
+  /**
+   * How long readers of the global order (subscriptions, projections,
+   * streamEvents, queryEvents) have been held back by a transaction of this
+   * database that is still open, and which one: pid, application, age and
+   * statement where the login may read them (pg_read_all_stats).
+   * @throws StoreUnavailableError
+   */
+  getHorizonLag(): Promise<HorizonLag> {
+    return this.horizon.getHorizonLag();
   }
 
   /** Pings the database; used by health checks. @throws StoreUnavailableError */

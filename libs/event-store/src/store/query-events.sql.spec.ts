@@ -21,6 +21,6 @@ describe('buildQueryEventsQuery', () => {
     const desc = buildQueryEventsQuery('acme', {}, { transactionId: '5', globalPosition: '9' }, 10, 'desc');
     expect(desc.text).toMatch(/\(transaction_id, global_position\) < \(\$2::xid8, \$3::bigint\)/);
     expect(desc.text).toMatch(/ORDER BY transaction_id DESC, global_position DESC/);
-    expect(desc.text).toMatch(/transaction_id < pg_snapshot_xmin\(pg_current_snapshot\(\)\)/);
+    expect(desc.text).toContain('transaction_id < (SELECT event_store_read_horizon())');
   });
 });

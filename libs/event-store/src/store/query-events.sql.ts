@@ -1,3 +1,4 @@
+import { BELOW_READ_HORIZON } from '../database/read-horizon.sql';
 import { EventQueryFilter } from '../types/read-options';
 import { EVENT_COLUMNS } from './event-row';
 
@@ -42,7 +43,7 @@ function keywordCondition(keyword: string, param: (value: unknown) => string): s
 function whereClause(tenantId: string, filter: EventQueryFilter): { conditions: string[]; values: unknown[] } {
   const values: unknown[] = [tenantId];
   const param = (value: unknown) => `$${values.push(value)}`;
-  const conditions = ['tenant_id = $1', 'transaction_id < pg_snapshot_xmin(pg_current_snapshot())'];
+  const conditions = ['tenant_id = $1', BELOW_READ_HORIZON];
   if (filter.eventTypes?.length) conditions.push(`event_type = ANY(${param(filter.eventTypes)}::text[])`);
   if (filter.aggregateType) conditions.push(`aggregate_type = ${param(filter.aggregateType)}`);
   if (filter.aggregateId) conditions.push(`aggregate_id = ${param(filter.aggregateId)}`);

@@ -1,4 +1,5 @@
 import { Queryable } from '../database/event-store-database';
+import { BELOW_READ_HORIZON } from '../database/read-horizon.sql';
 import { EventNotFoundError } from '../errors/event-not-found.error';
 import { EVENT_COLUMNS, EventRow } from './event-row';
 
@@ -9,14 +10,14 @@ const BY_ID_SQL = `SELECT ${EVENT_COLUMNS} FROM stored_domain_events WHERE tenan
 const SINCE_POSITION_SQL = `
   SELECT ${EVENT_COLUMNS} FROM stored_domain_events
    WHERE tenant_id = $1 AND global_position > $2
-     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     AND ${BELOW_READ_HORIZON}
    ORDER BY global_position LIMIT $3`;
 
 // ix_events_tenant_occurred
 const SINCE_DATE_SQL = `
   SELECT ${EVENT_COLUMNS} FROM stored_domain_events
    WHERE tenant_id = $1 AND occurred_at >= $2
-     AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     AND ${BELOW_READ_HORIZON}
    ORDER BY occurred_at, global_position LIMIT $3`;
 
 /** One event by id. @throws EventNotFoundError when unknown or another tenant's */

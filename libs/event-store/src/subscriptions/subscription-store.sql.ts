@@ -1,3 +1,5 @@
+import { BELOW_READ_HORIZON } from '../database/read-horizon.sql';
+
 // SQL of the subscription table (checkpoint + lease) and the dead letters.
 // Every statement is keyed by the primary key pk_event_store_subscriptions
 // or by uq_event_store_dead_letters.
@@ -66,7 +68,7 @@ export const FAILED_RETRY_SQL = `
 /** The last event a gap-safe reader can see now: where a subscription that starts 'now' begins. */
 export const HEAD_CHECKPOINT_SQL = `
   SELECT transaction_id::text AS xid, global_position::text AS position FROM stored_domain_events
-   WHERE transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+   WHERE ${BELOW_READ_HORIZON}
    ORDER BY transaction_id DESC, global_position DESC LIMIT 1`;
 
 /**

@@ -2,14 +2,14 @@ import { EventStoreDatabase } from '../database/event-store-database';
 
 // As the pool's superuser (no row-level security): is every stored event below the horizon?
 const SETTLED_SQL = `
-  SELECT coalesce(max(transaction_id) < pg_snapshot_xmin(pg_current_snapshot()), true) AS settled
+  SELECT coalesce(max(transaction_id) < (SELECT event_store_read_horizon()), true) AS settled
     FROM stored_domain_events`;
 
 /**
  * Waits until every committed event is below the transaction horizon, so that
  * gap-safe reads (streamEvents, queryEvents, getEventsSince) return it. The
- * horizon is cluster-wide: on a shared test server, a transaction open in any
- * database (another test file) holds readers back until it ends.
+ * horizon only waits for transactions of the store's own database, so other
+ * test files on the shared server no longer hold it back.
  */
 export async function waitForHorizon(database: EventStoreDatabase, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SubscriptionManager } from '@event-store';
+import { EventStoreService, SubscriptionManager } from '@event-store';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/app-config.module';
@@ -45,7 +45,13 @@ export class MetricsService {
   /** Events each subscription and projection of this process has still to handle, read at scrape time. */
   readonly subscriptionLag: Gauge<'subscription'>;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, subscriptions: SubscriptionManager) {
+  /**
+   * Seconds the oldest open transaction of the database has held readers of
+   * the event log back (0 when none does), read at scrape time.
+   */
+  readonly horizonLag: Gauge;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig, subscriptions: SubscriptionManager, store: EventStoreService) {
     if (config.processMetrics) collectDefaultMetrics({ register: this.registry });
     const logger = new Logger('Metrics');
     this.subscriptionLag = new Gauge({
@@ -62,6 +68,19 @@ export class MetricsService {
             // A scrape must not fail because the database is briefly away; the series is absent then.
             logger.warn(`Lag of '${name}' unavailable: ${(error as Error).message}`);
           }
+        }
+      },
+    });
+    this.horizonLag = new Gauge({
+      name: 'event_store_horizon_lag_seconds',
+      help: 'How long an open transaction of the database has held readers of the event log back (0: none)',
+      registers: [this.registry],
+      async collect() {
+        try {
+          this.set((await store.getHorizonLag()).lagSeconds);
+        } catch (error) {
+          this.reset();
+          logger.warn(`Read horizon lag unavailable: ${(error as Error).message}`);
         }
       },
     });
