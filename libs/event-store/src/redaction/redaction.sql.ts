@@ -1,38 +1,56 @@
-import { EVENT_COLUMNS } from '../store/event-row';
-
 /**
- * Replaces the payload, keeps only allow-listed metadata keys, marks the row.
- * The append-only trigger lets this through only with the redaction switch on,
- * and only these columns may change. Already-redacted rows are left alone, so
- * repeating a redaction changes nothing. $3 = allow-list.
+ * Redacts the given positions of one tenant and logs each redaction, in one
+ * statement. The old metadata keys are captured (and the rows locked) in a
+ * CTE before the update: no self-join. Already-redacted rows are left alone,
+ * so repeating a redaction changes nothing. The append-only trigger lets the
+ * update through only with the redaction switch on, and only these columns
+ * may change. $1 tenant, $2 positions, $3 allow-list, $4 reason, $5 requested by.
  */
-const REDACT_SET = `
-  SET data = '{"redacted": true}'::jsonb,
-      metadata = (SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(e.metadata) WHERE key = ANY($3::text[])),
-      is_redacted = true,
-      redacted_at = now()`;
-
-const REDACT_RETURNING = `RETURNING ${EVENT_COLUMNS.replace(/(\w+)/g, 'e.$1')},
-  ARRAY(SELECT jsonb_object_keys(old.metadata) EXCEPT SELECT unnest($3::text[])) AS removed_keys`;
+// pk_stored_domain_events (global_position = ANY); tenant in the predicate too
+export const REDACT_POSITIONS_SQL = `
+  WITH target AS (
+    SELECT global_position,
+           ARRAY(SELECT jsonb_object_keys(metadata) EXCEPT SELECT unnest($3::text[])) AS removed_keys
+      FROM stored_domain_events
+     WHERE tenant_id = $1 AND global_position = ANY($2::bigint[]) AND NOT is_redacted
+       FOR UPDATE
+  ), redacted AS (
+    UPDATE stored_domain_events e
+       SET data = '{"redacted": true}'::jsonb,
+           metadata = (SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(e.metadata) WHERE key = ANY($3::text[])),
+           is_redacted = true,
+           redacted_at = now()
+      FROM target t
+     WHERE e.tenant_id = $1 AND e.global_position = t.global_position
+    RETURNING e.global_position, e.event_id, e.aggregate_type, e.aggregate_id, e.aggregate_version, e.event_type, t.removed_keys
+  ), logged AS (
+    INSERT INTO event_store_redactions (tenant_id, event_id, global_position, reason, requested_by, removed_metadata_keys)
+    SELECT $1, r.event_id, r.global_position, $4, $5, r.removed_keys FROM redacted r
+  )
+  SELECT global_position, event_id, aggregate_type, aggregate_id, aggregate_version, event_type
+    FROM redacted ORDER BY global_position`;
 
 // uq_stored_domain_events_event_id
-export const REDACT_EVENT_SQL = `
-  UPDATE stored_domain_events e ${REDACT_SET}
-    FROM stored_domain_events old
-   WHERE e.tenant_id = $1 AND e.event_id = $2 AND NOT e.is_redacted
-     AND old.global_position = e.global_position
-  ${REDACT_RETURNING}`;
+export const FIND_EVENT_POSITION_SQL = `
+  SELECT global_position FROM stored_domain_events WHERE tenant_id = $1 AND event_id = $2`;
 
-// ix_events_subjects (GIN jsonb_path_ops) with tenant in the predicate
-export const ERASE_SUBJECT_SQL = `
-  UPDATE stored_domain_events e ${REDACT_SET}
-    FROM stored_domain_events old
-   WHERE e.tenant_id = $1 AND NOT e.is_redacted
-     AND (e.metadata @> jsonb_build_object('subjectId', $2::text) OR e.metadata @> jsonb_build_object('subjectIds', jsonb_build_array($2::text)))
-     AND old.global_position = e.global_position
-  ${REDACT_RETURNING}`;
+/**
+ * The next matching, not yet redacted events of a subject, oldest first, at
+ * most $3. Runs as the read-only system role: under the tenant role's
+ * row-level security PostgreSQL may not use a non-leakproof operator such as
+ * `@>` as an index condition, so the lookup would scan the tenant's log. The
+ * key itself is tenant-qualified ($1 = tenant || chr(31) || subject), and the
+ * tenant is checked again outside the MATERIALIZED CTE: the fence keeps
+ * `tenant_id = $2` from becoming an index condition on a tenant index, so
+ * only ix_events_subject_keys can serve the lookup, whatever the statistics.
+ */
+// ix_events_subject_keys (GIN over event_store_subject_keys(tenant_id, metadata))
+export const FIND_SUBJECT_EVENTS_SQL = `
+  WITH hits AS MATERIALIZED (
+    SELECT global_position, tenant_id FROM stored_domain_events
+     WHERE event_store_subject_keys(tenant_id, metadata) @> ARRAY[$1::text] AND NOT is_redacted
+  )
+  SELECT global_position FROM hits WHERE tenant_id = $2 ORDER BY global_position LIMIT $3`;
 
-export const LOG_REDACTIONS_SQL = `
-  INSERT INTO event_store_redactions (tenant_id, event_id, global_position, reason, requested_by, removed_metadata_keys)
-  SELECT $1, r.event_id, r.global_position, $2, $3, r.removed_keys
-    FROM jsonb_to_recordset($4::jsonb) AS r(event_id uuid, global_position bigint, removed_keys text[])`;
+/** The marker event of a redaction, through the store's own append function (store-made id: no idempotency probe). */
+export const APPEND_MARKER_SQL = `SELECT event_id, global_position, stored_at FROM event_store_append($1, $2::jsonb, '{}'::jsonb, false)`;
