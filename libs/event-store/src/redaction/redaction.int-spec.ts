@@ -107,7 +107,7 @@ describeEachBackend('redaction and erasure', (mode) => {
     await waitForHorizon(t.database);
     const [first]: StoredDomainEvent[] = await t.store.getEventsForAggregate('cust-1', 'acme');
     expect(first).toMatchObject({ aggregateVersion: 1, isRedacted: true, data: { redacted: true } });
-    const streamed = [];
+    const streamed: StoredDomainEvent[] = [];
     for await (const e of t.store.streamEvents({ tenantId: 'acme' })) streamed.push(e);
     expect(streamed.filter((e) => e.isRedacted)).toHaveLength(4);
     // Each marker comes after the events it names.
