@@ -92,11 +92,16 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
 
   /**
    * Registers and starts a subscription whose handler is not a decorated
-   * provider. Same guarantees as `@EventSubscriber`.
+   * provider. Same guarantees as `@EventSubscriber`; `onRedacted` as in
+   * `DomainEventSubscriber` (without it, redactions are not delivered).
    * @throws SubscriptionDefinitionError on a bad or duplicate name
    */
-  async subscribe(options: EventSubscriberOptions, handle: (event: StoredDomainEvent) => Promise<void> | void): Promise<SubscriptionHandle> {
-    const worker = this.add(toWorkerDefinition(options, { kind: 'subscriber', handle }, this.options));
+  async subscribe(
+    options: EventSubscriberOptions,
+    handle: (event: StoredDomainEvent) => Promise<void> | void,
+    onRedacted?: (redaction: EventsRedacted) => Promise<void> | void,
+  ): Promise<SubscriptionHandle> {
+    const worker = this.add(toWorkerDefinition(options, { kind: 'subscriber', handle, onRedacted }, this.options));
     if (this.options.enabled && !this.shuttingDown) {
       await this.ensureListener();
       worker.start();
