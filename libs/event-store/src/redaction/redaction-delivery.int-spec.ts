@@ -1,4 +1,6 @@
 import { INestApplicationContext } from '@nestjs/common';
+import { EventStoreDatabase } from '../database/event-store-database';
+import { ProjectionManager } from '../projections/projection-manager';
 import { EventStoreService } from '../store/event-store.service';
 import { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { eventually, openDeliveryApp } from '../subscriptions/testing-fixtures/delivery-app';
@@ -6,6 +8,7 @@ import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestDatabase, createTestDatabase } from '../testing/test-database';
 import { EventsRedacted } from '../types/redaction';
 import { StoredDomainEvent } from '../types/stored-domain-event';
+import { CreateTestNotes1764100000501, NOTES_TENANT, NotesProjection } from './testing-fixtures/notes.projection';
 
 const DPO = { reason: 'art. 17', requestedBy: 'dpo' };
 const created = (aggregateId: string, title: string, subjectId?: string) => ({
@@ -26,13 +29,33 @@ describeEachBackend('redactions delivered to read models', (mode) => {
   let store: EventStoreService;
   beforeAll(async () => {
     db = await createTestDatabase(mode);
-    app = await openDeliveryApp(db, []);
+    app = await openDeliveryApp(db, [NotesProjection], { migrations: [CreateTestNotes1764100000501] });
     manager = app.get(SubscriptionManager);
     store = app.get(EventStoreService);
   });
   afterAll(async () => {
     await app?.close();
     await db?.drop();
+  });
+
+  it('lets a projection remove derived personal data: exactly once per redaction, and a rebuild ends in the same state', async () => {
+    const note = (aggregateId: string, text: string, subjectId?: string) => ({ aggregateType: 'Person', aggregateId, eventType: 'NoteTaken', data: { note: text }, metadata: subjectId ? { subjectId } : {} });
+    const notes = async () => (await app.get(EventStoreDatabase).query(`SELECT note FROM test_notes ORDER BY note`, [], 'test')).map((r) => r.note);
+    const handled = async () => (await app.get(EventStoreDatabase).query(`SELECT events FROM test_notes_redactions ORDER BY events`, [], 'test')).map((r) => r.events);
+    const projections = app.get(ProjectionManager);
+    const [, single] = await store.appendEvents([note('p-1', 'Ann lives at Elm St', 'ann'), note('p-2', 'Bob called'), note('p-1', 'Ann is allergic', 'ann')], NOTES_TENANT);
+    await projections.waitUntilCaughtUp('test-notes');
+    expect(await notes()).toEqual(['Ann is allergic', 'Ann lives at Elm St', 'Bob called']);
+
+    await store.eraseSubject('ann', NOTES_TENANT, DPO);
+    await store.redactEvent(single.eventId, NOTES_TENANT, DPO);
+    await projections.waitUntilCaughtUp('test-notes');
+    expect(await notes()).toEqual([]);
+    expect(await handled()).toEqual([1, 2]);
+
+    await projections.rebuild('test-notes');
+    expect(await notes()).toEqual([]);
+    expect(await handled()).toEqual([1, 2]);
   });
 
   it('tells a filtered subscriber with onRedacted, in the global order after the events it names', async () => {
