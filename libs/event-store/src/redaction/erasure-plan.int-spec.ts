@@ -2,7 +2,7 @@ import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestStore, openTestStore } from '../testing/test-store';
 import { NewDomainEvent } from '../types/stored-domain-event';
 import { subjectKey } from './erase-subject';
-import { FIND_SUBJECT_EVENTS_SQL } from './redaction.sql';
+import { FIND_SUBJECT_EVENTS_SQL, REDACT_POSITIONS_SQL } from './redaction.sql';
 
 /** n events of a tenant, every `tagEvery`-th naming the subject (some through subjectIds). */
 const events = (n: number, subjectId: string, tagEvery: number): NewDomainEvent[] =>
@@ -84,6 +84,24 @@ describeEachBackend(
       // And the lookup finds exactly that tenant's tagged events.
       const found = await t.database.runAsSystem((q) => q.query(FIND_SUBJECT_EVENTS_SQL, [subjectKey('new-tenant', 'subj-new'), 'new-tenant', 5000]));
       expect(found).toHaveLength(50);
+    });
+
+    it('redacts a chunk by position: the primary key with statistics, never a loop over the tenant without them', async () => {
+      const chunkPlan = async (tenantId: string, subjectId: string) => {
+        const found = await t.database.runAsSystem((q) => q.query(FIND_SUBJECT_EVENTS_SQL, [subjectKey(tenantId, subjectId), tenantId, 500]));
+        const positions = found.map((r: { global_position: string }) => r.global_position);
+        return t.database.runInTenant(tenantId, async (q) => text(await q.query(`EXPLAIN ${REDACT_POSITIONS_SQL}`, [tenantId, positions, [], 'r', 'x'])));
+      };
+      const known = await chunkPlan('big-tenant', 'subj-old');
+      expect(known.match(/Index Scan using pk_stored_domain_events/g)).toHaveLength(2);
+      expect(known).toMatch(/Index Cond: \(global_position = ANY/);
+      // A tenant the statistics have not seen may be read through a tenant index,
+      // but each scan reads it once: no join ever has the table on its inner side.
+      for (const plan of [known, await chunkPlan('new-tenant', 'subj-new')]) {
+        expect(plan).not.toMatch(/Seq Scan on stored_domain_events/);
+        expect(plan).not.toMatch(/(Nested Loop|Hash Join|Merge Join)[^\n]*\n(\s+.*\n)*?\s+->  (Index|Bitmap|Seq)[^\n]*stored_domain_events/);
+        expect(plan).toMatch(/CTE old/);
+      }
     });
   },
   ['server'],

@@ -1,31 +1,39 @@
 /**
  * Redacts the given positions of one tenant and logs each redaction, in one
- * statement. The old metadata keys are captured (and the rows locked) in a
- * CTE before the update: no self-join. Already-redacted rows are left alone,
- * so repeating a redaction changes nothing. The append-only trigger lets the
- * update through only with the redaction switch on, and only these columns
- * may change. $1 tenant, $2 positions, $3 allow-list, $4 reason, $5 requested by.
+ * statement. $1 tenant, $2 positions, $3 allow-list, $4 reason, $5 requested by.
+ *
+ * No join touches the table: `old` reads the chunk's rows by position as they
+ * were before the statement (every CTE sees the same snapshot), the UPDATE
+ * finds the same rows by position again, and only the two small results are
+ * joined for the log. Each scan is `tenant_id = $1 AND global_position =
+ * ANY($2)`: with statistics, the primary key; for a tenant the statistics
+ * have not seen (estimated at one row) the planner may start from a tenant
+ * index, and then the positions are a hashed filter over that tenant's rows,
+ * read once per scan, never inside a nested loop: `old` is MATERIALIZED so
+ * that it is not inlined into the log's join. The UPDATE skips rows a concurrent
+ * redaction got first (NOT is_redacted is rechecked after the row lock), and
+ * only rows it changed are logged, so repeating a redaction changes nothing.
+ * The append-only trigger lets the update through only with the redaction
+ * switch on, and only these columns may change.
  */
-// pk_stored_domain_events (global_position = ANY); tenant in the predicate too
+// pk_stored_domain_events (global_position = ANY), tenant in the predicate
 export const REDACT_POSITIONS_SQL = `
-  WITH target AS (
+  WITH old AS MATERIALIZED (
     SELECT global_position,
            ARRAY(SELECT jsonb_object_keys(metadata) EXCEPT SELECT unnest($3::text[])) AS removed_keys
       FROM stored_domain_events
      WHERE tenant_id = $1 AND global_position = ANY($2::bigint[]) AND NOT is_redacted
-       FOR UPDATE
   ), redacted AS (
     UPDATE stored_domain_events e
        SET data = '{"redacted": true}'::jsonb,
            metadata = (SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(e.metadata) WHERE key = ANY($3::text[])),
            is_redacted = true,
            redacted_at = now()
-      FROM target t
-     WHERE e.tenant_id = $1 AND e.global_position = t.global_position
-    RETURNING e.global_position, e.event_id, e.aggregate_type, e.aggregate_id, e.aggregate_version, e.event_type, t.removed_keys
+     WHERE e.tenant_id = $1 AND e.global_position = ANY($2::bigint[]) AND NOT e.is_redacted
+    RETURNING e.global_position, e.event_id, e.aggregate_type, e.aggregate_id, e.aggregate_version, e.event_type
   ), logged AS (
     INSERT INTO event_store_redactions (tenant_id, event_id, global_position, reason, requested_by, removed_metadata_keys)
-    SELECT $1, r.event_id, r.global_position, $4, $5, r.removed_keys FROM redacted r
+    SELECT $1, r.event_id, r.global_position, $4, $5, o.removed_keys FROM redacted r JOIN old o USING (global_position)
   )
   SELECT global_position, event_id, aggregate_type, aggregate_id, aggregate_version, event_type
     FROM redacted ORDER BY global_position`;

@@ -26,7 +26,11 @@ export interface ErasureProgress {
 export interface ErasureOptions {
   /** Events redacted per transaction: bounds how long readers of the global order wait. @default 500 */
   chunkSize?: number;
-  /** Called after each committed chunk. @default progress is only logged (every 20 chunks) */
+  /**
+   * Called after each committed chunk. A throw stops the erasure there (the
+   * committed chunks stay redacted; repeating the request does the rest).
+   * @default progress is only logged (every 20 chunks)
+   */
   onProgress?: (progress: ErasureProgress) => void;
 }
 
