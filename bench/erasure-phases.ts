@@ -38,24 +38,31 @@ async function otherTenantReader(store: EventStoreService, tenantId: string, sto
 
 /**
  * Phase 9: erasure of one subject's events (3 appends of a third each, then
- * ANALYZE, then eraseSubject), while a reader of another tenant measures how
+ * ANALYZE, then eraseSubject; once more for a tenant appended after ANALYZE), while a reader of another tenant measures how
  * long its fresh events stay invisible. Baseline column of the stall rows:
  * the same reader's longest stall with no erasure running.
  */
 export async function erasure(ctx: BenchContext, runId: string): Promise<ResultRow[]> {
   const { store, baseline } = ctx;
-  const sizes = ctx.config.quick ? [1_500, 3_000] : [15_000, 30_000];
-  const tenant = `bench-erase-${runId}`;
+  const [small, large] = ctx.config.quick ? [1_500, 3_000] : [15_000, 30_000];
+  // The last case analyzes first and then appends to a new tenant: the
+  // planner has never seen that tenant (the plan-stability case).
+  const cases = [
+    { total: small, tenant: `bench-erase-${runId}`, analyzeFirst: false },
+    { total: large, tenant: `bench-erase-${runId}`, analyzeFirst: false },
+    { total: large, tenant: `bench-erase-unseen-${runId}`, analyzeFirst: true },
+  ];
   const readerTenant = `bench-erase-reader-${runId}`;
   const rows: ResultRow[] = [];
-  for (const total of sizes) {
-    const subjectId = `subject-${total}-${runId}`;
+  for (const { total, tenant, analyzeFirst } of cases) {
+    const subjectId = `subject-${total}-${tenant}`;
     const third = total / 3;
+    if (analyzeFirst) await baseline.pool.query('ANALYZE stored_domain_events');
     for (let k = 0; k < 3; k++) {
       const events = tagged(runId, subjectId, third, k * third);
       for (let i = 0; i < events.length; i += 1000) await store.appendEvents(events.slice(i, i + 1000), tenant);
     }
-    await baseline.pool.query('ANALYZE stored_domain_events');
+    if (!analyzeFirst) await baseline.pool.query('ANALYZE stored_domain_events');
 
     let idle = false;
     const start = now();
@@ -71,8 +78,8 @@ export async function erasure(ctx: BenchContext, runId: string): Promise<ResultR
     if (result.redactedEvents !== total) throw new Error(`erasure redacted ${result.redactedEvents} of ${total} events`);
 
     const longest = Math.max(...stalls);
-    console.log(`  ${fmt(total)} events: ${chunks} chunks; reader of another tenant: ${stalls.length} probes, longest stall ${fmt(longest)} ms (alone: ${fmt(Math.max(...idleStalls))} ms)`);
-    const phase = `9 erasure ${total / 1000}k`;
+    console.log(`  ${fmt(total)} events${analyzeFirst ? ' of a tenant appended after ANALYZE' : ''}: ${chunks} chunks; reader of another tenant: ${stalls.length} probes, longest stall ${fmt(longest)} ms (alone: ${fmt(Math.max(...idleStalls))} ms)`);
+    const phase = `9 erasure ${total / 1000}k${analyzeFirst ? ', unseen tenant' : ''}`;
     rows.push(
       { phase, metric: `erase ${fmt(total)} events of one subject`, unit: 's', store: ms / 1000, baseline: NaN },
       { phase, metric: 'erasure rate', unit: 'events/s', store: rate(total, ms), baseline: NaN },

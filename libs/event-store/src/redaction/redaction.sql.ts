@@ -1,20 +1,22 @@
 /**
  * Redacts the given positions of one tenant and logs each redaction, in one
- * statement. $1 tenant, $2 positions, $3 allow-list, $4 reason, $5 requested by.
+ * statement. $1 tenant, $2 positions, $3 allow-list, $4 reason, $5 requested
+ * by, $6 and $7 the least and greatest of the positions.
  *
  * No join touches the table: `old` reads the chunk's rows by position as they
  * were before the statement (every CTE sees the same snapshot), the UPDATE
  * finds the same rows by position again, and only the two small results are
- * joined for the log. Each scan is `tenant_id = $1 AND global_position =
- * ANY($2)`: with statistics, the primary key; for a tenant the statistics
- * have not seen (estimated at one row) the planner may start from a tenant
- * index, and then the positions are a hashed filter over that tenant's rows,
- * read once per scan, never inside a nested loop: `old` is MATERIALIZED so
- * that it is not inlined into the log's join. The UPDATE skips rows a concurrent
- * redaction got first (NOT is_redacted is rechecked after the row lock), and
- * only rows it changed are logged, so repeating a redaction changes nothing.
- * The append-only trigger lets the update through only with the redaction
- * switch on, and only these columns may change.
+ * joined for the log (`old` is MATERIALIZED so that it is not inlined into
+ * that join). With statistics, both scans use the primary key. A tenant the
+ * statistics have not seen is estimated at one row, and the planner then
+ * starts from a tenant index: the range $6..$7 is an index condition there
+ * (every tenant index ends in global_position), so each scan reads the
+ * tenant's index entries once and fetches only rows inside the chunk's range,
+ * never inside a nested loop. The UPDATE skips rows a concurrent redaction
+ * got first (NOT is_redacted is rechecked after the row lock), and only rows
+ * it changed are logged, so repeating a redaction changes nothing. The
+ * append-only trigger lets the update through only with the redaction switch
+ * on, and only these columns may change.
  */
 // pk_stored_domain_events (global_position = ANY), tenant in the predicate
 export const REDACT_POSITIONS_SQL = `
@@ -22,14 +24,14 @@ export const REDACT_POSITIONS_SQL = `
     SELECT global_position,
            ARRAY(SELECT jsonb_object_keys(metadata) EXCEPT SELECT unnest($3::text[])) AS removed_keys
       FROM stored_domain_events
-     WHERE tenant_id = $1 AND global_position = ANY($2::bigint[]) AND NOT is_redacted
+     WHERE tenant_id = $1 AND global_position BETWEEN $6 AND $7 AND global_position = ANY($2::bigint[]) AND NOT is_redacted
   ), redacted AS (
     UPDATE stored_domain_events e
        SET data = '{"redacted": true}'::jsonb,
            metadata = (SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(e.metadata) WHERE key = ANY($3::text[])),
            is_redacted = true,
            redacted_at = now()
-     WHERE e.tenant_id = $1 AND e.global_position = ANY($2::bigint[]) AND NOT e.is_redacted
+     WHERE e.tenant_id = $1 AND e.global_position BETWEEN $6 AND $7 AND e.global_position = ANY($2::bigint[]) AND NOT e.is_redacted
     RETURNING e.global_position, e.event_id, e.aggregate_type, e.aggregate_id, e.aggregate_version, e.event_type
   ), logged AS (
     INSERT INTO event_store_redactions (tenant_id, event_id, global_position, reason, requested_by, removed_metadata_keys)

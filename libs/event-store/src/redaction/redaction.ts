@@ -38,7 +38,14 @@ export function checkRedactionRequest(request: RedactionRequest): void {
  */
 export async function redactPositions(q: Queryable, tenantId: string, positions: string[], request: RedactionRequest, allowList: string[]): Promise<RedactedRow[]> {
   if (positions.length === 0) return [];
-  return q.query(REDACT_POSITIONS_SQL, [tenantId, positions, allowList, request.reason, request.requestedBy]);
+  let min = BigInt(positions[0]);
+  let max = min;
+  for (const p of positions) {
+    const n = BigInt(p);
+    if (n < min) min = n;
+    if (n > max) max = n;
+  }
+  return q.query(REDACT_POSITIONS_SQL, [tenantId, positions, allowList, request.reason, request.requestedBy, min.toString(), max.toString()]);
 }
 
 /**
