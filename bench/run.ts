@@ -12,12 +12,14 @@
  *
  * Phases: 1 single append, 2 concurrent appenders, 3 batches, 4 stream read,
  * 5 streamEvents, 6 subscription catch-up, 7 commit-to-subscriber latency,
- * 8 projection rebuild.
+ * 8 projection rebuild, 9 GDPR erasure (15k and 30k events) and the stall it
+ * causes to another tenant's reader.
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { batchAppend, concurrentAppend, singleAppend } from './append-phases';
+import { erasure } from './erasure-phases';
 import { DeliveryApp, bootDeliveryApp, commitToSubscriber, projectionRebuild, subscriptionCatchUp } from './delivery-phases';
 import { RawBaseline } from './baseline';
 import { loadConfig } from './config';
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
     await phase(6, `a no-op subscriber catching up over the ${config.stream.events.toLocaleString('en-US')} seeded events vs a keyset read`, () => subscriptionCatchUp(ctx, delivery!, streamTenant, runId));
     await phase(7, `commit-to-subscriber latency, ${config.concurrent.workers} appenders x ${config.concurrent.perWorker} single-event appends`, () => commitToSubscriber(ctx, delivery!, runId));
     await phase(8, `rebuild of a counting projection over the ${config.stream.events.toLocaleString('en-US')} seeded events`, () => projectionRebuild(ctx, delivery!));
+    await phase(9, `GDPR erasure of one subject (3 appends each, ANALYZE, then eraseSubject) with a reader of another tenant polling`, () => erasure(ctx, runId));
 
     console.log(`\nSummary (ratio = store / baseline; medians of ${config.rounds} rounds; total ${fmt(msSince(started) / 1000)} s)\n`);
     printSummary(results);

@@ -4,6 +4,15 @@ import { TestApp, openTestApp } from './helpers/test-app';
 
 const SECRET_WORD = 'zebra-lighthouse';
 
+/** Polls until `check` holds (read models are kept asynchronously). */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 describeEachBackend('GDPR redaction and erasure', (mode) => {
   let t: TestApp;
   let token: string;
@@ -67,7 +76,8 @@ describeEachBackend('GDPR redaction and erasure', (mode) => {
       const [event] = await appendVia(t, token, newAggregateId(), [{ data: { x: 1 } }]);
       await postAs(t, token, `/api/events/${event.eventId}/redaction`, { reason: 'r' });
       const after = (await getAs(t, token, '/api/events/stats')).body;
-      expect(after.totalEvents).toBe(before.totalEvents + 1);
+      // The event, and the $EventsRedacted marker that announced its redaction to read models.
+      expect(after.totalEvents).toBe(before.totalEvents + 2);
       expect(after.redactedEvents).toBe(before.redactedEvents + 1);
     });
 
@@ -117,6 +127,26 @@ describeEachBackend('GDPR redaction and erasure', (mode) => {
 
       const again = await postAs(t, token, '/api/gdpr/erasure-requests', { subjectId: subject, reason: 'repeat' });
       expect(again.body).toEqual({ subjectId: subject, redactedEvents: 0 });
+    });
+
+    it('reaches the status board: after erasure the board shows no title that came from the subject', async () => {
+      const subject = `board-subject-${Date.now()}`;
+      const tagged = newAggregateId('req');
+      const untouched = newAggregateId('req');
+      await appendVia(t, token, tagged, [{ eventType: 'RequirementCreated', data: { title: `${SECRET_WORD} for Jane Roe`, priority: 'HIGH' }, metadata: { subjectId: subject } }]);
+      await appendVia(t, token, untouched, [{ eventType: 'RequirementCreated', data: { title: 'Export as CSV', priority: 'LOW' } }]);
+      const row = async (id: string) => (await getAs(t, token, '/api/requirements/board')).body.items?.find((i: EventJson) => i.id === id);
+      await eventually(async () => (await row(tagged))?.title === `${SECRET_WORD} for Jane Roe` && (await row(untouched)) !== undefined);
+
+      const res = await postAs(t, token, '/api/gdpr/erasure-requests', { subjectId: subject, reason: 'art. 17' });
+      expect(res.body).toEqual({ subjectId: subject, redactedEvents: 1 });
+
+      // The projection is asynchronous: the marker reaches it shortly after the commit.
+      await eventually(async () => (await row(tagged))?.title === '');
+      const board = (await getAs(t, token, '/api/requirements/board')).body;
+      expect(JSON.stringify(board)).not.toContain(SECRET_WORD);
+      expect(board.items.find((i: EventJson) => i.id === tagged)).toMatchObject({ title: '', status: 'DRAFT', priority: 'HIGH' });
+      expect(board.items.find((i: EventJson) => i.id === untouched)).toMatchObject({ title: 'Export as CSV' });
     });
 
     it('answers 200 with zero for a subject with no events', async () => {

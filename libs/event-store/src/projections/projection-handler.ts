@@ -1,4 +1,5 @@
 import { EntityManager } from 'typeorm';
+import { EventsRedacted } from '../types/redaction';
 import { StoredDomainEvent } from '../types/stored-domain-event';
 
 /**
@@ -23,4 +24,16 @@ export interface ProjectionTransaction {
 export interface ProjectionHandler {
   apply(event: StoredDomainEvent, tx: ProjectionTransaction): Promise<void>;
   reset(tx: ProjectionTransaction): Promise<void>;
+  /**
+   * GDPR: these events were redacted. Called exactly once per redaction, in
+   * the global order (after the events it names were applied), in the same
+   * transaction as the checkpoint move. A read model that holds personal
+   * data derived from an event must remove it here: delete the rows, blank
+   * the fields, or recompute them from events that are not redacted. Events
+   * arriving later are already redacted (`isRedacted`, data `{ redacted: true }`),
+   * and so is a rebuild's replay. Without this method the projection never
+   * sees redactions, and its read model keeps what it copied: implement it
+   * whenever the read model stores anything from `data` or personal metadata.
+   */
+  onRedacted?(redaction: EventsRedacted, tx: ProjectionTransaction): Promise<void>;
 }

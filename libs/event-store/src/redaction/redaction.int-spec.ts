@@ -94,18 +94,26 @@ describeEachBackend('redaction and erasure', (mode) => {
     expect(n).toBe(1 + 2 + 1);
   });
 
-  it('counts redacted events in the statistics', async () => {
+  it('counts redacted events in the statistics, and the redaction markers as events of the store', async () => {
     const stats = await t.store.getStatistics('acme');
     expect(stats.redactedEvents).toBe(4);
-    expect(stats.totalEvents).toBe(6);
+    // 6 appended + one $EventsRedacted marker per redaction that changed something (event, carol, dan).
+    expect(stats.totalEvents).toBe(6 + 3);
+    expect(stats.byEventType.$EventsRedacted).toBe(3);
     expect((await t.store.getStatistics('globex')).redactedEvents).toBe(0);
   });
 
   it('keeps a redacted event readable in its stream and in the global order', async () => {
+    await waitForHorizon(t.database);
     const [first]: StoredDomainEvent[] = await t.store.getEventsForAggregate('cust-1', 'acme');
     expect(first).toMatchObject({ aggregateVersion: 1, isRedacted: true, data: { redacted: true } });
-    const streamed = [];
+    const streamed: StoredDomainEvent[] = [];
     for await (const e of t.store.streamEvents({ tenantId: 'acme' })) streamed.push(e);
     expect(streamed.filter((e) => e.isRedacted)).toHaveLength(4);
+    // Each marker comes after the events it names.
+    for (const marker of streamed.filter((e) => e.eventType === '$EventsRedacted')) {
+      const named = (marker.data.events as { eventId: string }[]).map((ref) => streamed.findIndex((e) => e.eventId === ref.eventId));
+      expect(Math.max(...named)).toBeLessThan(streamed.indexOf(marker));
+    }
   });
 });

@@ -1,12 +1,21 @@
 import { Queryable } from '../database/event-store-database';
 import { EventRow } from '../store/event-row';
 import { readEventById } from '../store/read-events';
-import { RedactionRequest } from '../types/redaction';
+import { RedactedEventRef, RedactionRequest } from '../types/redaction';
 import { Violations, assertKnownOptions } from '../validation/rules';
 import { hasLoneSurrogate } from '../validation/json-payload';
-import { ERASE_SUBJECT_SQL, LOG_REDACTIONS_SQL, REDACT_EVENT_SQL } from './redaction.sql';
+import { appendRedactionMarker } from './redaction-marker';
+import { FIND_EVENT_POSITION_SQL, REDACT_POSITIONS_SQL } from './redaction.sql';
 
-type RedactedRow = EventRow & { removed_keys: string[] };
+/** A row redacted by REDACT_POSITIONS_SQL. */
+export interface RedactedRow {
+  global_position: string;
+  event_id: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  aggregate_version: number;
+  event_type: string;
+}
 
 /** @throws EventValidationError when reason or requestedBy is missing or too long */
 export function checkRedactionRequest(request: RedactionRequest): void {
@@ -22,34 +31,57 @@ export function checkRedactionRequest(request: RedactionRequest): void {
   v.throwIfAny();
 }
 
-// TypeORM's QueryRunner answers an UPDATE … RETURNING with [rows, affectedCount]
-// (a SELECT with the rows alone), so the RETURNING rows must be unwrapped.
-function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
+/**
+ * Redacts the given positions of one tenant (those not redacted yet) and logs
+ * each redaction. The one place where events are rewritten: the integrator
+ * can switch its SQL to the SECURITY DEFINER primitive
+ * `event_store_redact(tenant, positions, reason, requested_by, allow_list)`.
+ * Runs inside a tenant transaction with the redaction switch on.
+ * @returns the envelopes of the rows it redacted, in global order
+ */
+export async function redactPositions(q: Queryable, tenantId: string, positions: string[], request: RedactionRequest, allowList: string[]): Promise<RedactedRow[]> {
+  if (positions.length === 0) return [];
+  let min = BigInt(positions[0]);
+  let max = min;
+  for (const p of positions) {
+    const n = BigInt(p);
+    if (n < min) min = n;
+    if (n > max) max = n;
+  }
+  return q.query(REDACT_POSITIONS_SQL, [tenantId, positions, allowList, request.reason, request.requestedBy, min.toString(), max.toString()]);
 }
 
-async function logRedactions(q: Queryable, tenantId: string, request: RedactionRequest, rows: RedactedRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const entries = rows.map((r) => ({ event_id: r.event_id, global_position: r.global_position, removed_keys: r.removed_keys }));
-  await q.query(LOG_REDACTIONS_SQL, [tenantId, request.reason, request.requestedBy, JSON.stringify(entries)]);
+/**
+ * Redacts positions and, when any row changed, appends the marker event that
+ * tells read models, in the same transaction: a redaction and its
+ * announcement commit together or not at all.
+ * @returns how many events were redacted
+ */
+export async function redactAndAnnounce(q: Queryable, tenantId: string, positions: string[], request: RedactionRequest, allowList: string[]): Promise<number> {
+  const rows = await redactPositions(q, tenantId, positions, request, allowList);
+  if (rows.length) await appendRedactionMarker(q, tenantId, rows.map(toRef));
+  return rows.length;
 }
 
 /**
  * Redacts one event (idempotent: an already-redacted event is returned as is).
  * Runs inside a tenant transaction with the redaction switch on.
+ * @returns the event as stored after the redaction, and whether this call redacted it
  * @throws EventNotFoundError when the tenant has no such event
  */
-export async function redactEvent(q: Queryable, tenantId: string, eventId: string, request: RedactionRequest, allowList: string[]): Promise<EventRow> {
-  const rows = returnedRows<RedactedRow>(await q.query(REDACT_EVENT_SQL, [tenantId, eventId, allowList]));
-  if (rows.length === 0) return readEventById(q, tenantId, eventId);
-  await logRedactions(q, tenantId, request, rows);
-  return rows[0];
+export async function redactEvent(q: Queryable, tenantId: string, eventId: string, request: RedactionRequest, allowList: string[]): Promise<{ row: EventRow; changed: boolean }> {
+  const [found] = (await q.query(FIND_EVENT_POSITION_SQL, [tenantId, eventId])) as { global_position: string }[];
+  const changed = found ? (await redactAndAnnounce(q, tenantId, [found.global_position], request, allowList)) > 0 : false;
+  return { row: await readEventById(q, tenantId, eventId), changed };
 }
 
-/** Redacts every not yet redacted event linked to the subject; returns how many. */
-export async function eraseSubject(q: Queryable, tenantId: string, subjectId: string, request: RedactionRequest, allowList: string[]): Promise<number> {
-  const rows = returnedRows<RedactedRow>(await q.query(ERASE_SUBJECT_SQL, [tenantId, subjectId, allowList]));
-  await logRedactions(q, tenantId, request, rows);
-  return rows.length;
+function toRef(row: RedactedRow): RedactedEventRef {
+  return {
+    eventId: row.event_id,
+    globalPosition: String(row.global_position),
+    aggregateType: row.aggregate_type,
+    aggregateId: row.aggregate_id,
+    aggregateVersion: row.aggregate_version,
+    eventType: row.event_type,
+  };
 }

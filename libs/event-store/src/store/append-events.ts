@@ -91,6 +91,8 @@ export function prepareAppend(
     if (aggregateTypeProblem) v.add(`${at()}.aggregateType`, aggregateTypeProblem);
     const aggregateIdProblem = idProblem(event.aggregateId);
     if (aggregateIdProblem) v.add(`${at()}.aggregateId`, aggregateIdProblem);
+    // `$…` streams are the store's own (e.g. `$redactions`, see REDACTION_MARKER).
+    else if (event.aggregateId.startsWith('$')) v.add(`${at()}.aggregateId`, 'must not start with "$" (reserved for the store\'s own streams)');
     const eventTypeProblem = typeNameProblem(event.eventType);
     if (eventTypeProblem) v.add(`${at()}.eventType`, eventTypeProblem);
     else if (!aggregateTypeProblem) {

@@ -5,7 +5,8 @@ import { OperationNotAllowedError } from '../errors/operation-not-allowed.error'
 import { EventValidationError } from '../errors/event-validation.error';
 import { ConcurrencyError } from '../errors/concurrency.error';
 import { DuplicateEventError } from '../errors/duplicate-event.error';
-import { checkRedactionRequest, eraseSubject, redactEvent } from '../redaction/redaction';
+import { DEFAULT_ERASURE_CHUNK, eraseSubjectInChunks } from '../redaction/erase-subject';
+import { checkRedactionRequest, redactEvent } from '../redaction/redaction';
 import { checkSnapshotInput, readLatestSnapshot, recordSnapshot } from '../snapshots/snapshots';
 import { AppendOptions } from '../types/append-options';
 import {
@@ -18,7 +19,7 @@ import {
   StreamEventsOptions,
   VersionRange,
 } from '../types/read-options';
-import { ErasureResult, RedactionRequest } from '../types/redaction';
+import { ErasureOptions, ErasureResult, RedactionRequest } from '../types/redaction';
 import { Snapshot, SnapshotInput } from '../types/snapshot';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
@@ -280,7 +281,9 @@ export class EventStoreService {
   /**
    * GDPR redaction of one event: the payload becomes `{ redacted: true }`,
    * metadata keeps only allow-listed keys, the envelope and order stay, and the
-   * redaction is logged. Repeating it changes nothing.
+   * redaction is logged. In the same transaction a `$EventsRedacted` marker
+   * is appended, which projections and subscribers receive in `onRedacted`.
+   * Repeating it changes nothing (and announces nothing).
    * @throws EventNotFoundError when unknown or another tenant's
    */
   async redactEvent(eventId: string, tenantId: string, request: RedactionRequest): Promise<StoredDomainEvent> {
@@ -288,19 +291,38 @@ export class EventStoreService {
     assertUuid('eventId', eventId);
     checkRedactionRequest(request);
     const allowList = this.database.options.redactionMetadataAllowList;
-    const row = await this.database.runInTenant(tenantId, (q) => redactEvent(q, tenantId, eventId, request, allowList), 'redactEvent', ['event_store.redaction']);
+    const { row, changed } = await this.database.runInTenant(tenantId, (q) => redactEvent(q, tenantId, eventId, request, allowList), 'redactEvent', ['event_store.redaction']);
+    if (changed) this.appended.fire();
     return toStoredEvent(row);
   }
 
-  /** Redacts, in one transaction, every event linked to a data subject by `metadata.subjectId(s)`. */
-  async eraseSubject(subjectId: string, tenantId: string, request: RedactionRequest): Promise<ErasureResult> {
+  /**
+   * Redacts every not yet redacted event linked to a data subject by
+   * `metadata.subjectId(s)`, in chunks of `chunkSize` events, each chunk in
+   * its own short transaction (redacted, logged and announced to read models
+   * together), so readers of other tenants wait at most one chunk. Resumable:
+   * after a failure, repeating the request redacts what is left.
+   * @returns how many events this request redacted
+   * @throws EventValidationError for a bad subject id, request or option
+   */
+  async eraseSubject(subjectId: string, tenantId: string, request: RedactionRequest, options: ErasureOptions = {}): Promise<ErasureResult> {
     assertTenantId(tenantId);
+    assertKnownOptions('options', options, ['chunkSize', 'onProgress']);
+    assertOptionalInt('chunkSize', options.chunkSize, 1, 10_000);
     const v = new Violations();
     checkId(v, 'subjectId', subjectId);
+    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') v.add('onProgress', 'must be a function');
     v.throwIfAny();
     checkRedactionRequest(request);
-    const allowList = this.database.options.redactionMetadataAllowList;
-    const redactedEvents = await this.database.runInTenant(tenantId, (q) => eraseSubject(q, tenantId, subjectId, request, allowList), 'eraseSubject', ['event_store.redaction']);
+    const redactedEvents = await eraseSubjectInChunks(this.database, {
+      tenantId,
+      subjectId,
+      request,
+      allowList: this.database.options.redactionMetadataAllowList,
+      chunkSize: options.chunkSize ?? DEFAULT_ERASURE_CHUNK,
+      onProgress: options.onProgress,
+      committed: () => this.appended.fire(),
+    });
     return { subjectId, redactedEvents };
   }
 

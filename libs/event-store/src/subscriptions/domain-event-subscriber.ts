@@ -1,3 +1,4 @@
+import { EventsRedacted } from '../types/redaction';
 import { StoredDomainEvent } from '../types/stored-domain-event';
 
 /**
@@ -8,4 +9,12 @@ import { StoredDomainEvent } from '../types/stored-domain-event';
  */
 export interface DomainEventSubscriber {
   handle(event: StoredDomainEvent): Promise<void> | void;
+  /**
+   * Optional: these events were redacted (GDPR). Called in the global order,
+   * at least once, after the events it names were delivered to `handle`.
+   * Remove or overwrite whatever personal data you copied out of them
+   * (caches, search indexes, mails not sent yet). Without this method the
+   * subscriber never sees redactions.
+   */
+  onRedacted?(redaction: EventsRedacted): Promise<void> | void;
 }

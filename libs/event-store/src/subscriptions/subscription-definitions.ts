@@ -1,3 +1,4 @@
+import { REDACTION_MARKER } from '../types/redaction';
 import { TENANT_ID_PATTERN, isCheckpoint } from '../validation/rules';
 import { ResolvedDeliveryOptions, resolveRetryPolicy } from './delivery.options';
 import { DeliveryFilterOptions, SUBSCRIPTION_NAME_PATTERN } from './subscription-definition';
@@ -35,5 +36,10 @@ export function toWorkerDefinition(
   if (target.kind === 'projection' && (typeof target.handler?.apply !== 'function' || typeof target.handler?.reset !== 'function')) {
     fail('a projection must have apply(event, tx) and reset(tx) methods');
   }
-  return { name, eventTypes: options.eventTypes, tenantId: options.tenantId, startFrom: start, retry, batchSize, target };
+  if (target.kind === 'subscriber' && target.onRedacted !== undefined && typeof target.onRedacted !== 'function') fail('onRedacted must be a method');
+  if (target.kind === 'projection' && target.handler.onRedacted !== undefined && typeof target.handler.onRedacted !== 'function') fail('onRedacted must be a method');
+  // A handler with onRedacted hears of redactions whatever event types it filters on.
+  const hearsRedactions = target.kind === 'subscriber' ? target.onRedacted !== undefined : target.handler.onRedacted !== undefined;
+  const eventTypes = options.eventTypes && hearsRedactions ? [...options.eventTypes, REDACTION_MARKER.eventType] : options.eventTypes;
+  return { name, eventTypes, tenantId: options.tenantId, startFrom: start, retry, batchSize, target };
 }

@@ -3,7 +3,9 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { EventStoreDatabase } from '../database/event-store-database';
 import { toProjectionTransaction } from '../projections/projection-transaction';
+import { isRedactionMarker, toEventsRedacted } from '../redaction/redaction-marker';
 import { EventStoreService } from '../store/event-store.service';
+import { EventsRedacted } from '../types/redaction';
 import { StoredDomainEvent } from '../types/stored-domain-event';
 import { AppendListener } from './append-listener';
 import { DeadLetter, DeadLetterRetryResult, SubscriptionLag, SubscriptionStatus } from './dead-letter';
@@ -65,7 +67,11 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
   async onApplicationBootstrap(): Promise<void> {
     for (const found of this.explorer.explore()) {
       const target = found.kind === 'subscriber'
-        ? { kind: 'subscriber' as const, handle: (event: StoredDomainEvent) => found.instance.handle(event) }
+        ? {
+            kind: 'subscriber' as const,
+            handle: (event: StoredDomainEvent) => found.instance.handle(event),
+            onRedacted: found.instance.onRedacted ? (redaction: EventsRedacted) => found.instance.onRedacted!(redaction) : undefined,
+          }
         : { kind: 'projection' as const, handler: found.instance };
       this.add(toWorkerDefinition(found.options, target, this.options));
     }
@@ -86,11 +92,16 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
 
   /**
    * Registers and starts a subscription whose handler is not a decorated
-   * provider. Same guarantees as `@EventSubscriber`.
+   * provider. Same guarantees as `@EventSubscriber`; `onRedacted` as in
+   * `DomainEventSubscriber` (without it, redactions are not delivered).
    * @throws SubscriptionDefinitionError on a bad or duplicate name
    */
-  async subscribe(options: EventSubscriberOptions, handle: (event: StoredDomainEvent) => Promise<void> | void): Promise<SubscriptionHandle> {
-    const worker = this.add(toWorkerDefinition(options, { kind: 'subscriber', handle }, this.options));
+  async subscribe(
+    options: EventSubscriberOptions,
+    handle: (event: StoredDomainEvent) => Promise<void> | void,
+    onRedacted?: (redaction: EventsRedacted) => Promise<void> | void,
+  ): Promise<SubscriptionHandle> {
+    const worker = this.add(toWorkerDefinition(options, { kind: 'subscriber', handle, onRedacted }, this.options));
     if (this.options.enabled && !this.shuttingDown) {
       await this.ensureListener();
       worker.start();
@@ -183,14 +194,20 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
     for (const letter of parked) {
       try {
         const event = await this.events.getEventById(letter.tenantId, letter.eventId);
+        // A parked redaction marker goes back to onRedacted, as in live delivery.
+        const marker = isRedactionMarker(event);
         if (target.kind === 'subscriber') {
-          await target.handle(event);
+          if (marker) await target.onRedacted?.(toEventsRedacted(event));
+          else await target.handle(event);
           await this.database.query(DELETE_DEAD_LETTER_SQL, [letter.id], 'retryDeadLetters');
         } else {
           await runAsOwner(this.database, async (runner) => {
             // Removing the row first makes a concurrent retry of the same letter apply nothing.
             const removed = await runner.query(DELETE_DEAD_LETTER_SQL, [letter.id]);
-            if (removed.length) await target.handler.apply(event, toProjectionTransaction(runner));
+            if (!removed.length) return;
+            const tx = toProjectionTransaction(runner);
+            if (marker) await target.handler.onRedacted?.(toEventsRedacted(event), tx);
+            else await target.handler.apply(event, tx);
           }, 'retryDeadLetters');
         }
         result.succeeded++;

@@ -5,6 +5,8 @@ import { ProjectionHandler } from '../projections/projection-handler';
 import { CheckpointedEvent, EventStoreService } from '../store/event-store.service';
 import { START_CHECKPOINT } from '../store/stream-events';
 import { StreamCheckpoint } from '../types/read-options';
+import { isRedactionMarker, toEventsRedacted } from '../redaction/redaction-marker';
+import { EventsRedacted } from '../types/redaction';
 import { StoredDomainEvent } from '../types/stored-domain-event';
 import { ResolvedDeliveryOptions, RetryPolicy, retryDelay } from './delivery.options';
 import { runAsOwner } from './owner-transaction';
@@ -15,7 +17,7 @@ import { buildLagQuery } from './subscription-store.sql';
 
 /** Where a worker delivers: a subscriber (called outside any transaction) or a projection (inside one). */
 export type DeliveryTarget =
-  | { kind: 'subscriber'; handle(event: StoredDomainEvent): Promise<void> | void }
+  | { kind: 'subscriber'; handle(event: StoredDomainEvent): Promise<void> | void; onRedacted?: (redaction: EventsRedacted) => Promise<void> | void }
   | { kind: 'projection'; handler: ProjectionHandler };
 
 /** Everything a worker needs to know about its subscription. */
@@ -275,11 +277,19 @@ export class SubscriptionWorker {
     return Number(row.behind);
   }
 
-  private async deliverToSubscriber(target: { handle(event: StoredDomainEvent): Promise<void> | void }, event: CheckpointedEvent): Promise<void> {
+  private async deliverToSubscriber(target: Extract<DeliveryTarget, { kind: 'subscriber' }>, event: CheckpointedEvent): Promise<void> {
     const { checkpoint, ...plain } = event;
+    // A redaction marker goes to onRedacted, or nowhere: handle() never sees the store's own events.
+    const marker = isRedactionMarker(plain);
+    const onRedacted = target.onRedacted;
+    if (marker && !onRedacted) {
+      this.delivered = checkpoint;
+      return;
+    }
     for (let attempt = 1; ; attempt++) {
       try {
-        await target.handle(plain);
+        if (marker) await onRedacted!(toEventsRedacted(plain));
+        else await target.handle(plain);
         break;
       } catch (error) {
         if (await this.failedAttempt(event, error, attempt)) return;
@@ -334,7 +344,10 @@ export class SubscriptionWorker {
       await this.store.advance(runner, this.checkpoint, to);
       const tx = toProjectionTransaction(runner);
       // The handler sees the plain event; the checkpoint is the worker's business.
-      for (const { checkpoint: _checkpoint, ...event } of events) await handler.apply(event, tx);
+      for (const { checkpoint: _checkpoint, ...event } of events) {
+        if (!isRedactionMarker(event)) await handler.apply(event, tx);
+        else if (handler.onRedacted) await handler.onRedacted(toEventsRedacted(event), tx);
+      }
     }, 'applyProjection');
     this.checkpoint = to;
   }

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EventProjection, ProjectionHandler, ProjectionTransaction, StoredDomainEvent } from '@event-store';
+import { EventProjection, EventsRedacted, ProjectionHandler, ProjectionTransaction, StoredDomainEvent } from '@event-store';
 import { REQUIREMENT_EVENT_TYPES } from '../domain/requirement.events';
-import { RESET_SQL, UPDATE_FIELDS_SQL, UPDATE_STATUS_SQL, UPSERT_CREATED_SQL } from './requirement-status-board.sql';
+import { BLANK_TITLES_SQL, RESET_SQL, UPDATE_FIELDS_SQL, UPDATE_STATUS_SQL, UPSERT_CREATED_SQL } from './requirement-status-board.sql';
+
+// Events whose payload the board copies personal data from (the title).
+const TITLE_EVENTS = new Set(['RequirementCreated', 'RequirementUpdated']);
 
 /** Stable name of the projection (keys its checkpoint). */
 export const REQUIREMENT_STATUS_BOARD = 'requirement-status-board';
@@ -11,6 +14,10 @@ export const REQUIREMENT_STATUS_BOARD = 'requirement-status-board';
  * for every tenant. Events arrive upcast, in the store's order, once per
  * event (the read model and the checkpoint share a transaction); the version
  * guards in the SQL make a replayed event harmless anyway.
+ *
+ * GDPR: a title is free text and may name a person. When an event that set
+ * it is redacted, `onRedacted` blanks the title (a later replay sees the
+ * event redacted and never copies it). Status, priority and version stay.
  */
 @Injectable()
 @EventProjection({ name: REQUIREMENT_STATUS_BOARD, eventTypes: REQUIREMENT_EVENT_TYPES })
@@ -34,6 +41,11 @@ export class RequirementStatusBoardProjection implements ProjectionHandler {
         await tx.query(UPDATE_STATUS_SQL, [...key, 'REJECTED', event.aggregateVersion, event.occurredAt]);
         return;
     }
+  }
+
+  async onRedacted(redaction: EventsRedacted, tx: ProjectionTransaction): Promise<void> {
+    const ids = redaction.events.filter((e) => e.aggregateType === 'Requirement' && TITLE_EVENTS.has(e.eventType)).map((e) => e.aggregateId);
+    if (ids.length) await tx.query(BLANK_TITLES_SQL, [redaction.tenantId, [...new Set(ids)]]);
   }
 
   async reset(tx: ProjectionTransaction): Promise<void> {

@@ -16,6 +16,12 @@ export const UPDATE_STATUS_SQL = `
      SET status = $3, version = $4, updated_at = $5
    WHERE tenant_id = $1 AND requirement_id = $2 AND version < $4`;
 
+// pk (tenant_id, requirement_id). GDPR: the title came from a redacted event,
+// so it goes; status, priority and version are not personal and stay.
+export const BLANK_TITLES_SQL = `
+  UPDATE requirement_status_board SET title = ''
+   WHERE tenant_id = $1 AND requirement_id = ANY($2::text[])`;
+
 export const RESET_SQL = `DELETE FROM requirement_status_board`;
 
 // ix_requirement_status_board_tenant_updated
