@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { EventStoreService, NewDomainEvent } from '@event-store';
 import { BenchConfig } from './config';
-import { seedTenant } from './growth-seed';
+import { seedTenants } from './growth-seed';
 import { makeEvents } from './payload';
 import { ResultRow, atMost } from './report';
 import { BenchStore, bootStore, openBaselinePool, openBenchDatabase } from './setup';
@@ -22,6 +22,27 @@ interface Figures {
   appendP50: number;
   /** Median time of one appendEvents call of 1000 events (phase 9) or of one 1000-event stream read (phase 10). */
   thousandMs: number;
+}
+
+/** Medians of each figure over rounds. */
+const medians = (runs: Figures[]): Figures => ({ appendP50: median(runs.map((r) => r.appendP50)), thousandMs: median(runs.map((r) => r.thousandMs)) });
+
+/**
+ * Runs `large` and `empty` alternately, `rounds` times each, so that the
+ * load of a shared machine weighs on both alike; the ratios compare them.
+ */
+async function alternately(rounds: number, large: (round: number) => Promise<Figures>, empty: (round: number) => Promise<Figures>): Promise<{ large: Figures; empty: Figures }> {
+  const runs = { large: [] as Figures[], empty: [] as Figures[] };
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      runs.large.push(await large(round));
+      runs.empty.push(await empty(round));
+    } else {
+      runs.empty.push(await empty(round));
+      runs.large.push(await large(round));
+    }
+  }
+  return { large: medians(runs.large), empty: medians(runs.empty) };
 }
 
 /** Events with caller-supplied ids: the idempotent path, where the probe runs. */
@@ -93,96 +114,108 @@ function printTable(title: string, header: string[], lines: string[][]): void {
 /**
  * Phase 9: a new tenant grows. One established tenant is seeded and the table
  * analysed, so the statistics know the established tenant only; then the new
- * tenant's own log is grown by bulk load (no ANALYZE) to each size, and its
- * single-append p50 and 1000-event batch time are measured with caller ids.
- * The ratio column compares each size with the empty-log figure.
+ * tenant's own log is grown by bulk load (no ANALYZE) to each size. At each
+ * size its single-append p50 and 1000-event batch time (caller ids) are
+ * measured in rounds alternating with a brand-new tenant of the same table
+ * (its empty-log figure under the same load), and compared with it.
  */
 export async function tenantGrowth(config: BenchConfig): Promise<ResultRow[]> {
   const sizes = growthSizes(config.quick);
   return withFreshStore(config, async ({ store }, pool) => {
-    const established = 'growth-established';
     const tenant = 'growth-new';
-    await seedTenant(pool, established, sizes.established, { streamPrefix: 'est', streamLength: 10, rebuildIndexes: true });
+    await seedTenants(pool, ['growth-established'], sizes.established, { streamPrefix: 'est', streamLength: 10, rebuildIndexes: true });
     await pool.query('ANALYZE stored_domain_events');
     await pool.query('ANALYZE event_store_streams');
-    const measured: { size: number; figures: Figures }[] = [];
+    const measure = async (tenantId: string, label: string): Promise<Figures> => ({
+      appendP50: await appendP50(store, tenantId, `single-${label}`, sizes.appends),
+      thousandMs: await batchMs(store, tenantId, `batch-${label}`, sizes.batches),
+    });
+    const measured: { size: number; large: Figures; empty: Figures }[] = [];
     let own = 0;
     for (const size of sizes.tenantSizes) {
       const started = now();
-      await seedTenant(pool, tenant, size - own, { streamPrefix: `seed-${size}`, streamLength: 10, rebuildIndexes: size - own >= 500_000 });
+      await seedTenants(pool, [tenant], size - own, { streamPrefix: `seed-${size}`, streamLength: 10, rebuildIndexes: size - own >= 500_000 });
       // The load's dirty pages and WAL are written now, not during the measurement.
       await pool.query('CHECKPOINT');
       const seededS = msSince(started) / 1000;
-      const appendMs = await appendP50(store, tenant, `single-${size}`, sizes.appends);
-      const thousandMs = await batchMs(store, tenant, `batch-${size}`, sizes.batches);
+      const figures = await alternately(
+        config.rounds,
+        (r) => measure(tenant, `${size}-${r}`),
+        (r) => measure(`growth-empty-${size}-${r}`, `${size}-${r}`),
+      );
       const { rows } = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM stored_domain_events WHERE tenant_id = $1', [tenant]);
       own = Number(rows[0].n);
-      measured.push({ size, figures: { appendP50: appendMs, thousandMs } });
-      console.log(`  new tenant at ${size.toLocaleString('en-US')} own events (seeded in ${fmt(seededS)} s): append p50 ${fmt(appendMs)} ms, 1000-event batch ${fmt(thousandMs)} ms`);
+      measured.push({ size, ...figures });
+      console.log(
+        `  at ${size.toLocaleString('en-US')} own events (seeded in ${fmt(seededS)} s): append p50 ${fmt(figures.large.appendP50)} ms (new empty tenant ${fmt(figures.empty.appendP50)} ms), ` +
+          `1000-event batch ${fmt(figures.large.thousandMs)} ms (new empty tenant ${fmt(figures.empty.thousandMs)} ms)`,
+      );
     }
-    const empty = measured[0].figures;
     printTable(
-      `new tenant's growth (table analysed with ${sizes.established.toLocaleString('en-US')} events of another tenant only)`,
-      ['own events', 'append p50 ms', 'x empty', 'batch 1000 ms', 'x empty'],
-      measured.map(({ size, figures }) => [
+      `new tenant's growth (table analysed with ${sizes.established.toLocaleString('en-US')} events of another tenant only; medians of ${config.rounds} rounds)`,
+      ['own events', 'append p50 ms', 'empty tenant', 'ratio', 'batch 1000 ms', 'empty tenant', 'ratio'],
+      measured.map(({ size, large, empty }) => [
         size.toLocaleString('en-US'),
-        fmt(figures.appendP50),
-        `${fmt(figures.appendP50 / empty.appendP50)}x`,
-        fmt(figures.thousandMs),
-        `${fmt(figures.thousandMs / empty.thousandMs)}x`,
+        fmt(large.appendP50),
+        fmt(empty.appendP50),
+        `${fmt(large.appendP50 / empty.appendP50)}x`,
+        fmt(large.thousandMs),
+        fmt(empty.thousandMs),
+        `${fmt(large.thousandMs / empty.thousandMs)}x`,
       ]),
     );
     const last = measured[measured.length - 1];
     const phase = '9 new tenant growth';
-    const at = `at ${last.size.toLocaleString('en-US')} own events vs empty`;
+    const at = `at ${last.size.toLocaleString('en-US')} own events vs an empty tenant`;
     return [
-      { phase, metric: `single append p50 ${at}`, unit: 'ms', store: last.figures.appendP50, baseline: empty.appendP50, target: GROWTH_TARGET },
-      { phase, metric: `1000-event batch ${at}`, unit: 'ms', store: last.figures.thousandMs, baseline: empty.thousandMs, target: GROWTH_TARGET },
+      { phase, metric: `single append p50 ${at}`, unit: 'ms', store: last.large.appendP50, baseline: last.empty.appendP50, target: GROWTH_TARGET },
+      { phase, metric: `1000-event batch ${at}`, unit: 'ms', store: last.large.thousandMs, baseline: last.empty.thousandMs, target: GROWTH_TARGET },
     ];
   });
 }
 
 /**
- * Phase 10: the whole log grows. Single-append p50 and 1000-event stream-read
- * p50 of one tenant on an empty log, then after bulk-loading `logSize` events
- * over five tenants (the measured one holds a fifth), without statistics and
- * after ANALYZE.
+ * Phase 10: the whole log grows. Two databases side by side: one with an
+ * empty log, one with `logSize` events bulk-loaded over five tenants (the
+ * measured one holds a fifth). One tenant's single-append p50 and
+ * 1000-event stream-read p50 in each, in alternating rounds, first without
+ * statistics, then after ANALYZE of both.
  */
 export async function logGrowth(config: BenchConfig): Promise<ResultRow[]> {
   const sizes = growthSizes(config.quick);
-  return withFreshStore(config, async ({ store }, pool) => {
-    const tenant = 'growth-measured';
-    await store.appendEvents(makeEvents('read-1000', 1000), tenant, { expectedVersion: 'no_stream' });
-    const measure = async (label: string): Promise<Figures> => {
-      const figures = { appendP50: await appendP50(store, tenant, `single-${label}`, sizes.appends), thousandMs: await readMs(store, tenant, 'read-1000', sizes.appends / 3) };
-      console.log(`  ${label}: append p50 ${fmt(figures.appendP50)} ms, 1000-event stream read p50 ${fmt(figures.thousandMs)} ms`);
-      return figures;
-    };
-    const empty = await measure('empty log, no statistics');
-    const started = now();
-    const share = sizes.logSize / 5;
-    for (const owner of ['growth-a', 'growth-b', 'growth-c', 'growth-d', tenant]) {
-      await seedTenant(pool, owner, share, { streamPrefix: 'bulk', streamLength: 10, rebuildIndexes: share >= 500_000 });
-    }
-    await pool.query('CHECKPOINT');
-    console.log(`  seeded ${sizes.logSize.toLocaleString('en-US')} events in ${fmt(msSince(started) / 1000)} s`);
-    const unanalysed = await measure(`${sizes.logSize.toLocaleString('en-US')} events, no statistics`);
-    await pool.query('ANALYZE stored_domain_events');
-    await pool.query('ANALYZE event_store_streams');
-    await pool.query('CHECKPOINT');
-    const analysed = await measure(`${sizes.logSize.toLocaleString('en-US')} events, analysed`);
-    const rows: [string, Figures][] = [['empty', empty], ['large, no statistics', unanalysed], ['large, analysed', analysed]];
-    printTable(
-      `log of 0 and ${sizes.logSize.toLocaleString('en-US')} events`,
-      ['log', 'append p50 ms', 'x empty', 'read 1000 p50 ms', 'x empty'],
-      rows.map(([name, f]) => [name, fmt(f.appendP50), `${fmt(f.appendP50 / empty.appendP50)}x`, fmt(f.thousandMs), `${fmt(f.thousandMs / empty.thousandMs)}x`]),
-    );
-    const phase = `10 log of ${sizes.logSize.toLocaleString('en-US')}`;
-    return [
-      { phase, metric: 'single append p50, no statistics vs empty', unit: 'ms', store: unanalysed.appendP50, baseline: empty.appendP50, target: GROWTH_TARGET },
-      { phase, metric: 'single append p50, analysed vs empty', unit: 'ms', store: analysed.appendP50, baseline: empty.appendP50, target: GROWTH_TARGET },
-      { phase, metric: '1000-event read p50, no statistics vs empty', unit: 'ms', store: unanalysed.thousandMs, baseline: empty.thousandMs, target: GROWTH_TARGET },
-      { phase, metric: '1000-event read p50, analysed vs empty', unit: 'ms', store: analysed.thousandMs, baseline: empty.thousandMs, target: GROWTH_TARGET },
-    ];
-  });
+  const tenant = 'growth-measured';
+  return withFreshStore(config, (emptyDb, emptyPool) =>
+    withFreshStore(config, async (largeDb, pool) => {
+      const started = now();
+      await seedTenants(pool, ['growth-a', 'growth-b', 'growth-c', 'growth-d', tenant], sizes.logSize / 5, { streamPrefix: 'bulk', streamLength: 10, rebuildIndexes: true });
+      await pool.query('CHECKPOINT');
+      console.log(`  seeded ${sizes.logSize.toLocaleString('en-US')} events in ${fmt(msSince(started) / 1000)} s`);
+      for (const { store } of [emptyDb, largeDb]) await store.appendEvents(makeEvents('read-1000', 1000), tenant, { expectedVersion: 'no_stream' });
+      const measure = (store: EventStoreService) => async (round: number): Promise<Figures> => ({
+        appendP50: await appendP50(store, tenant, `single-${Date.now()}-${round}`, sizes.appends),
+        thousandMs: await readMs(store, tenant, 'read-1000', sizes.appends / 3),
+      });
+      const unanalysed = await alternately(config.rounds, measure(largeDb.store), measure(emptyDb.store));
+      for (const p of [pool, emptyPool]) {
+        await p.query('ANALYZE stored_domain_events');
+        await p.query('ANALYZE event_store_streams');
+      }
+      await pool.query('CHECKPOINT');
+      const analysed = await alternately(config.rounds, measure(largeDb.store), measure(emptyDb.store));
+      const rows: [string, Figures, Figures][] = [
+        ['no statistics', unanalysed.large, unanalysed.empty],
+        ['analysed', analysed.large, analysed.empty],
+      ];
+      printTable(
+        `log of ${sizes.logSize.toLocaleString('en-US')} events vs an empty log (medians of ${config.rounds} alternating rounds)`,
+        ['statistics', 'append p50 ms', 'empty log', 'ratio', 'read 1000 p50 ms', 'empty log', 'ratio'],
+        rows.map(([name, large, empty]) => [name, fmt(large.appendP50), fmt(empty.appendP50), `${fmt(large.appendP50 / empty.appendP50)}x`, fmt(large.thousandMs), fmt(empty.thousandMs), `${fmt(large.thousandMs / empty.thousandMs)}x`]),
+      );
+      const phase = `10 log of ${sizes.logSize.toLocaleString('en-US')}`;
+      return rows.flatMap(([name, large, empty]): ResultRow[] => [
+        { phase, metric: `single append p50, ${name}, vs empty log`, unit: 'ms', store: large.appendP50, baseline: empty.appendP50, target: GROWTH_TARGET },
+        { phase, metric: `1000-event read p50, ${name}, vs empty log`, unit: 'ms', store: large.thousandMs, baseline: empty.thousandMs, target: GROWTH_TARGET },
+      ]);
+    }),
+  );
 }
