@@ -13,7 +13,9 @@
  * Phases: 1 single append, 2 concurrent appenders, 3 batches, 4 stream read,
  * 5 streamEvents, 6 subscription catch-up, 7 commit-to-subscriber latency,
  * 8 projection rebuild, 9 GDPR erasure (15k and 30k events) and the stall it
- * causes to another tenant's reader.
+ * causes to another tenant's reader, 10 a new tenant's appends as its log
+ * grows, 11 appends and stream reads on an empty and on a large log, with and
+ * without ANALYZE (10 and 11 each in a fresh database of their own).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +30,7 @@ import { ResultRow, printRow, printSummary } from './report';
 import { readStream, seedStream, streamAll } from './read-phases';
 import { BenchDatabase, BenchStore, bootStore, openBaselinePool, openBenchDatabase } from './setup';
 import { fmt, msSince, now } from './stats';
+import { growthSizes, logGrowth, tenantGrowth } from './growth-phases';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -86,6 +89,9 @@ async function main(): Promise<void> {
     await phase(7, `commit-to-subscriber latency, ${config.concurrent.workers} appenders x ${config.concurrent.perWorker} single-event appends`, () => commitToSubscriber(ctx, delivery!, runId));
     await phase(8, `rebuild of a counting projection over the ${config.stream.events.toLocaleString('en-US')} seeded events`, () => projectionRebuild(ctx, delivery!));
     await phase(9, `GDPR erasure of one subject (3 appends each, ANALYZE, then eraseSubject) with a reader of another tenant polling`, () => erasure(ctx, runId));
+    const growth = growthSizes(config.quick);
+    await phase(10, `a new tenant's appends at ${growth.tenantSizes.map((n) => n.toLocaleString('en-US')).join(' / ')} own events (statistics know another tenant only)`, () => tenantGrowth(config));
+    await phase(11, `appends and 1000-event stream reads on a log of 0 and ${growth.logSize.toLocaleString('en-US')} events, with and without ANALYZE`, () => logGrowth(config));
 
     console.log(`\nSummary (ratio = store / baseline; medians of ${config.rounds} rounds; total ${fmt(msSince(started) / 1000)} s)\n`);
     printSummary(results);

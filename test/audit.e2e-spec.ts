@@ -76,6 +76,20 @@ describeEachBackend('appends and audit queries', (mode) => {
       expect(other.body).toMatchObject({ statusCode: 409, error: 'DuplicateEventError' });
     });
 
+    it('answers 409 for the same eventId and data with other metadata (a new subjectId), and keeps what was stored', async () => {
+      const id = newAggregateId();
+      const eventId = randomUUID();
+      const body = (metadata: object) => ({ aggregateType: 'Requirement', events: [{ eventId, eventType: 'RequirementCreated', data: { n: 1 }, metadata }] });
+      expect((await postAs(t, token, `/api/aggregates/${id}/events`, body({ source: 'import' }))).status).toBe(201);
+      // A retry of the same request gets a new correlation id (none sent): still the same event.
+      expect((await postAs(t, token, `/api/aggregates/${id}/events`, body({ source: 'import' }))).status).toBe(201);
+      const withSubject = await postAs(t, token, `/api/aggregates/${id}/events`, body({ source: 'import', subjectId: 'customer-42' }));
+      expect(withSubject.status).toBe(409);
+      expect(withSubject.body).toMatchObject({ statusCode: 409, error: 'DuplicateEventError' });
+      const [stored] = (await getAs(t, token, `/api/aggregates/${id}/events`)).body.items;
+      expect(stored.metadata).not.toHaveProperty('subjectId');
+    });
+
     it('answers 400 naming the field for invalid bodies', async () => {
       const cases: [object, string][] = [
         [{ events: [{ eventType: 'X', data: {} }] }, 'aggregateType'],

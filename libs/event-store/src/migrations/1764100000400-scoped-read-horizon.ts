@@ -43,6 +43,13 @@ const readBatch = (horizonCondition: string) => `
        USING p_tenant_id, p_after_xid, p_after_position, p_limit, p_event_types;
    END $$`;
 
+// CREATE OR REPLACE drops a function's SET clauses: the planner settings of
+// PlansWithoutStatistics1764100000300 (decision 0014) are applied again.
+const READ_BATCH_SETTINGS = [
+  `ALTER FUNCTION event_store_read_batch(text, xid8, bigint, integer, text[]) SET enable_sort = off`,
+  `ALTER FUNCTION event_store_read_batch(text, xid8, bigint, integer, text[]) SET random_page_cost = 1`,
+];
+
 const UP = [
   // The oldest transaction that can still commit events into this database.
   // Every top-level transaction id running at the statement's snapshot (xip)
@@ -84,9 +91,11 @@ const UP = [
        FROM pg_current_snapshot() AS s;
    $$`,
   readBatch('e.transaction_id < (SELECT event_store_read_horizon())'),
+  ...READ_BATCH_SETTINGS,
 ];
 
 const DOWN = [
   readBatch('e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())'),
+  ...READ_BATCH_SETTINGS,
   `DROP FUNCTION IF EXISTS event_store_read_horizon()`,
 ];

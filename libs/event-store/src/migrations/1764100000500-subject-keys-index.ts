@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * GDPR erasure lookup by construction (decision 0010).
+ * GDPR erasure lookup by construction (decision 0013).
  *
  * `event_store_subject_keys(tenant_id, metadata)` yields one tenant-qualified
  * key per data subject of an event (`tenant || chr(31) || subject`, from

@@ -49,6 +49,27 @@ describeEachBackend('idempotent appends', (mode) => {
     expect(await t.store.getEventsForAggregate('pay-3', 'acme')).toHaveLength(2);
   });
 
+  it('rejects the same id with the same data but other metadata with DuplicateEventError, keeping the stored metadata', async () => {
+    const first = await t.store.appendEvent(event('pay-6', { amount: 6 }), 'acme');
+    const withSubject = { ...event('pay-6', { amount: 6 }, first.eventId), metadata: { userId: 'alice', subjectId: 'customer-42' } };
+    await expect(t.store.appendEvent(withSubject, 'acme')).rejects.toMatchObject({ code: 'DUPLICATE_EVENT_ID', eventId: first.eventId });
+    const otherUser = { ...event('pay-6', { amount: 6 }, first.eventId), metadata: { userId: 'bob' } };
+    await expect(t.store.appendEvent(otherUser, 'acme')).rejects.toBeInstanceOf(DuplicateEventError);
+    const withoutMetadata = { ...event('pay-6', { amount: 6 }, first.eventId), metadata: undefined };
+    await expect(t.store.appendEvent(withoutMetadata, 'acme')).rejects.toBeInstanceOf(DuplicateEventError);
+    expect((await t.store.getEventById('acme', first.eventId)).metadata).toEqual({ userId: 'alice' });
+  });
+
+  it('treats a retry that differs only in metadata.correlationId (a new request) as the same event and returns it as stored', async () => {
+    const original = { ...event('pay-7', { amount: 7 }), metadata: { userId: 'alice', correlationId: 'request-1' } };
+    const first = await t.store.appendEvent(original, 'acme');
+    const again = await t.store.appendEvent({ ...original, metadata: { userId: 'alice', correlationId: 'request-2' } }, 'acme');
+    expect(again).toEqual(first);
+    const withoutCorrelation = await t.store.appendEvent({ ...original, metadata: { userId: 'alice' } }, 'acme');
+    expect(withoutCorrelation.metadata).toEqual({ userId: 'alice', correlationId: 'request-1' });
+    expect(await t.store.getEventsForAggregate('pay-7', 'acme')).toHaveLength(1);
+  });
+
   it('sequential retries of the same single append never duplicate it', async () => {
     const e = event('pay-5', { amount: 5 });
     const results = [];

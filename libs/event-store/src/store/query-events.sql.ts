@@ -44,7 +44,10 @@ function whereClause(tenantId: string, filter: EventQueryFilter): { conditions: 
   const values: unknown[] = [tenantId];
   const param = (value: unknown) => `$${values.push(value)}`;
   const conditions = ['tenant_id = $1', BELOW_READ_HORIZON];
-  if (filter.eventTypes?.length) conditions.push(`event_type = ANY(${param(filter.eventTypes)}::text[])`);
+  // One type as an equality: ix_events_tenant_type then returns the page in
+  // order (with = ANY on its second column it would not, and need a sort).
+  if (filter.eventTypes?.length === 1) conditions.push(`event_type = ${param(filter.eventTypes[0])}`);
+  else if (filter.eventTypes?.length) conditions.push(`event_type = ANY(${param(filter.eventTypes)}::text[])`);
   if (filter.aggregateType) conditions.push(`aggregate_type = ${param(filter.aggregateType)}`);
   if (filter.aggregateId) conditions.push(`aggregate_id = ${param(filter.aggregateId)}`);
   if (filter.from) conditions.push(`occurred_at >= ${param(filter.from)}`);

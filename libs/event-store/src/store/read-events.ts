@@ -3,18 +3,18 @@ import { BELOW_READ_HORIZON } from '../database/read-horizon.sql';
 import { EventNotFoundError } from '../errors/event-not-found.error';
 import { EVENT_COLUMNS, EventRow } from './event-row';
 
-// uq_stored_domain_events_event_id (tenant_id, event_id)
-const BY_ID_SQL = `SELECT ${EVENT_COLUMNS} FROM stored_domain_events WHERE tenant_id = $1 AND event_id = $2`;
+/** uq_stored_domain_events_event_id (tenant_id, event_id) */
+export const BY_ID_SQL = `SELECT ${EVENT_COLUMNS} FROM stored_domain_events WHERE tenant_id = $1 AND event_id = $2`;
 
-// ix_events_tenant_position. Stops at the transaction horizon so nothing in flight is returned.
-const SINCE_POSITION_SQL = `
+/** ix_events_tenant_position. Stops at the transaction horizon so nothing in flight is returned. */
+export const SINCE_POSITION_SQL = `
   SELECT ${EVENT_COLUMNS} FROM stored_domain_events
    WHERE tenant_id = $1 AND global_position > $2
      AND ${BELOW_READ_HORIZON}
    ORDER BY global_position LIMIT $3`;
 
-// ix_events_tenant_occurred
-const SINCE_DATE_SQL = `
+/** ix_events_tenant_occurred */
+export const SINCE_DATE_SQL = `
   SELECT ${EVENT_COLUMNS} FROM stored_domain_events
    WHERE tenant_id = $1 AND occurred_at >= $2
      AND ${BELOW_READ_HORIZON}

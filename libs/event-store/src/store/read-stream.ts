@@ -4,14 +4,14 @@ import { VersionRange } from '../types/read-options';
 import { INT4_MAX, Violations, assertKnownOptions, checkId } from '../validation/rules';
 import { EVENT_COLUMNS, EventRow } from './event-row';
 
-// uq_stored_domain_events_stream_version (tenant_id, aggregate_id, aggregate_version)
-const READ_STREAM_SQL = `
+/** uq_stored_domain_events_stream_version (tenant_id, aggregate_id, aggregate_version) */
+export const READ_STREAM_SQL = `
   SELECT ${EVENT_COLUMNS} FROM stored_domain_events
    WHERE tenant_id = $1 AND aggregate_id = $2 AND aggregate_version BETWEEN $3 AND $4
    ORDER BY aggregate_version`;
 
-// pk_event_store_streams
-const STREAM_EXISTS_SQL = `SELECT aggregate_type, version FROM event_store_streams WHERE tenant_id = $1 AND aggregate_id = $2`;
+/** pk_event_store_streams */
+export const STREAM_EXISTS_SQL = `SELECT aggregate_type, version FROM event_store_streams WHERE tenant_id = $1 AND aggregate_id = $2`;
 
 /** Validates the arguments of getEventsForAggregate. */
 export function checkStreamRead(aggregateId: string, range: VersionRange | undefined): { from: number; to: number } {
