@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { ResolvedEventStoreOptions } from '../event-store.options';
 import { EVENT_STORE_ENTITIES } from '../entities/entities';
-import { EVENT_STORE_MIGRATIONS } from '../migrations/migrations';
+import { eventStoreMigrations } from '../migrations/migrations';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { isConnectionError, translateDriverError } from './driver-errors';
-import { SYSTEM_ROLE, TENANT_ROLE } from './roles';
+import { EventStoreRoles, eventStoreRoles } from './roles';
 import { assertTransactionHorizon } from './transaction-horizon';
 import { EVENT_STORE_PG_TYPES } from './type-parsers';
 
@@ -14,45 +14,37 @@ export interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<any>;
 }
 
-/** Per-transaction switches honoured by the append-only trigger. */
-export type GuardSwitch = 'event_store.redaction' | 'event_store.purge';
-
 /**
  * Owns the connection pool (and the embedded PGlite when no URL is given) and
  * runs units of work in the right security context: a tenant transaction under
- * the restricted tenant role with `app.tenant_id` set, or a system transaction
- * under the cross-tenant reader role. Each unit of work stays on one
- * connection, which PGlite (one transaction at a time) requires.
+ * the restricted tenant role with `app.tenant_id` set. Cross-tenant reads are
+ * not a context but functions of the reader role (decision 0003), called with
+ * `query`. Each unit of work stays on one connection, which PGlite (one
+ * transaction at a time) requires.
  */
 export class EventStoreDatabase {
-  private static readonly logger = new Logger('EventStore');
-
   private constructor(
     /** The TypeORM DataSource; hot paths send parameterized SQL through it. */
     readonly dataSource: DataSource,
     /** The embedded database, when running without a server. */
     readonly embedded: EmbeddedPostgres | undefined,
     readonly options: ResolvedEventStoreOptions,
-  ) {}
+  ) {
+    this.roles = eventStoreRoles(options.rolePrefix);
+  }
+
+  /** The NOLOGIN roles of this installation (option `rolePrefix`). */
+  readonly roles: EventStoreRoles;
 
   /** Connects (starting PGlite if needed), migrates and checks the transaction horizon. */
   static async open(options: ResolvedEventStoreOptions): Promise<EventStoreDatabase> {
     const embedded = options.databaseUrl ? undefined : await EmbeddedPostgres.start(options.dataDir, options.poolSize);
-    const dataSource = new DataSource({
-      type: 'postgres',
-      url: options.databaseUrl ?? embedded!.url,
-      entities: EVENT_STORE_ENTITIES,
-      migrations: [...EVENT_STORE_MIGRATIONS, ...options.migrations],
-      migrationsTableName: 'event_store_migrations',
-      migrationsTransactionMode: 'each',
-      synchronize: false,
-      logging: options.logging,
-      poolSize: options.poolSize,
-      applicationName: 'nest-event-store',
-      // Our pool's clients only; other pg users in the process keep pg's defaults.
-      extra: { types: EVENT_STORE_PG_TYPES },
-    });
+    const migrations = [...eventStoreMigrations(options.rolePrefix), ...options.migrations];
+    // With a separate owner login (migrationsUrl), the runtime pool never runs DDL.
+    const ownerUrl = options.databaseUrl ? options.migrationsUrl : undefined;
+    const dataSource = createDataSource(options, options.databaseUrl ?? embedded!.url, ownerUrl ? [] : migrations, options.poolSize);
     try {
+      if (options.migrationsRun && ownerUrl) await runMigrations(createDataSource(options, ownerUrl, migrations, 1));
       await dataSource.initialize();
     } catch (error) {
       await embedded?.stop();
@@ -60,11 +52,9 @@ export class EventStoreDatabase {
     }
     const database = new EventStoreDatabase(dataSource, embedded, options);
     try {
-      if (options.migrationsRun) {
-        const applied = await dataSource.runMigrations({ transaction: 'each' });
-        if (applied.length) this.logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
-      }
-      if (options.checkTransactionHorizon) await database.runAsSystem((q) => assertTransactionHorizon(q));
+      if (options.migrationsRun && !ownerUrl) await runMigrations(dataSource);
+      if (options.checkTransactionHorizon) await assertTransactionHorizon({ query: (sql, parameters) => database.query(sql, parameters ?? [], 'checkTransactionHorizon') });
+      if (!embedded) await warnIfPrivileged(database);
     } catch (error) {
       await database.close();
       throw error;
@@ -82,13 +72,18 @@ export class EventStoreDatabase {
    * tenant role, so row-level security applies even when the pool connects as
    * a superuser, with `app.tenant_id` set for the transaction only.
    */
-  runInTenant<T>(tenantId: string, work: (q: QueryRunner) => Promise<T>, operation = 'tenant transaction', switches: GuardSwitch[] = []): Promise<T> {
-    return this.transaction(TENANT_ROLE, tenantId, work, operation, switches);
+  runInTenant<T>(tenantId: string, work: (q: QueryRunner) => Promise<T>, operation = 'tenant transaction'): Promise<T> {
+    return this.transaction(this.roles.tenant, tenantId, work, operation);
   }
 
-  /** Runs `work` in a transaction under the cross-tenant, read-only system role. */
-  runAsSystem<T>(work: (q: QueryRunner) => Promise<T>, operation = 'system transaction'): Promise<T> {
-    return this.transaction(SYSTEM_ROLE, '', work, operation, []);
+  /**
+   * Runs `work` in a transaction with `app.tenant_id` set but under the
+   * login's own privileges, for the functions granted to the login's roles
+   * and not to the tenant role (the purge). Row-level security still scopes
+   * the login (unless it is a superuser) and the functions to the tenant.
+   */
+  runInTenantAsLogin<T>(tenantId: string, work: (q: QueryRunner) => Promise<T>, operation: string): Promise<T> {
+    return this.transaction(undefined, tenantId, work, operation);
   }
 
   /** One autocommit statement (used by operations that are a single SQL function call). */
@@ -111,16 +106,14 @@ export class EventStoreDatabase {
     await this.embedded?.stop();
   }
 
-  private async transaction<T>(role: string, tenantId: string, work: (q: QueryRunner) => Promise<T>, operation: string, switches: GuardSwitch[]): Promise<T> {
+  private async transaction<T>(role: string | undefined, tenantId: string, work: (q: QueryRunner) => Promise<T>, operation: string): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     let failure: unknown;
     try {
       await runner.connect();
       await runner.startTransaction();
-      await runner.query(
-        `SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)${switches.map((_, i) => `, set_config($${i + 3}, 'on', true)`).join('')}`,
-        [role, tenantId, ...switches],
-      );
+      if (role) await runner.query(`SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)`, [role, tenantId]);
+      else await runner.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
       const result = await work(runner);
       await runner.commitTransaction();
       return result;
@@ -147,4 +140,53 @@ async function release(runner: QueryRunner, failure: unknown): Promise<void> {
   const broken = failure !== undefined && isConnectionError(failure);
   const done = broken && postgres.releasePostgresConnection ? postgres.releasePostgresConnection(failure) : runner.release();
   await Promise.resolve(done).catch(() => undefined);
+}
+
+function createDataSource(options: ResolvedEventStoreOptions, url: string, migrations: (new () => MigrationInterface)[], poolSize: number): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: EVENT_STORE_ENTITIES,
+    migrations,
+    migrationsTableName: 'event_store_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: options.logging,
+    poolSize,
+    applicationName: 'nest-event-store',
+    // Our pool's clients only; other pg users in the process keep pg's defaults.
+    extra: { types: EVENT_STORE_PG_TYPES },
+  });
+}
+
+const logger = new Logger('EventStore');
+
+/** Applies pending migrations; closes the data source first when it was opened for them alone. */
+async function runMigrations(dataSource: DataSource): Promise<void> {
+  const own = !dataSource.isInitialized;
+  if (own) await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length) logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
+  } finally {
+    if (own) await dataSource.destroy();
+  }
+}
+
+// A superuser or BYPASSRLS login ignores row-level security outside the
+// store's own units of work: fine for development, not for production.
+const PRIVILEGED_LOGIN_SQL = `SELECT rolsuper OR rolbypassrls AS privileged FROM pg_roles WHERE rolname = session_user`;
+
+let warnedPrivileged = false;
+
+async function warnIfPrivileged(database: EventStoreDatabase): Promise<void> {
+  if (warnedPrivileged) return;
+  const [row] = await database.query<{ privileged: boolean }>(PRIVILEGED_LOGIN_SQL, [], 'checkLogin');
+  if (row?.privileged) {
+    warnedPrivileged = true;
+    logger.warn(
+      `Connected as a superuser or BYPASSRLS login: tenant isolation holds inside the store's units of work only. ` +
+        `In production connect as a login granted ${database.roles.runtime} (README, "Production roles").`,
+    );
+  }
 }

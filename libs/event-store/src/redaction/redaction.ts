@@ -3,9 +3,7 @@ import { EventRow } from '../store/event-row';
 import { readEventById } from '../store/read-events';
 import { RedactionRequest } from '../types/redaction';
 import { Violations, assertKnownOptions } from '../validation/rules';
-import { ERASE_SUBJECT_SQL, LOG_REDACTIONS_SQL, REDACT_EVENT_SQL } from './redaction.sql';
-
-type RedactedRow = EventRow & { removed_keys: string[] };
+import { POSITIONS_OF_SUBJECT_SQL, POSITION_OF_EVENT_SQL, REDACT_POSITIONS_SQL } from './redaction.sql';
 
 /** @throws EventValidationError when reason or requestedBy is missing or too long */
 export function checkRedactionRequest(request: RedactionRequest): void {
@@ -19,34 +17,35 @@ export function checkRedactionRequest(request: RedactionRequest): void {
   v.throwIfAny();
 }
 
-// TypeORM's QueryRunner answers an UPDATE … RETURNING with [rows, affectedCount]
-// (a SELECT with the rows alone), so the RETURNING rows must be unwrapped.
-function returnedRows<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
-  return result as T[];
-}
+/** A redacted row as event_store_redact returns it. */
+export type RedactedRow = EventRow & { removed_metadata_keys: string[] };
 
-async function logRedactions(q: Queryable, tenantId: string, request: RedactionRequest, rows: RedactedRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const entries = rows.map((r) => ({ event_id: r.event_id, global_position: r.global_position, removed_keys: r.removed_keys }));
-  await q.query(LOG_REDACTIONS_SQL, [tenantId, request.reason, request.requestedBy, JSON.stringify(entries)]);
+/**
+ * The one entry point for rewriting events: redacts the tenant's not yet
+ * redacted events at the given global positions through event_store_redact,
+ * which logs each one. Must run in the tenant's transaction (runInTenant):
+ * the function refuses any other tenant. Positions of other tenants, unknown
+ * or already redacted ones are skipped.
+ * @returns the rows redacted now, in position order
+ */
+export async function redactPositions(q: Queryable, tenantId: string, positions: string[], request: RedactionRequest, allowList: string[]): Promise<RedactedRow[]> {
+  if (positions.length === 0) return [];
+  return (await q.query(REDACT_POSITIONS_SQL, [tenantId, positions, request.reason, request.requestedBy, allowList])) as RedactedRow[];
 }
 
 /**
  * Redacts one event (idempotent: an already-redacted event is returned as is).
- * Runs inside a tenant transaction with the redaction switch on.
+ * Runs inside a tenant transaction.
  * @throws EventNotFoundError when the tenant has no such event
  */
 export async function redactEvent(q: Queryable, tenantId: string, eventId: string, request: RedactionRequest, allowList: string[]): Promise<EventRow> {
-  const rows = returnedRows<RedactedRow>(await q.query(REDACT_EVENT_SQL, [tenantId, eventId, allowList]));
-  if (rows.length === 0) return readEventById(q, tenantId, eventId);
-  await logRedactions(q, tenantId, request, rows);
-  return rows[0];
+  const found = (await q.query(POSITION_OF_EVENT_SQL, [tenantId, eventId])) as { global_position: string }[];
+  const [row] = await redactPositions(q, tenantId, found.map((r) => String(r.global_position)), request, allowList);
+  return row ?? readEventById(q, tenantId, eventId);
 }
 
 /** Redacts every not yet redacted event linked to the subject; returns how many. */
 export async function eraseSubject(q: Queryable, tenantId: string, subjectId: string, request: RedactionRequest, allowList: string[]): Promise<number> {
-  const rows = returnedRows<RedactedRow>(await q.query(ERASE_SUBJECT_SQL, [tenantId, subjectId, allowList]));
-  await logRedactions(q, tenantId, request, rows);
-  return rows.length;
+  const found = (await q.query(POSITIONS_OF_SUBJECT_SQL, [tenantId, subjectId])) as { global_position: string }[];
+  return (await redactPositions(q, tenantId, found.map((r) => String(r.global_position)), request, allowList)).length;
 }

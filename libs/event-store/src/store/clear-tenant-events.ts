@@ -1,17 +1,16 @@
 import { Queryable } from '../database/event-store-database';
 
-// Every table with tenant data; tenant_id leads each predicate, so the purge
-// cannot reach another tenant even before row-level security does.
-const PURGE_SQL = [
-  `DELETE FROM event_store_snapshots WHERE tenant_id = $1`,
-  `DELETE FROM event_store_redactions WHERE tenant_id = $1`,
-  `DELETE FROM event_store_streams WHERE tenant_id = $1`,
-];
-const PURGE_EVENTS_SQL = `WITH gone AS (DELETE FROM stored_domain_events WHERE tenant_id = $1 RETURNING 1) SELECT count(*)::bigint AS n FROM gone`;
+/**
+ * event_store_purge_tenant (migration 1764100000600): a SECURITY DEFINER
+ * function of the writer role that deletes the events, streams and snapshots
+ * of $1, which must be the transaction's tenant. Its EXECUTE is granted only
+ * to the purge role: a login that was not granted it cannot purge, whatever
+ * the module options say. The redaction log stays (append-only).
+ */
+const PURGE_TENANT_SQL = `SELECT event_store_purge_tenant($1)::text AS n`;
 
-/** Deletes all of a tenant's data (purge switch on); returns the number of events removed. */
+/** Deletes all of a tenant's events, streams and snapshots; returns the number of events removed. */
 export async function purgeTenant(q: Queryable, tenantId: string): Promise<number> {
-  const [row] = (await q.query(PURGE_EVENTS_SQL, [tenantId])) as { n: string }[];
-  for (const sql of PURGE_SQL) await q.query(sql, [tenantId]);
+  const [row] = (await q.query(PURGE_TENANT_SQL, [tenantId])) as { n: string }[];
   return Number(row.n);
 }

@@ -261,7 +261,7 @@ export class EventStoreService {
     assertUuid('eventId', eventId);
     checkRedactionRequest(request);
     const allowList = this.database.options.redactionMetadataAllowList;
-    const row = await this.database.runInTenant(tenantId, (q) => redactEvent(q, tenantId, eventId, request, allowList), 'redactEvent', ['event_store.redaction']);
+    const row = await this.database.runInTenant(tenantId, (q) => redactEvent(q, tenantId, eventId, request, allowList), 'redactEvent');
     return toStoredEvent(row);
   }
 
@@ -273,21 +273,32 @@ export class EventStoreService {
     v.throwIfAny();
     checkRedactionRequest(request);
     const allowList = this.database.options.redactionMetadataAllowList;
-    const redactedEvents = await this.database.runInTenant(tenantId, (q) => eraseSubject(q, tenantId, subjectId, request, allowList), 'eraseSubject', ['event_store.redaction']);
+    const redactedEvents = await this.database.runInTenant(tenantId, (q) => eraseSubject(q, tenantId, subjectId, request, allowList), 'eraseSubject');
     return { subjectId, redactedEvents };
   }
 
   /**
-   * Deletes every event, stream, snapshot and redaction record of a tenant.
+   * Deletes every event, stream and snapshot of a tenant (the redaction log is
+   * append-only and stays). On a server with separate logins, the runtime
+   * login must also have been granted the purge role (`<rolePrefix>_purge`).
    * @throws OperationNotAllowedError unless the module was configured with `allowTenantPurge: true`
+   *   and the login may execute the purge
    */
   async clearTenantEvents(tenantId: string): Promise<{ deletedEvents: number }> {
     assertTenantId(tenantId);
     if (!this.database.options.allowTenantPurge) {
       throw new OperationNotAllowedError('clearTenantEvents', 'set allowTenantPurge: true in EventStoreModule options (meant for tests and tenant off-boarding)');
     }
-    const deletedEvents = await this.database.runInTenant(tenantId, (q) => purgeTenant(q, tenantId), 'clearTenantEvents', ['event_store.purge']);
-    return { deletedEvents };
+    try {
+      // As the login, not the tenant role: EXECUTE is the purge role's, which the tenant role never holds.
+      const deletedEvents = await this.database.runInTenantAsLogin(tenantId, (q) => purgeTenant(q, tenantId), 'clearTenantEvents');
+      return { deletedEvents };
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code === '42501') {
+        throw new OperationNotAllowedError('clearTenantEvents', `the database login needs the role ${this.database.roles.purge} (GRANT ${this.database.roles.purge} TO <login>)`);
+      }
+      throw error;
+    }
   }
 
   /** Pings the database; used by health checks. @throws StoreUnavailableError */
