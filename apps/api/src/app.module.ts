@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfigModule } from './config/app-config.module';
 import { GdprModule } from './gdpr/gdpr.module';
 import { HealthModule } from './health/health.module';
 import { RequirementsModule } from './requirements/requirements.module';
-import { REQUIREMENTS_MIGRATIONS } from './requirements/requirements.migrations';
+import { requirementsMigrations } from './requirements/requirements.migrations';
 
 /** The reference application: the event store, its REST API and the requirements domain. */
 @Module({})
@@ -21,7 +21,13 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         EventStoreModule.forRootAsync({
           inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => ({ databaseUrl: c.databaseUrl, dataDir: c.embeddedDataDir, migrations: [...REQUIREMENTS_MIGRATIONS] }),
+          useFactory: (c: AppConfig) => ({
+            databaseUrl: c.databaseUrl,
+            migrationsUrl: c.migrationsDatabaseUrl,
+            rolePrefix: c.rolePrefix,
+            dataDir: c.embeddedDataDir,
+            migrations: requirementsMigrations(c.rolePrefix),
+          }),
         }),
         AuthModule,
         MetricsModule,

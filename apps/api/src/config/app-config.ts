@@ -8,6 +8,13 @@ export interface AppConfig {
   port: number;
   /** `postgres://…` URL of a PostgreSQL server; absent: embedded PGlite. */
   databaseUrl?: string;
+  /**
+   * `postgres://…` URL of the schema owner, used only to migrate at startup;
+   * absent: DATABASE_URL's login migrates (README "Production roles").
+   */
+  migrationsDatabaseUrl?: string;
+  /** Prefix of the event store's database roles. @default 'event_store' */
+  rolePrefix?: string;
   /** Folder of the embedded database (or `memory://`). @default './.data/pgdata' */
   embeddedDataDir: string;
   /** HS256 secret of the bearer tokens. */
@@ -23,7 +30,8 @@ export interface AppConfig {
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
- * Reads PORT, DATABASE_URL, DATA_DIR, JWT_SECRET, BODY_LIMIT and NODE_ENV.
+ * Reads PORT, DATABASE_URL, MIGRATIONS_DATABASE_URL, EVENT_STORE_ROLE_PREFIX,
+ * DATA_DIR, JWT_SECRET, BODY_LIMIT and NODE_ENV.
  * The embedded database lives in `DATA_DIR/pgdata` so that DATA_DIR can also
  * hold the generated development secret without touching PostgreSQL's files.
  * @throws ConfigError on an invalid value, or in production without JWT_SECRET
@@ -34,6 +42,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: parseInteger('PORT', env.PORT, 3000, 0, 65535),
     databaseUrl: env.DATABASE_URL || undefined,
+    migrationsDatabaseUrl: env.MIGRATIONS_DATABASE_URL || undefined,
+    rolePrefix: parseRolePrefix(env.EVENT_STORE_ROLE_PREFIX),
     embeddedDataDir: join(dataDir, 'pgdata'),
     jwtSecret: secret.secret,
     jwtSecretFile: secret.file,
@@ -47,4 +57,10 @@ function parseInteger(name: string, value: string | undefined, fallback: number,
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got '${value}'`);
   return n;
+}
+
+function parseRolePrefix(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(value)) throw new ConfigError(`EVENT_STORE_ROLE_PREFIX must be a lower-case SQL identifier of at most 41 characters, got '${value}'`);
+  return value;
 }
