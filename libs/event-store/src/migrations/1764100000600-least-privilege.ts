@@ -50,6 +50,7 @@ const HELPERS = ['event_store_require_tenant(text)'];
 
 // Marks a removed role switch so that down() can put it back.
 const MARK = '-- removed by LeastPrivilege1764100000600: ';
+const dollar = (text: string) => `$q$${text}$q$`;
 const REFUSE_ALL_TENANTS = `RAISE EXCEPTION 'a tenant is required, the cross-tenant read is event_store_read_all_batch' USING ERRCODE = '42501';`;
 
 const roleBlock = (body: string) => `DO $do$\nBEGIN\n${body}\nEND $do$`;
@@ -72,8 +73,9 @@ BEGIN
 EXCEPTION WHEN unique_violation THEN NULL;
 END $do$`;
 
-// Applies a regexp replacement to each function's full definition and runs it.
-const rewriteBodies = (functions: string[], replacements: [string, string][], check: string) => `
+// Applies a regexp replacement to each function's full definition and runs
+// it; refuses a result in which `leftover` still matches (comments of MARK aside).
+const rewriteBodies = (functions: string[], replacements: [string, string][], leftover: string) => `
 DO $do$
 DECLARE
   v_fn regprocedure;
@@ -82,13 +84,31 @@ BEGIN
   FOREACH v_fn IN ARRAY ARRAY[${functions.map((f) => `'${f}'`).join(', ')}]::regprocedure[] LOOP
     v_def := pg_get_functiondef(v_fn);
     ${replacements.map(([from, to]) => `v_def := regexp_replace(v_def, ${dollar(from)}, ${dollar(to)}, 'g');`).join('\n    ')}
-    IF v_def ~ ${dollar(check)} THEN
+    IF ${leftover} THEN
       RAISE EXCEPTION 'function % switches roles in a way LeastPrivilege1764100000600 does not know', v_fn;
     END IF;
     EXECUTE v_def;
   END LOOP;
 END $do$`;
-const dollar = (text: string) => `$q$${text}$q$`;
+const SWITCH_LEFT = (source: string) => `regexp_replace(${source}, ${dollar(`${MARK}[^\\n]*`)}, '', 'g') ~ ${dollar(`set_config\\(\\s*'role'`)}`;
+
+// A function of the store that still switches roles would fail for a
+// non-member runtime login, or fail as SECURITY DEFINER: stop here instead,
+// naming it (a later migration's new function must take the writer's or the
+// reader's side, see decision 0003).
+const NO_ROLE_SWITCH_LEFT = `
+DO $do$
+DECLARE
+  v_list text;
+BEGIN
+  SELECT string_agg(p.oid::regprocedure::text, ', ') INTO v_list
+    FROM pg_proc p
+   WHERE p.pronamespace = current_schema()::regnamespace AND p.proname LIKE 'event\\_store\\_%'
+     AND ${SWITCH_LEFT('p.prosrc')};
+  IF v_list IS NOT NULL THEN
+    RAISE EXCEPTION 'functions still switch roles, which a runtime login may not: %', v_list;
+  END IF;
+END $do$`;
 
 const alterFunctions = (functions: string[], clause: string) => functions.map((f) => `ALTER FUNCTION ${f} ${clause}`);
 
@@ -278,8 +298,9 @@ function up(r: EventStoreRoles): string[] {
         [`PERFORM set_config\\('role', 'event_store_system', true\\);`, `${REFUSE_ALL_TENANTS} ${MARK}set_config('role', 'event_store_system', true)`],
         [`PERFORM set_config\\('role', '([a-z0-9_]+)', true\\);`, `NULL; ${MARK}set_config('role', '\\1', true)`],
       ],
-      `PERFORM set_config\\(\\s*'role'`,
+      SWITCH_LEFT('v_def'),
     ),
+    NO_ROLE_SWITCH_LEFT,
     setOwners(r),
     `REVOKE EXECUTE ON FUNCTION ${[...WRITER_FUNCTIONS, ...READER_FUNCTIONS, ...HELPERS].join(', ')} FROM PUBLIC`,
     `GRANT EXECUTE ON FUNCTION ${HELPERS.join(', ')} TO ${r.writer}`,
@@ -299,7 +320,7 @@ function down(r: EventStoreRoles): string[] {
         [`RAISE EXCEPTION [^;]*; ${MARK}(set_config\\('role', '[a-z0-9_]+', true\\))`, `PERFORM \\1;`],
         [`NULL; ${MARK}(set_config\\('role', '[a-z0-9_]+', true\\))`, `PERFORM \\1;`],
       ],
-      MARK,
+      `v_def ~ ${dollar(MARK)}`,
     ),
     `GRANT EXECUTE ON FUNCTION ${APPEND_AND_READ.join(', ')} TO PUBLIC`,
     ...[...READER_FUNCTIONS, ...HELPERS, 'event_store_redact(text,bigint[],text,text,text[])', 'event_store_purge_tenant(text)'].map((f) => `DROP FUNCTION ${f}`),
