@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { OperationNotAllowedError } from '../errors/operation-not-allowed.error';
+import { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { ProductionRolesDatabase, createProductionRolesDatabase } from '../testing/production-roles';
 import { TestStore, openTestStore } from '../testing/test-store';
@@ -87,6 +88,16 @@ describeEachBackend(
       expect((await readAll()).map((e) => e.tenantId).sort()).toEqual(['acme', 'acme', 'globex']);
     });
 
+    it('delivers every tenant to a subscriber under the runtime login (checkpoints, lag)', async () => {
+      const manager = t.app.get(SubscriptionManager);
+      const seen: string[] = [];
+      const sub = await manager.subscribe({ name: 'runtime-all' }, (e) => void seen.push(e.tenantId));
+      await manager.waitUntilCaughtUp('runtime-all');
+      expect(seen.sort()).toEqual(['acme', 'acme', 'globex']);
+      expect((await manager.getLag('runtime-all')).eventsBehind).toBe(0);
+      await sub.stop();
+    });
+
     it('sees zero rows of any tenant outside a tenant context, with no SET ROLE', async () => {
       for (const table of TABLES) expect(await count(`SELECT count(*) AS n FROM ${table}`)).toBe(0);
       expect(await count('SELECT count(*) AS n FROM stored_domain_events', asTenant('acme'))).toBe(2);
@@ -163,6 +174,14 @@ describeEachBackend(
       expect(await count('SELECT max(version) AS n FROM event_store_streams', asTenant('acme'))).toBe(2);
       expect(await count('SELECT count(*) AS n FROM event_store_redactions', asTenant('acme'))).toBe(1);
       expect((await t.store.getEventById('acme', acme[0].eventId)).data).toEqual({ text: 'acme secret' });
+    });
+
+    it('purges once a DBA grants the purge role, keeping the append-only redaction log', async () => {
+      await db.grantPurgeToRuntime();
+      expect(await t.store.clearTenantEvents('acme')).toEqual({ deletedEvents: 2 });
+      expect(await count('SELECT count(*) AS n FROM stored_domain_events', asTenant('acme'))).toBe(0);
+      expect(await count('SELECT count(*) AS n FROM event_store_redactions', asTenant('acme'))).toBe(1);
+      expect(await count('SELECT count(*) AS n FROM stored_domain_events', asTenant('globex'))).toBe(1);
     });
   },
   ['server'],

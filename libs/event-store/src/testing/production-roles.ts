@@ -12,6 +12,8 @@ export interface ProductionRolesDatabase {
   /** The application's login: a member of the runtime group role only. */
   runtimeUrl: string;
   runtimeLogin: string;
+  /** `GRANT <prefix>_purge TO <runtime login>`, as a DBA enabling clearTenantEvents. */
+  grantPurgeToRuntime(): Promise<void>;
   /** Drops the database, then every role made for it. */
   drop(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function createProductionRolesDatabase(): Promise<ProductionRolesDa
     ownerUrl: urlFor(owner),
     runtimeUrl: urlFor(runtimeLogin),
     runtimeLogin,
+    grantPurgeToRuntime: () => asAdmin([`GRANT ${roles.purge} TO ${runtimeLogin}`]),
     drop: () =>
       asAdmin([
         `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`,
