@@ -1,22 +1,24 @@
 // DataSource for the TypeORM CLI (migration:run / migration:revert / migration:generate):
-//   DATABASE_URL=postgres://… npm run migration:run
+//   MIGRATIONS_DATABASE_URL=postgres://owner@… npm run migration:run
+// (the schema owner's login; DATABASE_URL when unset), with EVENT_STORE_ROLE_PREFIX
+// when the app sets one. See README "Production roles".
 // The app itself migrates at startup (EventStoreModule option migrationsRun);
 // this file is for operators who want to migrate ahead of a deploy. It needs a
 // server: the embedded database is owned by the running app.
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE_ENTITIES, EVENT_STORE_MIGRATIONS } from './libs/event-store/src';
+import { EVENT_STORE_ENTITIES, eventStoreMigrations } from './libs/event-store/src';
 
-const url = process.env.DATABASE_URL;
+const url = process.env.MIGRATIONS_DATABASE_URL || process.env.DATABASE_URL;
 if (!url) {
-  throw new Error('ormconfig.ts: set DATABASE_URL=postgres://user@host:5432/db (the TypeORM CLI needs a PostgreSQL server)');
+  throw new Error('ormconfig.ts: set MIGRATIONS_DATABASE_URL or DATABASE_URL=postgres://user@host:5432/db (the TypeORM CLI needs a PostgreSQL server)');
 }
 
 export default new DataSource({
   type: 'postgres',
   url,
   entities: EVENT_STORE_ENTITIES,
-  migrations: EVENT_STORE_MIGRATIONS,
+  migrations: eventStoreMigrations(process.env.EVENT_STORE_ROLE_PREFIX || undefined),
   migrationsTableName: 'event_store_migrations',
   migrationsTransactionMode: 'each',
   synchronize: false,

@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfigModule } from './config/app-config.module';
 import { GdprModule } from './gdpr/gdpr.module';
 import { HealthModule } from './health/health.module';
 import { RequirementsModule } from './requirements/requirements.module';
-import { REQUIREMENTS_MIGRATIONS } from './requirements/requirements.migrations';
+import { requirementsMigrations } from './requirements/requirements.migrations';
 
 /** The reference application: the event store, its REST API and the requirements domain. */
 @Module({})
@@ -23,8 +23,10 @@ export class AppModule {
           inject: [APP_CONFIG],
           useFactory: (c: AppConfig) => ({
             databaseUrl: c.databaseUrl,
+            migrationsUrl: c.migrationsDatabaseUrl,
+            rolePrefix: c.rolePrefix,
             dataDir: c.embeddedDataDir,
-            migrations: [...REQUIREMENTS_MIGRATIONS],
+            migrations: requirementsMigrations(c.rolePrefix),
             statementTimeoutMs: c.statementTimeoutMs,
             connectionTimeoutMs: c.connectionTimeoutMs,
             horizonWarningSeconds: c.horizonWarningSeconds,

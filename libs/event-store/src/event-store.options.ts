@@ -1,4 +1,5 @@
 import { MigrationInterface } from 'typeorm';
+import { DEFAULT_ROLE_PREFIX, checkRolePrefix } from './database/roles';
 import { DeliveryOptions } from './subscriptions/delivery.options';
 
 /** Options of `EventStoreModule.forRoot` / `forRootAsync`. */
@@ -8,6 +9,22 @@ export interface EventStoreModuleOptions {
    * embedded PGlite database under `dataDir`.
    */
   databaseUrl?: string;
+  /**
+   * `postgres://…` URL of the login that owns the schema, used only to run
+   * the migrations at startup; the pool then connects with `databaseUrl`
+   * (the runtime login, a member of `<rolePrefix>_runtime`). Absent: the
+   * migrations run as `databaseUrl`'s login. Ignored by the embedded database.
+   * See README "Production roles".
+   */
+  migrationsUrl?: string;
+  /**
+   * Prefix of the store's NOLOGIN roles (`<prefix>_tenant`, `_writer`,
+   * `_reader`, `_runtime`, `_purge`), so that two applications can share a
+   * cluster. A lower-case SQL identifier of at most 41 characters. Changing
+   * it after the first migration does not move existing grants.
+   * @default 'event_store'
+   */
+  rolePrefix?: string;
   /**
    * Folder of the embedded database; `memory://` keeps it in memory.
    * @default './.data'
@@ -82,13 +99,15 @@ export interface EventStoreModuleOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedEventStoreOptions = Required<Omit<EventStoreModuleOptions, 'databaseUrl'>> &
-  Pick<EventStoreModuleOptions, 'databaseUrl'>;
+export type ResolvedEventStoreOptions = Required<Omit<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl'>> &
+  Pick<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl'>;
 
 /** Applies the documented defaults. */
 export function resolveEventStoreOptions(options: EventStoreModuleOptions): ResolvedEventStoreOptions {
   return {
     databaseUrl: options.databaseUrl || undefined,
+    migrationsUrl: options.migrationsUrl || undefined,
+    rolePrefix: checkRolePrefix(options.rolePrefix ?? DEFAULT_ROLE_PREFIX),
     dataDir: options.dataDir ?? './.data',
     poolSize: options.poolSize ?? 10,
     statementTimeoutMs: intInRange('statementTimeoutMs', options.statementTimeoutMs ?? 10_000, 100, 3_600_000),

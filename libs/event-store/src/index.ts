@@ -8,7 +8,7 @@ export { EventStoreService, CheckpointedEvent } from './store/event-store.servic
 export { EventStoreDatabase } from './database/event-store-database';
 export { TransactionHorizonError } from './database/transaction-horizon';
 export { HorizonLag, HorizonHolder } from './database/horizon-monitor';
-export { TENANT_ROLE, SYSTEM_ROLE } from './database/roles';
+export { TENANT_ROLE, RUNTIME_ROLE, DEFAULT_ROLE_PREFIX, EventStoreRoles, eventStoreRoles } from './database/roles';
 export { EventMigrationHandler, EventMigrationFn, EventVersionInput } from './upcasting/event-migration.handler';
 export { EventMigrationRegistrationError, EventMigrationFailedError } from './upcasting/event-migration.error';
 export { EventUpcaster, EventUpcasterOptions, EventUpcasterHandler } from './upcasting/event-upcaster.decorator';
@@ -59,7 +59,7 @@ export { EventStreamEntity } from './entities/event-stream.entity';
 export { SnapshotEntity } from './entities/snapshot.entity';
 export { RedactionLogEntity } from './entities/redaction-log.entity';
 export { EVENT_STORE_ENTITIES } from './entities/entities';
-export { EVENT_STORE_MIGRATIONS } from './migrations/migrations';
+export { EVENT_STORE_MIGRATIONS, eventStoreMigrations } from './migrations/migrations';
 
 export { AggregateRoot, AggregateEventMap } from './aggregates/aggregate-root';
 export { AggregateRepository, InjectAggregateRepository } from './aggregates/aggregate-repository';

@@ -9,6 +9,13 @@ export interface AppConfig {
   port: number;
   /** `postgres://…` URL of a PostgreSQL server; absent: embedded PGlite. */
   databaseUrl?: string;
+  /**
+   * `postgres://…` URL of the schema owner, used only to migrate at startup;
+   * absent: DATABASE_URL's login migrates (README "Production roles").
+   */
+  migrationsDatabaseUrl?: string;
+  /** Prefix of the event store's database roles. @default 'event_store' */
+  rolePrefix?: string;
   /** Folder of the embedded database (or `memory://`). @default './.data/pgdata' */
   embeddedDataDir: string;
   /** HS256 secret of the bearer tokens. */
@@ -35,9 +42,10 @@ export interface AppConfig {
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
- * Reads PORT, DATABASE_URL, DATA_DIR, JWT_SECRET, JWT_MAX_LIFETIME,
- * JWT_CLOCK_SKEW, BODY_LIMIT, HORIZON_WARNING_SECONDS, NODE_ENV,
- * DATABASE_STATEMENT_TIMEOUT_MS and DATABASE_CONNECTION_TIMEOUT_MS.
+ * Reads PORT, DATABASE_URL, MIGRATIONS_DATABASE_URL, EVENT_STORE_ROLE_PREFIX,
+ * DATA_DIR, JWT_SECRET, JWT_MAX_LIFETIME, JWT_CLOCK_SKEW, BODY_LIMIT,
+ * HORIZON_WARNING_SECONDS, NODE_ENV, DATABASE_STATEMENT_TIMEOUT_MS and
+ * DATABASE_CONNECTION_TIMEOUT_MS.
  * The embedded database lives in `DATA_DIR/pgdata` so that DATA_DIR can also
  * hold the generated development secret without touching PostgreSQL's files.
  * @throws ConfigError on an invalid value, or in production without JWT_SECRET
@@ -48,6 +56,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: parseInteger('PORT', env.PORT, 3000, 0, 65535),
     databaseUrl: env.DATABASE_URL || undefined,
+    migrationsDatabaseUrl: env.MIGRATIONS_DATABASE_URL || undefined,
+    rolePrefix: parseRolePrefix(env.EVENT_STORE_ROLE_PREFIX),
     embeddedDataDir: join(dataDir, 'pgdata'),
     jwtSecret: secret.secret,
     jwtSecretFile: secret.file,
@@ -69,4 +79,10 @@ function parseInteger(name: string, value: string | undefined, fallback: number,
 
 function optionalInteger(name: string, value: string | undefined, min: number, max: number): number | undefined {
   return value === undefined || value === '' ? undefined : parseInteger(name, value, min, min, max);
+}
+
+function parseRolePrefix(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(value)) throw new ConfigError(`EVENT_STORE_ROLE_PREFIX must be a lower-case SQL identifier of at most 41 characters, got '${value}'`);
+  return value;
 }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { RUNTIME_ROLE, eventStoreRoles } from '@event-store';
 
 /**
  * The status board read model (projection `requirement-status-board`). It is
@@ -29,5 +30,36 @@ export class CreateRequirementStatusBoard1764100000000 implements MigrationInter
   }
 }
 
-/** The requirements domain's migrations, for `EventStoreModule` options `migrations`. */
-export const REQUIREMENTS_MIGRATIONS = [CreateRequirementStatusBoard1764100000000];
+/**
+ * The projection writes the board as the app's login. When that login is a
+ * separate runtime login (README "Production roles"), it holds only what the
+ * store's runtime group role was granted, so the board is granted to it too.
+ * After the store's migration 1764100000600, which creates the role.
+ */
+export class GrantRequirementStatusBoard1764100000700 implements MigrationInterface {
+  name = 'GrantRequirementStatusBoard1764100000700';
+
+  constructor(private readonly runtimeRole: string = RUNTIME_ROLE) {}
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON requirement_status_board TO ${this.runtimeRole}`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`REVOKE ALL ON requirement_status_board FROM ${this.runtimeRole}`);
+  }
+}
+
+/**
+ * The requirements domain's migrations, for `EventStoreModule` options
+ * `migrations`, granting to the runtime role of the store's `rolePrefix`.
+ */
+export function requirementsMigrations(rolePrefix?: string): (new () => MigrationInterface)[] {
+  const runtimeRole = eventStoreRoles(rolePrefix).runtime;
+  class Grant extends GrantRequirementStatusBoard1764100000700 {
+    constructor() {
+      super(runtimeRole);
+    }
+  }
+  return [CreateRequirementStatusBoard1764100000000, Grant];
+}

@@ -12,7 +12,7 @@ import { RequirementsController } from './requirements.controller';
  * The reference domain: requirements and releases as event-sourced
  * aggregates, the RequirementApproved upcasters (v1 → v2 → v3), and the
  * status board projection. Its read-model table comes from
- * REQUIREMENTS_MIGRATIONS, which the app passes to EventStoreModule.
+ * requirementsMigrations(), which the app passes to EventStoreModule.
  */
 @Module({
   imports: [EventStoreModule.forFeature({ upcasters: [RequirementApprovedV1ToV2, RequirementApprovedV2ToV3] })],

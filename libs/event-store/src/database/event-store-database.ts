@@ -2,10 +2,10 @@ import { Logger } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { ResolvedEventStoreOptions } from '../event-store.options';
 import { EVENT_STORE_ENTITIES } from '../entities/entities';
-import { EVENT_STORE_MIGRATIONS } from '../migrations/migrations';
+import { eventStoreMigrations } from '../migrations/migrations';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { isConnectionError, translateDriverError } from './driver-errors';
-import { SYSTEM_ROLE, TENANT_ROLE } from './roles';
+import { EventStoreRoles, eventStoreRoles } from './roles';
 import { assertTransactionHorizon } from './transaction-horizon';
 import { EVENT_STORE_PG_TYPES } from './type-parsers';
 
@@ -20,9 +20,6 @@ export interface Queryable {
  * bound only fires when the server cannot answer at all.
  */
 const CLIENT_GRACE_MS = 2000;
-
-/** Per-transaction switches honoured by the append-only trigger. */
-export type GuardSwitch = 'event_store.redaction' | 'event_store.purge';
 
 /**
  * Owns the connection pool (and the embedded PGlite when no URL is given) and
@@ -40,7 +37,12 @@ export class EventStoreDatabase {
     /** The embedded database, when running without a server. */
     readonly embedded: EmbeddedPostgres | undefined,
     readonly options: ResolvedEventStoreOptions,
-  ) {}
+  ) {
+    this.roles = eventStoreRoles(options.rolePrefix);
+  }
+
+  /** The NOLOGIN roles of this installation (option `rolePrefix`). */
+  readonly roles: EventStoreRoles;
 
   /**
    * Starts PGlite if needed, migrates on a connection of its own (migrations
@@ -50,8 +52,10 @@ export class EventStoreDatabase {
   static async open(options: ResolvedEventStoreOptions): Promise<EventStoreDatabase> {
     const embedded = options.databaseUrl ? undefined : await EmbeddedPostgres.start(options.dataDir, options.poolSize);
     const url = options.databaseUrl ?? embedded!.url;
+    // With a separate owner login (migrationsUrl) the runtime pool never runs DDL.
+    const ownerUrl = (options.databaseUrl && options.migrationsUrl) || url;
     try {
-      if (options.migrationsRun) await this.migrate(url, options);
+      if (options.migrationsRun) await this.migrate(ownerUrl, options);
     } catch (error) {
       await embedded?.stop();
       throw translateDriverError(error, 'migrate');
@@ -72,7 +76,8 @@ export class EventStoreDatabase {
     }
     const database = new EventStoreDatabase(dataSource, embedded, options);
     try {
-      if (options.checkTransactionHorizon) await database.runAsSystem((q) => assertTransactionHorizon(q));
+      if (options.checkTransactionHorizon) await assertTransactionHorizon({ query: (sql, parameters) => database.query(sql, parameters ?? [], 'checkTransactionHorizon') });
+      if (!embedded) await warnIfPrivileged(database);
     } catch (error) {
       await database.close();
       throw error;
@@ -101,13 +106,19 @@ export class EventStoreDatabase {
    * tenant role, so row-level security applies even when the pool connects as
    * a superuser, with `app.tenant_id` set for the transaction only.
    */
-  runInTenant<T>(tenantId: string, work: (q: QueryRunner) => Promise<T>, operation = 'tenant transaction', switches: GuardSwitch[] = []): Promise<T> {
-    return this.transaction(TENANT_ROLE, tenantId, work, operation, switches);
+  runInTenant<T>(tenantId: string, work: (q: QueryRunner) => Promise<T>, operation = 'tenant transaction'): Promise<T> {
+    return this.transaction(this.roles.tenant, tenantId, work, operation);
   }
 
-  /** Runs `work` in a transaction under the cross-tenant, read-only system role. */
-  runAsSystem<T>(work: (q: QueryRunner) => Promise<T>, operation = 'system transaction'): Promise<T> {
-    return this.transaction(SYSTEM_ROLE, '', work, operation, []);
+  /**
+   * Runs `work` in a transaction with `app.tenant_id` set but under the
+   * login's own privileges, for the functions granted to the login's roles
+   * and not to the tenant role (the purge, the appends of redaction markers).
+   * Row-level security still scopes the login (unless it is a superuser) and
+   * the functions to the tenant.
+   */
+  runInTenantAsLogin<T>(tenantId: string, work: (q: QueryRunner) => Promise<T>, operation: string): Promise<T> {
+    return this.transaction(undefined, tenantId, work, operation);
   }
 
   /** One autocommit statement (used by operations that are a single SQL function call). */
@@ -130,16 +141,14 @@ export class EventStoreDatabase {
     await this.embedded?.stop();
   }
 
-  private async transaction<T>(role: string, tenantId: string, work: (q: QueryRunner) => Promise<T>, operation: string, switches: GuardSwitch[]): Promise<T> {
+  private async transaction<T>(role: string | undefined, tenantId: string, work: (q: QueryRunner) => Promise<T>, operation: string): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     let failure: unknown;
     try {
       await runner.connect();
       await runner.startTransaction();
-      await runner.query(
-        `SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)${switches.map((_, i) => `, set_config($${i + 3}, 'on', true)`).join('')}`,
-        [role, tenantId, ...switches],
-      );
+      if (role) await runner.query(`SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)`, [role, tenantId]);
+      else await runner.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
       const result = await work(runner);
       await runner.commitTransaction();
       return result;
@@ -159,7 +168,7 @@ function dataSourceOptions(url: string, options: ResolvedEventStoreOptions) {
     type: 'postgres' as const,
     url,
     entities: EVENT_STORE_ENTITIES,
-    migrations: [...EVENT_STORE_MIGRATIONS, ...options.migrations],
+    migrations: [...eventStoreMigrations(options.rolePrefix), ...options.migrations],
     migrationsTableName: 'event_store_migrations',
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
@@ -191,4 +200,22 @@ export async function releaseRunner(runner: QueryRunner, failure: unknown): Prom
   if (broken) postgres.databaseConnection?.connection?.stream?.destroy();
   const done = broken && postgres.releasePostgresConnection ? postgres.releasePostgresConnection(failure) : runner.release();
   await Promise.resolve(done).catch(() => undefined);
+}
+
+// A superuser or BYPASSRLS login ignores row-level security outside the
+// store's own units of work: fine for development, not for production.
+const PRIVILEGED_LOGIN_SQL = `SELECT rolsuper OR rolbypassrls AS privileged FROM pg_roles WHERE rolname = session_user`;
+
+let warnedPrivileged = false;
+
+async function warnIfPrivileged(database: EventStoreDatabase): Promise<void> {
+  if (warnedPrivileged) return;
+  const [row] = await database.query<{ privileged: boolean }>(PRIVILEGED_LOGIN_SQL, [], 'checkLogin');
+  if (row?.privileged) {
+    warnedPrivileged = true;
+    new Logger('EventStore').warn(
+      `Connected as a superuser or BYPASSRLS login: tenant isolation holds inside the store's units of work only. ` +
+        `In production connect as a login granted ${database.roles.runtime} (README, "Production roles").`,
+    );
+  }
 }

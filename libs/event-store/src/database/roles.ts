@@ -1,18 +1,61 @@
 /**
- * Roles the migrations create. Superusers and BYPASSRLS roles ignore row-level
- * security, and both PGlite's and a default server connection are superusers,
- * so every tenant-scoped unit of work switches to TENANT_ROLE for its
- * transaction (`set_config('role', …, true)`), and cross-tenant system work
- * (subscriptions, global replay, startup checks) to SYSTEM_ROLE.
+ * The NOLOGIN roles of one installation (docs/decisions/0003). Their names
+ * share a prefix (module option `rolePrefix`) so that two applications can
+ * keep separate roles in one cluster.
  */
-export const TENANT_ROLE = 'event_store_tenant';
+export interface EventStoreRoles {
+  /**
+   * Tenant units of work run under it (`set_config('role', …, true)`, so that
+   * row-level security binds even a superuser connection): reads its tenant's
+   * rows, writes snapshots, calls the redaction function. Nothing else.
+   */
+  tenant: string;
+  /**
+   * Owns the functions that write (appends, redaction, purge). No login is
+   * granted it; bound by row-level security like the tenant role.
+   */
+  writer: string;
+  /** Owns the cross-tenant read functions (global replay, lag, horizon); the only role with a cross-tenant policy. */
+  reader: string;
+  /** What the application's login is granted: the tenant role, EXECUTE on the store's functions, the subscription tables. */
+  runtime: string;
+  /** EXECUTE on the tenant purge; granted by a DBA only where `clearTenantEvents` is wanted. */
+  purge: string;
+}
 
-/** Cross-tenant reader role: sees every tenant, cannot rewrite events. */
-export const SYSTEM_ROLE = 'event_store_system';
+/** The default prefix of the role names. */
+export const DEFAULT_ROLE_PREFIX = 'event_store';
+
+// Role names end up in DDL (CREATE ROLE, GRANT, ALTER … OWNER TO), which
+// takes no parameters: only plain lower-case identifiers are accepted, and
+// the longest suffix keeps them under PostgreSQL's 63 characters.
+const PREFIX_PATTERN = /^[a-z_][a-z0-9_]{0,40}$/;
+
+/**
+ * Returns the prefix when it can name roles.
+ * @throws Error when it is not a lower-case identifier of at most 41 characters
+ */
+export function checkRolePrefix(prefix: string): string {
+  if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
+    throw new Error(`EventStoreModule option rolePrefix must match ${PREFIX_PATTERN.source} (a lower-case SQL identifier), got ${JSON.stringify(prefix)}`);
+  }
+  return prefix;
+}
+
+/**
+ * The role names for a prefix.
+ * @throws Error when the prefix is not a lower-case identifier of at most 41 characters
+ */
+export function eventStoreRoles(prefix: string = DEFAULT_ROLE_PREFIX): EventStoreRoles {
+  checkRolePrefix(prefix);
+  return { tenant: `${prefix}_tenant`, writer: `${prefix}_writer`, reader: `${prefix}_reader`, runtime: `${prefix}_runtime`, purge: `${prefix}_purge` };
+}
+
+/** The tenant role of the default prefix. */
+export const TENANT_ROLE = eventStoreRoles().tenant;
+
+/** The group role to grant the application's login, for the default prefix. */
+export const RUNTIME_ROLE = eventStoreRoles().runtime;
 
 /** Per-transaction setting that row-level security compares `tenant_id` with. */
 export const TENANT_SETTING = 'app.tenant_id';
-
-/** Per-transaction switches that the append-only trigger honours. */
-export const REDACTION_SWITCH = 'event_store.redaction';
-export const PURGE_SWITCH = 'event_store.purge';

@@ -20,15 +20,12 @@ export class TransactionHorizonError extends EventStoreError {
   }
 }
 
-// Served by ix_events_tx_order (max of its leading column).
-const MAX_STORED_XID = `
-  SELECT max(transaction_id)::text AS max_stored,
-         pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid,
-         coalesce(max(transaction_id) >= pg_snapshot_xmax(pg_current_snapshot()), false) AS ahead
-    FROM stored_domain_events`;
+// Reads every tenant's rows: a function of the reader role (migration
+// 1764100000600), served by ix_events_tx_order (max of its leading column).
+const MAX_STORED_XID = `SELECT max_stored, next_xid, ahead FROM event_store_transaction_horizon()`;
 
 /** Throws TransactionHorizonError when stored transaction ids are not below the server's horizon. */
 export async function assertTransactionHorizon(q: Queryable): Promise<void> {
-  const [row] = (await q.query(MAX_STORED_XID)) as { max_stored: string | null; next_xid: string; ahead: boolean }[];
+  const [row] = (await q.query(MAX_STORED_XID, [])) as { max_stored: string | null; next_xid: string; ahead: boolean }[];
   if (row.ahead) throw new TransactionHorizonError(row.max_stored!, row.next_xid);
 }

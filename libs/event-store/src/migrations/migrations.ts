@@ -1,14 +1,35 @@
+import { MigrationInterface } from 'typeorm';
+import { DEFAULT_ROLE_PREFIX, eventStoreRoles } from '../database/roles';
 import { CreateEventStore1763900000000 } from './1763900000000-create-event-store';
 import { CreateSubscriptions1763900000001 } from './1763900000001-create-subscriptions';
 import { PlansWithoutStatistics1764100000300 } from './1764100000300-plans-without-statistics';
 import { ScopedReadHorizon1764100000400 } from './1764100000400-scoped-read-horizon';
 import { SubjectKeysIndex1764100000500 } from './1764100000500-subject-keys-index';
+import { LeastPrivilege1764100000600 } from './1764100000600-least-privilege';
 
-/** Every migration of the event store, oldest first. */
-export const EVENT_STORE_MIGRATIONS = [
+/** Every migration of the event store, oldest first, for the default role prefix. */
+export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
   CreateEventStore1763900000000,
   CreateSubscriptions1763900000001,
   PlansWithoutStatistics1764100000300,
   ScopedReadHorizon1764100000400,
   SubjectKeysIndex1764100000500,
+  LeastPrivilege1764100000600,
 ];
+
+/**
+ * The store's migrations with role names of the given prefix (module option
+ * `rolePrefix`). TypeORM instantiates migration classes without arguments,
+ * so the prefixed one is a subclass; its `name` (the key in the migrations
+ * table) stays the same.
+ */
+export function eventStoreMigrations(rolePrefix: string = DEFAULT_ROLE_PREFIX): (new () => MigrationInterface)[] {
+  if (rolePrefix === DEFAULT_ROLE_PREFIX) return EVENT_STORE_MIGRATIONS;
+  const roles = eventStoreRoles(rolePrefix);
+  class PrefixedLeastPrivilege1764100000600 extends LeastPrivilege1764100000600 {
+    constructor() {
+      super(roles);
+    }
+  }
+  return EVENT_STORE_MIGRATIONS.map((m) => (m === LeastPrivilege1764100000600 ? PrefixedLeastPrivilege1764100000600 : m));
+}

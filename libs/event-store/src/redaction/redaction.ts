@@ -33,22 +33,13 @@ export function checkRedactionRequest(request: RedactionRequest): void {
 
 /**
  * Redacts the given positions of one tenant (those not redacted yet) and logs
- * each redaction. The one place where events are rewritten: the integrator
- * can switch its SQL to the SECURITY DEFINER primitive
- * `event_store_redact(tenant, positions, reason, requested_by, allow_list)`.
- * Runs inside a tenant transaction with the redaction switch on.
+ * each redaction, through event_store_redact (the only path that may rewrite
+ * an event, decision 0003). Runs inside a transaction of that tenant.
  * @returns the envelopes of the rows it redacted, in global order
  */
 export async function redactPositions(q: Queryable, tenantId: string, positions: string[], request: RedactionRequest, allowList: string[]): Promise<RedactedRow[]> {
   if (positions.length === 0) return [];
-  let min = BigInt(positions[0]);
-  let max = min;
-  for (const p of positions) {
-    const n = BigInt(p);
-    if (n < min) min = n;
-    if (n > max) max = n;
-  }
-  return q.query(REDACT_POSITIONS_SQL, [tenantId, positions, allowList, request.reason, request.requestedBy, min.toString(), max.toString()]);
+  return q.query(REDACT_POSITIONS_SQL, [tenantId, positions, request.reason, request.requestedBy, allowList]);
 }
 
 /**
@@ -65,7 +56,7 @@ export async function redactAndAnnounce(q: Queryable, tenantId: string, position
 
 /**
  * Redacts one event (idempotent: an already-redacted event is returned as is).
- * Runs inside a tenant transaction with the redaction switch on.
+ * Runs inside a transaction of the tenant, as the login (the marker is an append).
  * @returns the event as stored after the redaction, and whether this call redacted it
  * @throws EventNotFoundError when the tenant has no such event
  */

@@ -1,4 +1,4 @@
-import { EventStoreDatabase, Queryable } from '../database/event-store-database';
+import { EventStoreDatabase } from '../database/event-store-database';
 
 /**
  * Events deleted per purge transaction. Every transaction of this database
@@ -8,45 +8,32 @@ import { EventStoreDatabase, Queryable } from '../database/event-store-database'
  */
 export const PURGE_CHUNK_EVENTS = 1000;
 
-// Every table with tenant data; tenant_id leads each predicate, so the purge
-// cannot reach another tenant even before row-level security does.
-const PURGE_SQL = [
-  `DELETE FROM event_store_snapshots WHERE tenant_id = $1`,
-  `DELETE FROM event_store_redactions WHERE tenant_id = $1`,
-  `DELETE FROM event_store_streams WHERE tenant_id = $1`,
-];
-// One chunk of the tenant's events, oldest first (ix_events_tenant_position).
-const PURGE_EVENTS_CHUNK_SQL = `
-  WITH gone AS (
-    DELETE FROM stored_domain_events
-     WHERE tenant_id = $1
-       AND global_position IN (SELECT global_position FROM stored_domain_events WHERE tenant_id = $1 ORDER BY global_position LIMIT $2)
-    RETURNING 1)
-  SELECT count(*)::bigint AS n FROM gone`;
-
 /**
- * Deletes one chunk of a tenant's events (purge switch on); once a chunk
- * comes back short, also its streams, snapshots and redaction records, in the
- * same transaction. Returns the events removed and whether the purge is done.
+ * event_store_purge_tenant (migration 1764100000600): a SECURITY DEFINER
+ * function of the writer role that deletes at most $2 of the events of $1,
+ * oldest first, and once fewer remain also its streams and snapshots; $1
+ * must be the transaction's tenant. Its EXECUTE is granted only to the purge
+ * role: a login that was not granted it cannot purge, whatever the module
+ * options say. The redaction log stays (append-only).
  */
-export async function purgeTenantChunk(q: Queryable, tenantId: string, chunk: number): Promise<{ deleted: number; done: boolean }> {
-  const [row] = (await q.query(PURGE_EVENTS_CHUNK_SQL, [tenantId, chunk])) as { n: string }[];
-  const deleted = Number(row.n);
-  if (deleted === chunk) return { deleted, done: false };
-  for (const sql of PURGE_SQL) await q.query(sql, [tenantId]);
-  return { deleted, done: true };
-}
+const PURGE_TENANT_CHUNK_SQL = `SELECT event_store_purge_tenant($1, $2)::text AS n`;
 
 /**
- * Deletes all of a tenant's data in transactions of at most `chunk` events.
- * Interrupted, it leaves fewer events of that tenant and nothing of any other;
- * calling it again finishes the job.
+ * Deletes all of a tenant's events, streams and snapshots in transactions of
+ * at most `chunk` events, under the login's own privileges (the purge role).
+ * Interrupted, it leaves fewer events of that tenant and nothing of any
+ * other; calling it again finishes the job.
+ * @returns the number of events removed
  */
 export async function purgeTenant(database: EventStoreDatabase, tenantId: string, chunk = PURGE_CHUNK_EVENTS): Promise<number> {
   let total = 0;
   for (;;) {
-    const { deleted, done } = await database.runInTenant(tenantId, (q) => purgeTenantChunk(q, tenantId, chunk), 'clearTenantEvents', ['event_store.purge']);
+    const deleted = await database.runInTenantAsLogin(
+      tenantId,
+      async (q) => Number(((await q.query(PURGE_TENANT_CHUNK_SQL, [tenantId, chunk])) as { n: string }[])[0].n),
+      'clearTenantEvents',
+    );
     total += deleted;
-    if (done) return total;
+    if (deleted < chunk) return total;
   }
 }

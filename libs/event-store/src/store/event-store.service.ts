@@ -291,7 +291,8 @@ export class EventStoreService {
     assertUuid('eventId', eventId);
     checkRedactionRequest(request);
     const allowList = this.database.options.redactionMetadataAllowList;
-    const { row, changed } = await this.database.runInTenant(tenantId, (q) => redactEvent(q, tenantId, eventId, request, allowList), 'redactEvent', ['event_store.redaction']);
+    // As the login: the redaction's marker event goes through the append function, which the tenant role may not call.
+    const { row, changed } = await this.database.runInTenantAsLogin(tenantId, (q) => redactEvent(q, tenantId, eventId, request, allowList), 'redactEvent');
     if (changed) this.appended.fire();
     return toStoredEvent(row);
   }
@@ -327,18 +328,28 @@ export class EventStoreService {
   }
 
   /**
-   * Deletes every event, stream, snapshot and redaction record of a tenant,
-   * in transactions of at most 1000 events (each one holds readers of the
-   * global order back while it runs); if interrupted, calling it again finishes it.
+   * Deletes every event, stream and snapshot of a tenant (the redaction log is
+   * append-only and stays), in transactions of at most 1000 events (each one
+   * holds readers of the global order back while it runs); if interrupted,
+   * calling it again finishes it. On a server with separate logins, the
+   * runtime login must also have been granted the purge role (`<rolePrefix>_purge`).
    * @throws OperationNotAllowedError unless the module was configured with `allowTenantPurge: true`
+   *   and the login may execute the purge
    */
   async clearTenantEvents(tenantId: string): Promise<{ deletedEvents: number }> {
     assertTenantId(tenantId);
     if (!this.database.options.allowTenantPurge) {
       throw new OperationNotAllowedError('clearTenantEvents', 'set allowTenantPurge: true in EventStoreModule options (meant for tests and tenant off-boarding)');
     }
-    const deletedEvents = await purgeTenant(this.database, tenantId);
-    return { deletedEvents };
+    try {
+      const deletedEvents = await purgeTenant(this.database, tenantId);
+      return { deletedEvents };
+    } catch (error) {
+      if ((error as { driverError?: { code?: string } }).driverError?.code === '42501') {
+        throw new OperationNotAllowedError('clearTenantEvents', `the database login needs the role ${this.database.roles.purge} (GRANT ${this.database.roles.purge} TO <login>)`);
+      }
+      throw error;
+    }
   }
 
   /**

@@ -55,7 +55,7 @@ describeEachBackend(
     /** Opens a writer transaction that has taken its positions but not committed. */
     async function holdAppend(tenantId: string, aggregateId: string, count: number): Promise<StoredDomainEvent[]> {
       await holder.query('BEGIN');
-      await holder.query(`SELECT set_config('role', 'event_store_tenant', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
+      // As the store appends: on the login's connection (the function takes the tenant; the tenant role may not append).
       const { rows } = await holder.query(`SELECT event_id AS "eventId", global_position::text AS "globalPosition" FROM event_store_append($1, $2::jsonb, '{}'::jsonb)`, [
         tenantId,
         appendJson(aggregateId, count),

@@ -24,7 +24,7 @@ describeEachBackend('input hardening', (mode) => {
   afterAll(() => t?.close());
 
   const COUNT_SQL = 'SELECT count(*)::int AS n FROM stored_domain_events';
-  const storedCount = async (): Promise<number> => (await t.database.runAsSystem((q) => q.query(COUNT_SQL)))[0].n;
+  const storedCount = async (): Promise<number> => (await t.database.dataSource.query(COUNT_SQL))[0].n;
   const fieldsOf = async (work: () => Promise<unknown>): Promise<string[]> => {
     const error = await work().then(
       () => undefined,

@@ -1,7 +1,7 @@
 import { EventStoreDatabase } from '../database/event-store-database';
 import { StreamCheckpoint } from '../types/read-options';
 import { EventRow } from './event-row';
-import { STREAM_BATCH_SQL } from './stream-events.sql';
+import { STREAM_ALL_BATCH_SQL, STREAM_BATCH_SQL } from './stream-events.sql';
 
 /** The checkpoint before the first event. */
 export const START_CHECKPOINT: StreamCheckpoint = { transactionId: '0', globalPosition: '0' };
@@ -18,8 +18,12 @@ export async function* streamEventRows(
   options: { tenantId?: string; after: StreamCheckpoint; batchSize: number; eventTypes?: string[] },
 ): AsyncGenerator<EventRow[]> {
   const eventTypes = options.eventTypes?.length ? options.eventTypes : null;
-  const fetchAfter = (after: StreamCheckpoint): Promise<EventRow[]> =>
-    database.query<EventRow>(STREAM_BATCH_SQL, [options.tenantId ?? null, after.transactionId, after.globalPosition, options.batchSize, eventTypes], 'streamEvents');
+  const fetchAfter = (after: StreamCheckpoint): Promise<EventRow[]> => {
+    const parameters = [after.transactionId, after.globalPosition, options.batchSize, eventTypes];
+    return options.tenantId == null
+      ? database.query<EventRow>(STREAM_ALL_BATCH_SQL, parameters, 'streamEvents')
+      : database.query<EventRow>(STREAM_BATCH_SQL, [...parameters, options.tenantId], 'streamEvents');
+  };
   let next: Promise<EventRow[]> | undefined = fetchAfter(options.after);
   try {
     while (next) {

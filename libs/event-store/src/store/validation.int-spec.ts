@@ -14,7 +14,8 @@ describeEachBackend('input validation', (mode) => {
   afterAll(() => t?.close());
 
   const COUNT_SQL = 'SELECT count(*)::int AS n FROM stored_domain_events';
-  const storedCount = async (): Promise<number> => (await t.database.runAsSystem((q) => q.query(COUNT_SQL)))[0].n;
+  // As the pool's superuser, outside any tenant context: every tenant's rows.
+  const storedCount = async (): Promise<number> => (await t.database.dataSource.query(COUNT_SQL))[0].n;
 
   /** Asserts the append fails validation naming `field`, and that nothing was written. */
   async function rejectsAppend(field: string, events: unknown, tenantId = 'acme', options?: unknown): Promise<void> {

@@ -15,7 +15,7 @@ import { EventSubscriberOptions } from './event-subscriber.decorator';
 import { runAsOwner } from './owner-transaction';
 import { toWorkerDefinition } from './subscription-definitions';
 import { describeError, listDeadLetters } from './subscription-store';
-import { DELETE_DEAD_LETTER_SQL, FAILED_RETRY_SQL, READ_SUBSCRIPTION_SQL, buildLagQuery } from './subscription-store.sql';
+import { DELETE_DEAD_LETTER_SQL, FAILED_RETRY_SQL, READ_SUBSCRIPTION_SQL, READER_LAG_SQL, readerLagParameters } from './subscription-store.sql';
 import { SubscriptionDefinitionError, SubscriptionNotFoundError } from './subscription.errors';
 import { SubscriptionWorker, WorkerDefinition } from './subscription-worker';
 import { sleep } from './sleep';
@@ -152,8 +152,8 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
     const [row] = await this.database.query(READ_SUBSCRIPTION_SQL, [name], 'getSubscriptionLag');
     const xid = row?.xid ?? '0';
     const position = row?.position ?? '0';
-    const { text, extra } = buildLagQuery(worker.definition.tenantId, worker.definition.eventTypes);
-    const [lag] = (await this.database.runAsSystem((q) => q.query(text, [xid, position, ...extra]), 'getSubscriptionLag')) as { behind: string; head: string }[];
+    const parameters = readerLagParameters({ transactionId: xid, globalPosition: position }, worker.definition.tenantId, worker.definition.eventTypes);
+    const [lag] = await this.database.query<{ behind: string; head: string }>(READER_LAG_SQL, parameters, 'getSubscriptionLag');
     return { name, headPosition: lag.head, checkpointPosition: position, eventsBehind: Number(lag.behind) };
   }
 

@@ -1,4 +1,3 @@
-import { BELOW_READ_HORIZON } from '../database/read-horizon.sql';
 
 // SQL of the subscription table (checkpoint + lease) and the dead letters.
 // Every statement is keyed by the primary key pk_event_store_subscriptions
@@ -65,30 +64,21 @@ export const DELETE_DEAD_LETTERS_OF_SQL = `DELETE FROM event_store_dead_letters 
 export const FAILED_RETRY_SQL = `
   UPDATE event_store_dead_letters SET attempts = attempts + 1, error = $2, parked_at = now() WHERE id = $1::bigint`;
 
-/** The last event a gap-safe reader can see now: where a subscription that starts 'now' begins. */
-export const HEAD_CHECKPOINT_SQL = `
-  SELECT transaction_id::text AS xid, global_position::text AS position FROM stored_domain_events
-   WHERE ${BELOW_READ_HORIZON}
-   ORDER BY transaction_id DESC, global_position DESC LIMIT 1`;
+// The two reads below see every tenant: functions of the reader role
+// (migration 1764100000600), the only cross-tenant path (decision 0003).
+
+/** The last event a gap-safe reader can see now: where a subscription that starts 'now' begins (ix_events_tx_order). */
+export const HEAD_CHECKPOINT_SQL = `SELECT xid, "position" AS position FROM event_store_head_checkpoint()`;
 
 /**
- * Events beyond a checkpoint that a reader will deliver, and the head of the
- * log. Served by ix_events_tx_order (range scan from the checkpoint).
+ * Events beyond a checkpoint that a reader will deliver (optionally of one
+ * tenant and some types), and the head of the log. Served by
+ * ix_events_tx_order (range scan from the checkpoint).
+ * Parameters: after transaction id, after position, tenant or NULL, event types or NULL.
  */
-export function buildLagQuery(tenantId: string | undefined, eventTypes: string[] | undefined): { text: string; extra: unknown[] } {
-  const conditions = ['(transaction_id, global_position) > ($1::xid8, $2::bigint)'];
-  const extra: unknown[] = [];
-  if (tenantId !== undefined) {
-    extra.push(tenantId);
-    conditions.push(`tenant_id = $${2 + extra.length}`);
-  }
-  if (eventTypes?.length) {
-    extra.push(eventTypes);
-    conditions.push(`event_type = ANY($${2 + extra.length}::text[])`);
-  }
-  return {
-    text: `SELECT (SELECT count(*) FROM stored_domain_events WHERE ${conditions.join(' AND ')})::text AS behind,
-                  (SELECT coalesce(max(global_position), 0) FROM stored_domain_events)::text AS head`,
-    extra,
-  };
+export const READER_LAG_SQL = `SELECT behind, head FROM event_store_reader_lag($1::xid8, $2::bigint, $3::text, $4::text[])`;
+
+/** The parameters of READER_LAG_SQL. */
+export function readerLagParameters(after: { transactionId: string; globalPosition: string }, tenantId: string | undefined, eventTypes: string[] | undefined): unknown[] {
+  return [after.transactionId, after.globalPosition, tenantId ?? null, eventTypes?.length ? eventTypes : null];
 }

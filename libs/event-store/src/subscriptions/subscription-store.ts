@@ -69,7 +69,7 @@ export class SubscriptionStore {
 
   /** The checkpoint of the newest event a gap-safe reader can see (start 'now'). */
   async headCheckpoint(): Promise<StreamCheckpoint | null> {
-    const rows = (await this.database.runAsSystem((q) => q.query(HEAD_CHECKPOINT_SQL), 'readHeadCheckpoint')) as CheckpointRow[];
+    const rows = await this.database.query<CheckpointRow>(HEAD_CHECKPOINT_SQL, [], 'readHeadCheckpoint');
     return rows.length ? toCheckpoint(rows[0]) : null;
   }
 

@@ -13,7 +13,7 @@ import { runAsOwner } from './owner-transaction';
 import { SubscriptionStart } from './subscription-definition';
 import { CheckpointFencedError, SubscriptionStore, describeError } from './subscription-store';
 import { sleep } from './sleep';
-import { buildLagQuery } from './subscription-store.sql';
+import { READER_LAG_SQL, readerLagParameters } from './subscription-store.sql';
 
 /** Where a worker delivers: a subscriber (called outside any transaction) or a projection (inside one). */
 export type DeliveryTarget =
@@ -272,8 +272,8 @@ export class SubscriptionWorker {
   }
 
   private async countBehind(): Promise<number> {
-    const { text, extra } = buildLagQuery(this.definition.tenantId, this.definition.eventTypes);
-    const [row] = (await this.database.runAsSystem((q) => q.query(text, [this.checkpoint.transactionId, this.checkpoint.globalPosition, ...extra]), 'countBehind')) as { behind: string }[];
+    const parameters = readerLagParameters(this.checkpoint, this.definition.tenantId, this.definition.eventTypes);
+    const [row] = await this.database.query<{ behind: string }>(READER_LAG_SQL, parameters, 'countBehind');
     return Number(row.behind);
   }
 
