@@ -4,12 +4,15 @@
 // pure JavaScript, so `npm ci` needs no platform-specific native binaries.
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }],
+  // NestJS 12 packages are ES modules only: see jest.esm-transform.js.
+  '/node_modules/@nestjs/.+\\.js$': '<rootDir>/jest.esm-transform.js',
 };
+const transformIgnorePatterns = ['/node_modules/(?!@nestjs/)'];
 const moduleNameMapper = {
   '^@event-store/testing$': '<rootDir>/libs/event-store/src/testing',
   '^@event-store$': '<rootDir>/libs/event-store/src',
 };
-const common = { transform, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 
 module.exports = {
   testTimeout: 60000,
