@@ -8,11 +8,15 @@ const transform = {
   '/node_modules/@nestjs/.+\\.js$': '<rootDir>/jest.esm-transform.js',
 };
 const transformIgnorePatterns = ['/node_modules/(?!@nestjs/)'];
+// The app imports the library by its package name, as any app would; Jest
+// maps it to the sources so that tests need no build (the build itself is
+// tested by test/start-prod.e2e-spec.ts and test/consumer/run.sh).
 const moduleNameMapper = {
-  '^@event-store/testing$': '<rootDir>/libs/event-store/src/testing',
-  '^@event-store$': '<rootDir>/libs/event-store/src',
+  '^@nest-event-store/core/testing$': '<rootDir>/libs/event-store/src/testing',
+  '^@nest-event-store/core$': '<rootDir>/libs/event-store/src',
 };
-const common = { transform, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+const modulePathIgnorePatterns = ['<rootDir>/libs/event-store/dist/'];
+const common = { transform, modulePathIgnorePatterns, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
 
 module.exports = {
   testTimeout: 60000,

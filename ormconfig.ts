@@ -5,7 +5,7 @@
 // server: the embedded database is owned by the running app.
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE_ENTITIES, EVENT_STORE_MIGRATIONS } from './libs/event-store/src';
+import { EVENT_STORE_ENTITIES, EVENT_STORE_MIGRATIONS } from '@nest-event-store/core';
 
 const url = process.env.DATABASE_URL;
 if (!url) {

@@ -9,7 +9,7 @@ import {
   ProjectionManager,
   StoredDomainEvent,
   SubscriptionManager,
-} from '@event-store';
+} from '@nest-event-store/core';
 import { BenchContext } from './context';
 import { makeEvents } from './payload';
 import { ResultRow, atLeast, storeBelow } from './report';

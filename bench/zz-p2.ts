@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { EventStoreModule, EventStoreService, EventStoreDatabase } from '@event-store';
+import { EventStoreModule, EventStoreService, EventStoreDatabase } from '@nest-event-store/core';
 async function main() {
   const app = await NestFactory.createApplicationContext(EventStoreModule.forRoot({ databaseUrl: process.env.URL!, poolSize: 10, appendConcurrency: Number(process.env.C ?? 2) }), { logger: ['error', 'warn'] });
   const store = app.get(EventStoreService);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { EventStoreModule, EventStoreDatabase } from '@event-store';
+import { EventStoreModule, EventStoreDatabase } from '@nest-event-store/core';
 async function main() {
   const app = await NestFactory.createApplicationContext(EventStoreModule.forRoot({ databaseUrl: process.env.URL!, poolSize: 10 }), { logger: ['error', 'warn'] });
   const db = app.get(EventStoreDatabase);

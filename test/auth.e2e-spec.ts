@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { describeEachBackend } from '@event-store/testing';
+import { describeEachBackend } from '@nest-event-store/core/testing';
 import { signToken } from '../apps/api/src/common/auth/sign-token';
 import { TestApp, openTestApp } from './helpers/test-app';
 

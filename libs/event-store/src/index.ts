@@ -23,6 +23,7 @@ export { EventNotFoundError } from './errors/event-not-found.error';
 export { DuplicateEventError } from './errors/duplicate-event.error';
 export { StoreUnavailableError } from './errors/store-unavailable.error';
 export { OperationNotAllowedError } from './errors/operation-not-allowed.error';
+export { EmbeddedDatabaseUnavailableError } from './errors/embedded-database-unavailable.error';
 
 export { EventStorePublisher } from './publishing/event-store.publisher';
 export { EventSubscriber, EventSubscriberOptions } from './subscriptions/event-subscriber.decorator';

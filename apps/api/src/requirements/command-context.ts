@@ -1,4 +1,4 @@
-import { AggregateRoot, ConcurrencyError, EventMetadata } from '@event-store';
+import { AggregateRoot, ConcurrencyError, EventMetadata } from '@nest-event-store/core';
 import { Principal } from '../common/auth/principal';
 
 /**

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { EmbeddedDatabaseUnavailableError } from '../errors/embedded-database-unavailable.error';
 
 /**
  * PGlite (PostgreSQL compiled to WebAssembly) behind its socket server on a
@@ -22,6 +23,7 @@ export class EmbeddedPostgres {
    * @param dataDir a folder, or `memory://` for a throw-away database
    */
   static async start(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+    const { PGlite, PGLiteSocketServer } = await loadPglite();
     if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
     const db = await PGlite.create(dataDir);
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
@@ -40,6 +42,23 @@ export class EmbeddedPostgres {
   async stop(): Promise<void> {
     await this.server.stop();
     await this.db.close();
+  }
+}
+
+/**
+ * PGlite is an optional peer dependency: an app on a PostgreSQL server need
+ * not install its WebAssembly build, so it is loaded only here, on first use.
+ * @throws EmbeddedDatabaseUnavailableError when either package is missing
+ */
+async function loadPglite(): Promise<{ PGlite: typeof PGlite; PGLiteSocketServer: typeof PGLiteSocketServer }> {
+  try {
+    const [{ PGlite: pglite }, { PGLiteSocketServer: socketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
+    return { PGlite: pglite, PGLiteSocketServer: socketServer };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND' || (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new EmbeddedDatabaseUnavailableError(error);
+    }
+    throw error;
   }
 }
 

@@ -1,5 +1,5 @@
 import { BadRequestException, ForbiddenException, HttpException } from '@nestjs/common';
-import { ConcurrencyError, DuplicateEventError, EventNotFoundError, EventValidationError, OperationNotAllowedError, StoreUnavailableError } from '@event-store';
+import { ConcurrencyError, DuplicateEventError, EventNotFoundError, EventValidationError, OperationNotAllowedError, StoreUnavailableError } from '@nest-event-store/core';
 import { mapError } from './map-error';
 
 describe('mapError', () => {

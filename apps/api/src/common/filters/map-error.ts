@@ -7,7 +7,7 @@ import {
   EventValidationError,
   OperationNotAllowedError,
   StoreUnavailableError,
-} from '@event-store';
+} from '@nest-event-store/core';
 import { ErrorBody, errorBody } from './error-body';
 
 /** An error turned into an HTTP answer. */

@@ -1,4 +1,4 @@
-import { AggregateRoot, AppliedEventContext } from '@event-store';
+import { AggregateRoot, AppliedEventContext } from '@nest-event-store/core';
 import { DomainRuleViolationError } from './domain-rule-violation.error';
 import { RequirementStatus } from './requirement.aggregate';
 

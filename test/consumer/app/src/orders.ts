@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { DomainEventSubscriber, EventData, EventSubscriber, EventUpcaster, EventUpcasterHandler, StoredDomainEvent } from '@nest-event-store/core';
+
+/** Version 1 of OrderPlaced had no currency; every order then was in euros. */
+@Injectable()
+@EventUpcaster({ eventType: 'OrderPlaced', fromVersion: 1, toVersion: 2 })
+export class OrderPlacedV1ToV2 implements EventUpcasterHandler {
+  upcast(data: EventData): EventData {
+    return { ...data, currency: 'EUR' };
+  }
+}
+
+/** A durable subscriber found by the store's discovery decorator. */
+@Injectable()
+@EventSubscriber({ name: 'consumer-order-log', eventTypes: ['OrderPlaced', 'OrderShipped'] })
+export class OrderLog implements DomainEventSubscriber {
+  readonly received: StoredDomainEvent[] = [];
+
+  handle(event: StoredDomainEvent): void {
+    this.received.push(event);
+  }
+}
