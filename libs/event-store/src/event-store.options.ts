@@ -1,5 +1,6 @@
 import { MigrationInterface } from 'typeorm';
 import { DeliveryOptions } from './subscriptions/delivery.options';
+import { validateEventStoreOptions } from './validate-event-store-options';
 
 /** Options of `EventStoreModule.forRoot` / `forRootAsync`. */
 export interface EventStoreModuleOptions {
@@ -60,8 +61,19 @@ export interface EventStoreModuleOptions {
 export type ResolvedEventStoreOptions = Required<Omit<EventStoreModuleOptions, 'databaseUrl'>> &
   Pick<EventStoreModuleOptions, 'databaseUrl'>;
 
-/** Applies the documented defaults. */
+/**
+ * Checks the options (unknown keys, types, ranges) and applies the defaults.
+ * The known keys are those of the resolved options, so an option added there
+ * is accepted here without a second list to keep in step.
+ * @throws InvalidEventStoreOptionsError naming the first bad option
+ */
 export function resolveEventStoreOptions(options: EventStoreModuleOptions): ResolvedEventStoreOptions {
+  validateEventStoreOptions(options, Object.keys(applyDefaults({})));
+  return applyDefaults(options);
+}
+
+/** Applies the documented defaults. */
+function applyDefaults(options: EventStoreModuleOptions): ResolvedEventStoreOptions {
   return {
     databaseUrl: options.databaseUrl || undefined,
     dataDir: options.dataDir ?? './.data',

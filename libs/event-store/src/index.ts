@@ -24,6 +24,9 @@ export { DuplicateEventError } from './errors/duplicate-event.error';
 export { StoreUnavailableError } from './errors/store-unavailable.error';
 export { OperationNotAllowedError } from './errors/operation-not-allowed.error';
 export { EmbeddedDatabaseUnavailableError } from './errors/embedded-database-unavailable.error';
+export { InvalidEventStoreOptionsError } from './errors/invalid-options.error';
+export { EventStoreModuleNotConfiguredError } from './errors/module-not-configured.error';
+export { DatabaseStartupError, DatabaseStartupProblem, DatabaseTarget } from './errors/database-startup.error';
 
 export { EventStorePublisher } from './publishing/event-store.publisher';
 export { EventSubscriber, EventSubscriberOptions } from './subscriptions/event-subscriber.decorator';

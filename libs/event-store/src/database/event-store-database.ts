@@ -5,6 +5,7 @@ import { EVENT_STORE_ENTITIES } from '../entities/entities';
 import { EVENT_STORE_MIGRATIONS } from '../migrations/migrations';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { isConnectionError, translateDriverError } from './driver-errors';
+import { explainStartupError } from './startup-errors';
 import { SYSTEM_ROLE, TENANT_ROLE } from './roles';
 import { assertTransactionHorizon } from './transaction-horizon';
 import { EVENT_STORE_PG_TYPES } from './type-parsers';
@@ -56,7 +57,7 @@ export class EventStoreDatabase {
       await dataSource.initialize();
     } catch (error) {
       await embedded?.stop();
-      throw translateDriverError(error, 'connect');
+      throw explainStartupError(error, options.databaseUrl) ?? translateDriverError(error, 'connect');
     }
     const database = new EventStoreDatabase(dataSource, embedded, options);
     try {
@@ -67,7 +68,7 @@ export class EventStoreDatabase {
       if (options.checkTransactionHorizon) await database.runAsSystem((q) => assertTransactionHorizon(q));
     } catch (error) {
       await database.close();
-      throw error;
+      throw explainStartupError(error, options.databaseUrl) ?? error;
     }
     return database;
   }
