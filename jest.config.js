@@ -13,6 +13,7 @@ const transformIgnorePatterns = ['/node_modules/(?!@nestjs/)'];
 // tested by test/start-prod.e2e-spec.ts and test/consumer/run.sh).
 const moduleNameMapper = {
   '^@nest-event-store/core/testing$': '<rootDir>/libs/event-store/src/testing',
+  '^@nest-event-store/core/cqrs$': '<rootDir>/libs/event-store/src/cqrs',
   '^@nest-event-store/core$': '<rootDir>/libs/event-store/src',
 };
 const modulePathIgnorePatterns = ['<rootDir>/libs/event-store/dist/'];

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { randomUUID } from 'node:crypto';
 import { DynamicModule, INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
 import { Client } from 'pg';
 import {
   ConcurrencyError,
@@ -18,16 +19,22 @@ import {
   StoredDomainEvent,
   SubscriptionManager,
 } from '@nest-event-store/core';
+import { EventStoreCqrsModule, getEventEnvelope } from '@nest-event-store/core/cqrs';
 import { given, openTestStore } from '@nest-event-store/core/testing';
-import { OrderLog, OrderPlacedV1ToV2 } from './orders';
+import { OrderLog, OrderPlaced, OrderPlacedHandler, OrderPlacedV1ToV2 } from './orders';
 
 @Module({})
 class AppModule {
   static forRoot(options: EventStoreModuleOptions): DynamicModule {
     return {
       module: AppModule,
-      imports: [EventStoreModule.forRoot(options), EventStoreModule.forFeature({ upcasters: [OrderPlacedV1ToV2] })],
-      providers: [OrderLog],
+      imports: [
+        CqrsModule.forRoot(),
+        EventStoreModule.forRoot(options),
+        EventStoreModule.forFeature({ upcasters: [OrderPlacedV1ToV2] }),
+        EventStoreCqrsModule.forRoot({ events: [OrderPlaced], name: 'consumer-event-bus', startFrom: 'beginning' }),
+      ],
+      providers: [OrderLog, OrderPlacedHandler],
     };
   }
 }
@@ -81,7 +88,12 @@ async function scenario(options: EventStoreModuleOptions, label: string): Promis
     assert.equal(log.received.find((e) => e.eventType === 'OrderPlaced')?.data.currency, 'EUR');
     assert.deepEqual(seen.filter((e) => e.aggregateId === orderId).map((e) => e.aggregateVersion), [2]);
     await handle.stop();
-    console.log(`consumer ${label}: appended 2, read 2 (upcast v1→v2), ConcurrencyError on a stale append, 2 delivered to @EventSubscriber, 1 to subscribe(): ok`);
+    // The @nestjs/cqrs bridge: an instance of the app's class, upcast, after commit.
+    await subscriptions.waitUntilCaughtUp('consumer-event-bus', 30_000);
+    const onBus = app.get(OrderPlacedHandler).received.find((e) => getEventEnvelope(e)?.aggregateId === orderId);
+    assert.ok(onBus instanceof OrderPlaced, 'OrderPlaced did not reach the @EventsHandler');
+    assert.deepEqual({ ...onBus }, { amount: 42, currency: 'EUR' });
+    console.log(`consumer ${label}: appended 2, read 2 (upcast v1→v2), ConcurrencyError on a stale append, 2 delivered to @EventSubscriber, 1 to subscribe(), OrderPlaced on the cqrs EventBus: ok`);
   } finally {
     await app.close();
   }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
 import { DomainEventSubscriber, EventData, EventSubscriber, EventUpcaster, EventUpcasterHandler, StoredDomainEvent } from '@nest-event-store/core';
 
 /** Version 1 of OrderPlaced had no currency; every order then was in euros. */
@@ -17,6 +18,24 @@ export class OrderLog implements DomainEventSubscriber {
   readonly received: StoredDomainEvent[] = [];
 
   handle(event: StoredDomainEvent): void {
+    this.received.push(event);
+  }
+}
+
+/** The app's own event class, as a @nestjs/cqrs app has it. */
+export class OrderPlaced {
+  constructor(
+    readonly amount: number,
+    readonly currency: string,
+  ) {}
+}
+
+/** Receives OrderPlaced from the EventBus, forwarded by EventStoreCqrsModule after commit. */
+@EventsHandler(OrderPlaced)
+export class OrderPlacedHandler implements IEventHandler<OrderPlaced> {
+  readonly received: OrderPlaced[] = [];
+
+  handle(event: OrderPlaced): void {
     this.received.push(event);
   }
 }
