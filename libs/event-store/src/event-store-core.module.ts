@@ -28,7 +28,7 @@ import { ProjectionManager } from './projections/projection-manager';
     EventMigrationHandler,
     EventUpcasterExplorer,
     EventStoreService,
-    // Delivery: @EventSubscriber / @EventProjection providers run as durable subscriptions,
+    // Delivery: @EventStoreSubscriber / @EventProjection providers run as durable subscriptions,
     // started on bootstrap and stopped in beforeApplicationShutdown (before the database closes).
     DeliveryExplorer,
     SubscriptionManager,

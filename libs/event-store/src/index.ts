@@ -29,7 +29,7 @@ export { EventStoreModuleNotConfiguredError } from './errors/module-not-configur
 export { DatabaseStartupError, DatabaseStartupProblem, DatabaseTarget } from './errors/database-startup.error';
 
 export { EventStorePublisher } from './publishing/event-store.publisher';
-export { EventSubscriber, EventSubscriberOptions } from './subscriptions/event-subscriber.decorator';
+export { EventStoreSubscriber, EventStoreSubscriberOptions } from './subscriptions/event-subscriber.decorator';
 export { DomainEventSubscriber } from './subscriptions/domain-event-subscriber';
 export { SubscriptionManager, SubscriptionHandle } from './subscriptions/subscription-manager';
 export { DeliveryOptions, RetryPolicy } from './subscriptions/delivery.options';
@@ -63,7 +63,7 @@ export { RedactionLogEntity } from './entities/redaction-log.entity';
 export { EVENT_STORE_ENTITIES } from './entities/entities';
 export { EVENT_STORE_MIGRATIONS } from './migrations/migrations';
 
-export { AggregateRoot, AggregateEventMap } from './aggregates/aggregate-root';
+export { EventSourcedAggregate, AggregateEventMap } from './aggregates/aggregate-root';
 export { AggregateRepository, InjectAggregateRepository } from './aggregates/aggregate-repository';
 export {
   AggregateClass,

@@ -6,7 +6,7 @@ import { EventStoreService } from '../store/event-store.service';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
 import { AggregateDefinitionError } from './aggregate.errors';
-import { AggregateRoot } from './aggregate-root';
+import { EventSourcedAggregate } from './aggregate-root';
 import {
   AggregateClass,
   AggregateRepositoryOptions,
@@ -24,7 +24,7 @@ import {
  * Register it with `AggregateRepository.provide(Requirement, { snapshotEvery: 50 })`
  * in a module's providers and inject it with `@InjectAggregateRepository(Requirement)`.
  */
-export class AggregateRepository<T extends AggregateRoot> {
+export class AggregateRepository<T extends EventSourcedAggregate> {
   private readonly logger = new Logger(AggregateRepository.name);
   private readonly snapshotEvery: number;
 
@@ -42,7 +42,7 @@ export class AggregateRepository<T extends AggregateRoot> {
   }
 
   /** A Nest provider of this aggregate's repository, under `getAggregateRepositoryToken(aggregateClass)`. */
-  static provide<A extends AggregateRoot>(aggregateClass: AggregateClass<A>, options: AggregateRepositoryOptions = {}): Provider {
+  static provide<A extends EventSourcedAggregate>(aggregateClass: AggregateClass<A>, options: AggregateRepositoryOptions = {}): Provider {
     return {
       provide: getAggregateRepositoryToken(aggregateClass),
       useFactory: (store: EventStoreService, migrations: EventMigrationHandler, publisher: EventStorePublisher) =>

@@ -20,7 +20,7 @@ const stored = (aggregateVersion: number, eventType: string, data: Record<string
   redactedAt: null,
 });
 
-describe('AggregateRoot', () => {
+describe('EventSourcedAggregate', () => {
   it('records applied events as uncommitted and mutates state through on<EventType>', () => {
     const ticket = new Ticket('T-1');
     ticket.open('Login fails');

@@ -23,7 +23,7 @@ type Handler = (data: EventData, context: AppliedEventContext) => void;
  * @typeParam TEvents event type → payload type
  * @typeParam TSnapshot the snapshot state shape
  */
-export abstract class AggregateRoot<TEvents extends AggregateEventMap = AggregateEventMap, TSnapshot = unknown> {
+export abstract class EventSourcedAggregate<TEvents extends AggregateEventMap = AggregateEventMap, TSnapshot = unknown> {
   /** The stream type stored with every event. Subclasses must set it. */
   static aggregateType: string;
   /** Shape version of `toSnapshot()`'s result. @default 1 */
@@ -36,14 +36,14 @@ export abstract class AggregateRoot<TEvents extends AggregateEventMap = Aggregat
 
   /** The stream type (the class's static `aggregateType`). */
   get aggregateType(): string {
-    const type = (this.constructor as typeof AggregateRoot).aggregateType;
+    const type = (this.constructor as typeof EventSourcedAggregate).aggregateType;
     if (!type) throw new AggregateDefinitionError(this.constructor.name, "static 'aggregateType' is not set");
     return type;
   }
 
   /** The class's snapshot shape version. */
   get snapshotSchemaVersion(): number {
-    return (this.constructor as typeof AggregateRoot).snapshotSchemaVersion;
+    return (this.constructor as typeof EventSourcedAggregate).snapshotSchemaVersion;
   }
 
   /** Version of the stream as loaded or last saved (0: never saved). Saving expects exactly this version. */

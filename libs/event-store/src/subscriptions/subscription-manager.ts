@@ -9,7 +9,7 @@ import { AppendListener } from './append-listener';
 import { DeadLetter, DeadLetterRetryResult, SubscriptionLag, SubscriptionStatus } from './dead-letter';
 import { DeliveryExplorer } from './delivery-explorer';
 import { ResolvedDeliveryOptions, resolveRetryPolicy } from './delivery.options';
-import { EventSubscriberOptions } from './event-subscriber.decorator';
+import { EventStoreSubscriberOptions } from './event-subscriber.decorator';
 import { runAsOwner } from './owner-transaction';
 import { toWorkerDefinition } from './subscription-definitions';
 import { describeError, listDeadLetters } from './subscription-store';
@@ -26,7 +26,7 @@ export interface SubscriptionHandle {
 }
 
 /**
- * Runs the durable subscriptions of this process: every `@EventSubscriber`
+ * Runs the durable subscriptions of this process: every `@EventStoreSubscriber`
  * and `@EventProjection` provider found at startup, plus those registered
  * with `subscribe`. Starts them when the application has bootstrapped and
  * stops them (releasing their leases) before the database closes. Also the
@@ -86,10 +86,10 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
 
   /**
    * Registers and starts a subscription whose handler is not a decorated
-   * provider. Same guarantees as `@EventSubscriber`.
+   * provider. Same guarantees as `@EventStoreSubscriber`.
    * @throws SubscriptionDefinitionError on a bad or duplicate name
    */
-  async subscribe(options: EventSubscriberOptions, handle: (event: StoredDomainEvent) => Promise<void> | void): Promise<SubscriptionHandle> {
+  async subscribe(options: EventStoreSubscriberOptions, handle: (event: StoredDomainEvent) => Promise<void> | void): Promise<SubscriptionHandle> {
     const worker = this.add(toWorkerDefinition(options, { kind: 'subscriber', handle }, this.options));
     if (this.options.enabled && !this.shuttingDown) {
       await this.ensureListener();

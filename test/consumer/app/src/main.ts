@@ -93,7 +93,7 @@ async function scenario(options: EventStoreModuleOptions, label: string): Promis
     const onBus = app.get(OrderPlacedHandler).received.find((e) => getEventEnvelope(e)?.aggregateId === orderId);
     assert.ok(onBus instanceof OrderPlaced, 'OrderPlaced did not reach the @EventsHandler');
     assert.deepEqual({ ...onBus }, { amount: 42, currency: 'EUR' });
-    console.log(`consumer ${label}: appended 2, read 2 (upcast v1→v2), ConcurrencyError on a stale append, 2 delivered to @EventSubscriber, 1 to subscribe(), OrderPlaced on the cqrs EventBus: ok`);
+    console.log(`consumer ${label}: appended 2, read 2 (upcast v1→v2), ConcurrencyError on a stale append, 2 delivered to @EventStoreSubscriber, 1 to subscribe(), OrderPlaced on the cqrs EventBus: ok`);
   } finally {
     await app.close();
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { DomainEventSubscriber, EventData, EventSubscriber, EventUpcaster, EventUpcasterHandler, StoredDomainEvent } from '@nest-event-store/core';
+import { DomainEventSubscriber, EventData, EventStoreSubscriber, EventUpcaster, EventUpcasterHandler, StoredDomainEvent } from '@nest-event-store/core';
 
 /** Version 1 of OrderPlaced had no currency; every order then was in euros. */
 @Injectable()
@@ -13,7 +13,7 @@ export class OrderPlacedV1ToV2 implements EventUpcasterHandler {
 
 /** A durable subscriber found by the store's discovery decorator. */
 @Injectable()
-@EventSubscriber({ name: 'consumer-order-log', eventTypes: ['OrderPlaced', 'OrderShipped'] })
+@EventStoreSubscriber({ name: 'consumer-order-log', eventTypes: ['OrderPlaced', 'OrderShipped'] })
 export class OrderLog implements DomainEventSubscriber {
   readonly received: StoredDomainEvent[] = [];
 
