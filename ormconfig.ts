@@ -7,7 +7,7 @@
 // server: the embedded database is owned by the running app.
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE_ENTITIES, eventStoreMigrations } from './libs/event-store/src';
+import { EVENT_STORE_ENTITIES, eventStoreMigrations } from '@nest-event-store/core';
 
 const url = process.env.MIGRATIONS_DATABASE_URL || process.env.DATABASE_URL;
 if (!url) {

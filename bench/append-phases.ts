@@ -1,4 +1,4 @@
-import { NewDomainEvent } from '@event-store';
+import { NewDomainEvent } from '@nest-event-store/core';
 import { BenchContext } from './context';
 import { makeEvents } from './payload';
 import { ResultRow, atLeast } from './report';

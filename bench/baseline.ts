@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
-import { NewDomainEvent } from '@event-store';
+import { NewDomainEvent } from '@nest-event-store/core';
 
 const INSERT_COLUMNS = 10;
 const READ_COLUMNS = `global_position, event_id, tenant_id, aggregate_type, aggregate_id, aggregate_version,

@@ -1,4 +1,4 @@
-import { EventStoreService } from '@event-store';
+import { EventStoreService } from '@nest-event-store/core';
 import { RawBaseline } from './baseline';
 import { BenchConfig } from './config';
 

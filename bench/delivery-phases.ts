@@ -10,7 +10,7 @@ import {
   ProjectionManager,
   StoredDomainEvent,
   SubscriptionManager,
-} from '@event-store';
+} from '@nest-event-store/core';
 import { BenchContext } from './context';
 import { ADMIN_URL } from './setup';
 import { makeEvents } from './payload';

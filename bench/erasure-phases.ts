@@ -1,4 +1,4 @@
-import { EventStoreService, NewDomainEvent } from '@event-store';
+import { EventStoreService, NewDomainEvent } from '@nest-event-store/core';
 import { BenchContext } from './context';
 import { ResultRow, storeBelow } from './report';
 import { fmt, msSince, now, rate } from './stats';

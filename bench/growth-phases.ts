@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { EventStoreService, NewDomainEvent } from '@event-store';
+import { EventStoreService, NewDomainEvent } from '@nest-event-store/core';
 import { BenchConfig } from './config';
 import { seedTenants } from './growth-seed';
 import { makeEvents } from './payload';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { NewDomainEvent } from '@event-store';
+import { NewDomainEvent } from '@nest-event-store/core';
 
 /** The aggregate type every benchmark event uses. */
 export const AGGREGATE_TYPE = 'BenchAggregate';

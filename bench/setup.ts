@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client, Pool } from 'pg';
-import { EventStoreModule, EventStoreService } from '@event-store';
+import { EventStoreModule, EventStoreService } from '@nest-event-store/core';
 
 /** Admin URL used to create the throw-away bench database. */
 export const ADMIN_URL = process.env.BENCH_ADMIN_URL ?? 'postgres://root@127.0.0.1:5432/postgres';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { describeEachBackend } from '@event-store/testing';
+import { describeEachBackend } from '@nest-event-store/core/testing';
 import { EventJson, appendVia, getAs, newAggregateId, postAs, readAllPages } from './helpers/events';
 import { TestApp, openTestApp } from './helpers/test-app';
 

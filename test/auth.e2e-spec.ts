@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describeEachBackend } from '@event-store/testing';
+import { describeEachBackend } from '@nest-event-store/core/testing';
 import { signToken } from '../apps/api/src/common/auth/sign-token';
 import { TestApp, openTestApp } from './helpers/test-app';
 

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
-import { EventStoreDatabase } from '@event-store';
-import { describeEachBackend } from '@event-store/testing';
+import { EventStoreDatabase } from '@nest-event-store/core';
+import { describeEachBackend } from '@nest-event-store/core/testing';
 import { TestApp, openTestApp } from './helpers/test-app';
 
 const STATEMENT_TIMEOUT_MS = 500;

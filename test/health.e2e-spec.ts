@@ -1,6 +1,6 @@
-import { EventStoreDatabase } from '@event-store';
+import { EventStoreDatabase } from '@nest-event-store/core';
 import { Client } from 'pg';
-import { TEST_SERVER_URL, describeEachBackend } from '@event-store/testing';
+import { TEST_SERVER_URL, describeEachBackend } from '@nest-event-store/core/testing';
 import { TestApp, openTestApp } from './helpers/test-app';
 
 describeEachBackend('GET /api/health, /api/metrics, /api/docs', (mode) => {

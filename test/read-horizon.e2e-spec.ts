@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { TEST_SERVER_URL, describeEachBackend } from '@event-store/testing';
+import { TEST_SERVER_URL, describeEachBackend } from '@nest-event-store/core/testing';
 import { getAs, newAggregateId, postAs } from './helpers/events';
 import { TestApp, openTestApp } from './helpers/test-app';
 

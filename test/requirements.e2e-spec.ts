@@ -1,4 +1,4 @@
-import { describeEachBackend } from '@event-store/testing';
+import { describeEachBackend } from '@nest-event-store/core/testing';
 import { getAs, postAs } from './helpers/events';
 import { TestApp, openTestApp } from './helpers/test-app';
 

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { EventStoreDatabase } from '@event-store';
-import { DatabaseMode, TestDatabase, createTestDatabase } from '@event-store/testing';
-import { waitForHorizon } from '../../libs/event-store/src/testing/wait-for-horizon';
+import { EventStoreDatabase } from '@nest-event-store/core';
+import { DatabaseMode, TestDatabase, createTestDatabase, waitForHorizon } from '@nest-event-store/core/testing';
 import { createApp } from '../../apps/api/src/app.factory';
 import { AppConfig } from '../../apps/api/src/config/app-config';
 import { Role } from '../../apps/api/src/common/auth/role';

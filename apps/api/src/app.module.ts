@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { EventStoreModule } from '@event-store';
+import { EventStoreModule } from '@nest-event-store/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './common/auth/auth.module';
 import { MetricsModule } from './common/metrics/metrics.module';

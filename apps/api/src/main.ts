@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger, LogLevel } from '@nestjs/common';
-import { DataDirLockedError } from '@event-store';
+import { DataDirLockedError } from '@nest-event-store/core';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/app-config';
 import { ConfigError } from './config/config.error';

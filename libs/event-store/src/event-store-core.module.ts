@@ -31,7 +31,7 @@ import { HorizonMonitor } from './database/horizon-monitor';
     EventMigrationHandler,
     EventUpcasterExplorer,
     EventStoreService,
-    // Delivery: @EventSubscriber / @EventProjection providers run as durable subscriptions,
+    // Delivery: @EventStoreSubscriber / @EventProjection providers run as durable subscriptions,
     // started on bootstrap and stopped in beforeApplicationShutdown (before the database closes).
     DeliveryExplorer,
     SubscriptionManager,

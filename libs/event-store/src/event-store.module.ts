@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EventStoreConfiguredCheck } from './event-store-configured.check';
 import { EventStoreCoreModule } from './event-store-core.module';
 import { EVENT_STORE_ASYNC_OPTIONS_TYPE, EVENT_STORE_OPTIONS_TYPE } from './event-store.module-definition';
 import { EventStoreFeatureOptions, createEventStoreFeatureProviders } from './upcasting/event-store-feature';
@@ -10,7 +11,8 @@ import { EventStoreFeatureOptions, createEventStoreFeatureProviders } from './up
  * EventStoreModule.forRoot({ databaseUrl: process.env.DATABASE_URL })
  * ```
  */
-@Module({})
+// The check runs in every import of this module (forRoot, forFeature, or the bare class).
+@Module({ providers: [EventStoreConfiguredCheck] })
 export class EventStoreModule {
   /** Registers the store with static options. */
   static forRoot(options: typeof EVENT_STORE_OPTIONS_TYPE): DynamicModule {

@@ -1,6 +1,7 @@
 import { MigrationInterface } from 'typeorm';
 import { DEFAULT_ROLE_PREFIX, checkRolePrefix } from './database/roles';
 import { DeliveryOptions } from './subscriptions/delivery.options';
+import { validateEventStoreOptions } from './validate-event-store-options';
 
 /** Options of `EventStoreModule.forRoot` / `forRootAsync`. */
 export interface EventStoreModuleOptions {
@@ -102,8 +103,19 @@ export interface EventStoreModuleOptions {
 export type ResolvedEventStoreOptions = Required<Omit<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl'>> &
   Pick<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl'>;
 
-/** Applies the documented defaults. */
+/**
+ * Checks the options (unknown keys, types, ranges) and applies the defaults.
+ * The known keys are those of the resolved options, so an option added there
+ * is accepted here without a second list to keep in step.
+ * @throws InvalidEventStoreOptionsError naming the first bad option
+ */
 export function resolveEventStoreOptions(options: EventStoreModuleOptions): ResolvedEventStoreOptions {
+  validateEventStoreOptions(options, Object.keys(applyDefaults({})));
+  return applyDefaults(options);
+}
+
+/** Applies the documented defaults. */
+function applyDefaults(options: EventStoreModuleOptions): ResolvedEventStoreOptions {
   return {
     databaseUrl: options.databaseUrl || undefined,
     migrationsUrl: options.migrationsUrl || undefined,

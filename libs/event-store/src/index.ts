@@ -25,9 +25,13 @@ export { DuplicateEventError } from './errors/duplicate-event.error';
 export { StoreUnavailableError } from './errors/store-unavailable.error';
 export { OperationNotAllowedError } from './errors/operation-not-allowed.error';
 export { DataDirLockedError } from './errors/data-dir-locked.error';
+export { EmbeddedDatabaseUnavailableError } from './errors/embedded-database-unavailable.error';
+export { InvalidEventStoreOptionsError } from './errors/invalid-options.error';
+export { EventStoreModuleNotConfiguredError } from './errors/module-not-configured.error';
+export { DatabaseStartupError, DatabaseStartupProblem, DatabaseTarget } from './errors/database-startup.error';
 
 export { EventStorePublisher } from './publishing/event-store.publisher';
-export { EventSubscriber, EventSubscriberOptions } from './subscriptions/event-subscriber.decorator';
+export { EventStoreSubscriber, EventStoreSubscriberOptions } from './subscriptions/event-subscriber.decorator';
 export { DomainEventSubscriber } from './subscriptions/domain-event-subscriber';
 export { SubscriptionManager, SubscriptionHandle } from './subscriptions/subscription-manager';
 export { DeliveryOptions, RetryPolicy } from './subscriptions/delivery.options';
@@ -61,7 +65,7 @@ export { RedactionLogEntity } from './entities/redaction-log.entity';
 export { EVENT_STORE_ENTITIES } from './entities/entities';
 export { EVENT_STORE_MIGRATIONS, eventStoreMigrations } from './migrations/migrations';
 
-export { AggregateRoot, AggregateEventMap } from './aggregates/aggregate-root';
+export { EventSourcedAggregate, AggregateEventMap } from './aggregates/aggregate-root';
 export { AggregateRepository, InjectAggregateRepository } from './aggregates/aggregate-repository';
 export {
   AggregateClass,

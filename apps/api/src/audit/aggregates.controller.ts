@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EventStoreService, EventValidationError, FieldViolation, NewDomainEvent } from '@event-store';
+import { EventStoreService, EventValidationError, FieldViolation, NewDomainEvent } from '@nest-event-store/core';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';

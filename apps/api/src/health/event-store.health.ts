@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
-import { EventStoreService } from '@event-store';
+import { EventStoreService } from '@nest-event-store/core';
 
 /** How long a ping may take before the database counts as down. */
 const PING_TIMEOUT_MS = 3000;

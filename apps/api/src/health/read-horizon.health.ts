@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventStoreService } from '@event-store';
+import { EventStoreService } from '@nest-event-store/core';
 
 /**
  * The read horizon as a health entry. `degraded` while a transaction of the

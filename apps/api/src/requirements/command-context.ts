@@ -1,4 +1,4 @@
-import { AggregateRoot, ConcurrencyError, EventMetadata } from '@event-store';
+import { EventSourcedAggregate, ConcurrencyError, EventMetadata } from '@nest-event-store/core';
 import { Principal } from '../common/auth/principal';
 
 /**
@@ -7,7 +7,7 @@ import { Principal } from '../common/auth/principal';
  * when a concurrent save wins between load and save.
  * @throws ConcurrencyError when `expectedVersion` is given and differs
  */
-export function checkExpectedVersion(aggregate: AggregateRoot, expectedVersion: number | undefined): void {
+export function checkExpectedVersion(aggregate: EventSourcedAggregate, expectedVersion: number | undefined): void {
   if (expectedVersion !== undefined && expectedVersion !== aggregate.version) {
     throw new ConcurrencyError(aggregate.aggregateId, expectedVersion, aggregate.version);
   }

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { RUNTIME_ROLE, eventStoreRoles } from '@event-store';
+import { RUNTIME_ROLE, eventStoreRoles } from '@nest-event-store/core';
 
 /**
  * The status board read model (projection `requirement-status-board`). It is

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AggregateRepository, EventStoreModule } from '@event-store';
+import { AggregateRepository, EventStoreModule } from '@nest-event-store/core';
 import { RequirementStatusBoardProjection } from './board/requirement-status-board.projection';
 import { RequirementStatusBoardReader } from './board/requirement-status-board.reader';
 import { Release } from './domain/release.aggregate';

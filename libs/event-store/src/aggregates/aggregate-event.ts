@@ -21,7 +21,7 @@ export interface AppliedEventContext {
   aggregateVersion: number;
 }
 
-/** Options of `AggregateRoot.apply`. */
+/** Options of `EventSourcedAggregate.apply`. */
 export interface ApplyOptions {
   /** Schema version of the payload. @default the latest registered for the type */
   eventVersion?: number;

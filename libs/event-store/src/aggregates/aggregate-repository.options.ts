@@ -1,7 +1,7 @@
-import { AggregateRoot } from './aggregate-root';
+import { EventSourcedAggregate } from './aggregate-root';
 
 /** A concrete aggregate class: constructible from an id, with its static stream type. */
-export type AggregateClass<T extends AggregateRoot> = (new (aggregateId: string) => T) & {
+export type AggregateClass<T extends EventSourcedAggregate> = (new (aggregateId: string) => T) & {
   aggregateType: string;
   snapshotSchemaVersion: number;
 };

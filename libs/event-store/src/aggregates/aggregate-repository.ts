@@ -7,7 +7,7 @@ import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event'
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
 import { INT4_MAX } from '../validation/rules';
 import { AggregateDefinitionError } from './aggregate.errors';
-import { AggregateRoot } from './aggregate-root';
+import { EventSourcedAggregate } from './aggregate-root';
 import {
   AggregateClass,
   AggregateRepositoryOptions,
@@ -30,7 +30,7 @@ import {
  * Register it with `AggregateRepository.provide(Requirement, { snapshotEvery: 50 })`
  * in a module's providers and inject it with `@InjectAggregateRepository(Requirement)`.
  */
-export class AggregateRepository<T extends AggregateRoot> {
+export class AggregateRepository<T extends EventSourcedAggregate> {
   private readonly logger = new Logger(AggregateRepository.name);
   private readonly snapshotEvery: number;
 
@@ -46,11 +46,11 @@ export class AggregateRepository<T extends AggregateRoot> {
     if (!Number.isInteger(every) || every < 0) throw new AggregateDefinitionError(aggregateClass.name, 'snapshotEvery must be a non-negative integer');
     this.snapshotEvery = every;
     // Every append to this stream type, by any path, must stay loadable by this class.
-    store.declareEventTypes(aggregateClass.aggregateType, AggregateRoot.declaredEventTypes(aggregateClass));
+    store.declareEventTypes(aggregateClass.aggregateType, EventSourcedAggregate.declaredEventTypes(aggregateClass));
   }
 
   /** A Nest provider of this aggregate's repository, under `getAggregateRepositoryToken(aggregateClass)`. */
-  static provide<A extends AggregateRoot>(aggregateClass: AggregateClass<A>, options: AggregateRepositoryOptions = {}): Provider {
+  static provide<A extends EventSourcedAggregate>(aggregateClass: AggregateClass<A>, options: AggregateRepositoryOptions = {}): Provider {
     return {
       provide: getAggregateRepositoryToken(aggregateClass),
       useFactory: (store: EventStoreService, migrations: EventMigrationHandler, publisher: EventStorePublisher) =>

@@ -1,5 +1,5 @@
 import { StoredDomainEvent } from '../types/stored-domain-event';
-import { AggregateRoot } from './aggregate-root';
+import { EventSourcedAggregate } from './aggregate-root';
 import { AggregateDefinitionError, MissingEventHandlerError, UnknownEventTypeError } from './aggregate.errors';
 import { Broken, Ticket, TicketV2 } from './test-fixtures/ticket.aggregate';
 
@@ -21,7 +21,7 @@ const stored = (aggregateVersion: number, eventType: string, data: Record<string
   redactedAt: null,
 });
 
-describe('AggregateRoot', () => {
+describe('EventSourcedAggregate', () => {
   it('records applied events as uncommitted and mutates state through on<EventType>', () => {
     const ticket = new Ticket('T-1');
     ticket.open('Login fails');
@@ -58,9 +58,9 @@ describe('AggregateRoot', () => {
   });
 
   it('declares its on<EventType> handlers as its event types, inherited ones included', () => {
-    expect(AggregateRoot.declaredEventTypes(Ticket).sort()).toEqual(['TicketClosed', 'TicketCommented', 'TicketOpened']);
-    expect(AggregateRoot.declaredEventTypes(TicketV2).sort()).toEqual(['TicketClosed', 'TicketCommented', 'TicketOpened']);
-    expect(AggregateRoot.declaredEventTypes(Broken)).toEqual([]);
+    expect(EventSourcedAggregate.declaredEventTypes(Ticket).sort()).toEqual(['TicketClosed', 'TicketCommented', 'TicketOpened']);
+    expect(EventSourcedAggregate.declaredEventTypes(TicketV2).sort()).toEqual(['TicketClosed', 'TicketCommented', 'TicketOpened']);
+    expect(EventSourcedAggregate.declaredEventTypes(Broken)).toEqual([]);
   });
 
   it.each([['Bogus'], ['constructor'], ['toString'], ['__proto__'], ['hasOwnProperty']])(
@@ -86,7 +86,7 @@ describe('AggregateRoot', () => {
         return () => undefined;
       }
     }
-    expect(AggregateRoot.declaredEventTypes(Odd)).not.toContain('OddThing');
+    expect(EventSourcedAggregate.declaredEventTypes(Odd)).not.toContain('OddThing');
     expect(() => new Odd('O-1').replay([stored(1, 'OddThing', {})])).toThrow(UnknownEventTypeError);
   });
 

@@ -24,7 +24,7 @@ export type AggregateEventMap = Record<string, EventData>;
  * @typeParam TEvents event type → payload type
  * @typeParam TSnapshot the snapshot state shape
  */
-export abstract class AggregateRoot<TEvents extends AggregateEventMap = AggregateEventMap, TSnapshot = unknown> {
+export abstract class EventSourcedAggregate<TEvents extends AggregateEventMap = AggregateEventMap, TSnapshot = unknown> {
   /** The stream type stored with every event. Subclasses must set it. */
   static aggregateType: string;
   /** Shape version of `toSnapshot()`'s result. @default 1 */
@@ -37,22 +37,22 @@ export abstract class AggregateRoot<TEvents extends AggregateEventMap = Aggregat
 
   /**
    * The event types an aggregate class handles (its `on<EventType>` methods).
-   * @param aggregateClass a subclass of AggregateRoot
+   * @param aggregateClass a subclass of EventSourcedAggregate
    */
   static declaredEventTypes(aggregateClass: { prototype: object }): string[] {
-    return [...eventHandlersOf(aggregateClass, AggregateRoot.prototype).keys()];
+    return [...eventHandlersOf(aggregateClass, EventSourcedAggregate.prototype).keys()];
   }
 
   /** The stream type (the class's static `aggregateType`). */
   get aggregateType(): string {
-    const type = (this.constructor as typeof AggregateRoot).aggregateType;
+    const type = (this.constructor as typeof EventSourcedAggregate).aggregateType;
     if (!type) throw new AggregateDefinitionError(this.constructor.name, "static 'aggregateType' is not set");
     return type;
   }
 
   /** The class's snapshot shape version. */
   get snapshotSchemaVersion(): number {
-    return (this.constructor as typeof AggregateRoot).snapshotSchemaVersion;
+    return (this.constructor as typeof EventSourcedAggregate).snapshotSchemaVersion;
   }
 
   /** Version of the stream as loaded or last saved (0: never saved). Saving expects exactly this version. */
@@ -143,6 +143,6 @@ export abstract class AggregateRoot<TEvents extends AggregateEventMap = Aggregat
   }
 
   private handlerOf(eventType: string): ((data: EventData, context: AppliedEventContext) => void) | undefined {
-    return eventHandlersOf(this.constructor, AggregateRoot.prototype).get(eventType) as ((data: EventData, context: AppliedEventContext) => void) | undefined;
+    return eventHandlersOf(this.constructor, EventSourcedAggregate.prototype).get(eventType) as ((data: EventData, context: AppliedEventContext) => void) | undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { AddressInfo } from 'node:net';
-import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { EmbeddedDatabaseUnavailableError } from '../errors/embedded-database-unavailable.error';
 import { DataDirLock } from './data-dir-lock';
 
 /**
@@ -27,6 +28,8 @@ export class EmbeddedPostgres {
    * @throws DataDirLockedError when another live process has the folder open
    */
   static async start(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+    // Loaded before the lock: without PGlite installed, nothing is created on disk.
+    const { PGlite, PGLiteSocketServer } = await loadPglite();
     const lock = dataDir.startsWith('memory://') ? undefined : DataDirLock.acquire(dataDir);
     let db: PGlite | undefined;
     try {
@@ -54,6 +57,23 @@ export class EmbeddedPostgres {
     await this.db.close();
     // Only once the files are closed: if closing failed, PGlite may still write.
     this.lock?.release();
+  }
+}
+
+/**
+ * PGlite is an optional peer dependency: an app on a PostgreSQL server need
+ * not install its WebAssembly build, so it is loaded only here, on first use.
+ * @throws EmbeddedDatabaseUnavailableError when either package is missing
+ */
+async function loadPglite(): Promise<{ PGlite: typeof PGlite; PGLiteSocketServer: typeof PGLiteSocketServer }> {
+  try {
+    const [{ PGlite: pglite }, { PGLiteSocketServer: socketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
+    return { PGlite: pglite, PGLiteSocketServer: socketServer };
+  } catch (error) {
+    if ((error as { code?: string }).code === 'MODULE_NOT_FOUND' || (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new EmbeddedDatabaseUnavailableError(error);
+    }
+    throw error;
   }
 }
 

@@ -5,6 +5,7 @@ import { EVENT_STORE_ENTITIES } from '../entities/entities';
 import { eventStoreMigrations } from '../migrations/migrations';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { isConnectionError, translateDriverError } from './driver-errors';
+import { explainStartupError } from './startup-errors';
 import { EventStoreRoles, eventStoreRoles } from './roles';
 import { assertTransactionHorizon } from './transaction-horizon';
 import { EVENT_STORE_PG_TYPES } from './type-parsers';
@@ -58,7 +59,7 @@ export class EventStoreDatabase {
       if (options.migrationsRun) await this.migrate(ownerUrl, options);
     } catch (error) {
       await embedded?.stop();
-      throw translateDriverError(error, 'migrate');
+      throw explainStartupError(error, options.databaseUrl ? ownerUrl : undefined) ?? translateDriverError(error, 'migrate');
     }
     const dataSource = new DataSource({
       ...dataSourceOptions(url, options),
@@ -72,7 +73,7 @@ export class EventStoreDatabase {
       await dataSource.initialize();
     } catch (error) {
       await embedded?.stop();
-      throw translateDriverError(error, 'connect');
+      throw explainStartupError(error, options.databaseUrl) ?? translateDriverError(error, 'connect');
     }
     const database = new EventStoreDatabase(dataSource, embedded, options);
     try {
@@ -80,7 +81,7 @@ export class EventStoreDatabase {
       if (!embedded) await warnIfPrivileged(database);
     } catch (error) {
       await database.close();
-      throw error;
+      throw explainStartupError(error, options.databaseUrl) ?? error;
     }
     return database;
   }

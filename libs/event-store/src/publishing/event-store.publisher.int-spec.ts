@@ -3,7 +3,7 @@ import { INestApplicationContext, Injectable } from '@nestjs/common';
 import { ConcurrencyError } from '../errors/concurrency.error';
 import { EventStoreService } from '../store/event-store.service';
 import { DomainEventSubscriber } from '../subscriptions/domain-event-subscriber';
-import { EventSubscriber } from '../subscriptions/event-subscriber.decorator';
+import { EventStoreSubscriber } from '../subscriptions/event-subscriber.decorator';
 import { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { openDeliveryApp } from '../subscriptions/testing-fixtures/delivery-app';
 import { describeEachBackend } from '../testing/describe-each-backend';
@@ -20,7 +20,7 @@ const approved = (aggregateId: string, extra: Partial<NewDomainEvent> = {}): New
 });
 
 @Injectable()
-@EventSubscriber({ name: 'approval-recorder', eventTypes: ['RequirementApproved'] })
+@EventStoreSubscriber({ name: 'approval-recorder', eventTypes: ['RequirementApproved'] })
 class ApprovalRecorder implements DomainEventSubscriber {
   readonly seen: StoredDomainEvent[] = [];
   /** Whether each event was readable from another connection when handled, i.e. committed. */
@@ -35,7 +35,7 @@ class ApprovalRecorder implements DomainEventSubscriber {
 }
 
 @Injectable()
-@EventSubscriber({ name: 'flaky-mailer', eventTypes: ['RequirementApproved'], retry: { maxAttempts: 5, initialDelayMs: 10 } })
+@EventStoreSubscriber({ name: 'flaky-mailer', eventTypes: ['RequirementApproved'], retry: { maxAttempts: 5, initialDelayMs: 10 } })
 class FlakyMailer implements DomainEventSubscriber {
   failuresLeft = new Map<string, number>();
   attempts = new Map<string, number>();
@@ -53,7 +53,7 @@ class FlakyMailer implements DomainEventSubscriber {
 }
 
 @Injectable()
-@EventSubscriber({ name: 'other-types-only', eventTypes: ['RequirementRejected'] })
+@EventStoreSubscriber({ name: 'other-types-only', eventTypes: ['RequirementRejected'] })
 class RejectionRecorder implements DomainEventSubscriber {
   readonly seen: string[] = [];
   handle(event: StoredDomainEvent): void {

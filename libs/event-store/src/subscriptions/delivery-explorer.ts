@@ -4,15 +4,15 @@ import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { EventProjection, EventProjectionOptions } from '../projections/event-projection.decorator';
 import { ProjectionHandler } from '../projections/projection-handler';
 import { DomainEventSubscriber } from './domain-event-subscriber';
-import { EventSubscriber, EventSubscriberOptions } from './event-subscriber.decorator';
+import { EventStoreSubscriber, EventStoreSubscriberOptions } from './event-subscriber.decorator';
 
 /** A decorated provider found at startup. */
 export type DiscoveredDelivery =
-  | { kind: 'subscriber'; options: EventSubscriberOptions; instance: DomainEventSubscriber; provider: string }
+  | { kind: 'subscriber'; options: EventStoreSubscriberOptions; instance: DomainEventSubscriber; provider: string }
   | { kind: 'projection'; options: EventProjectionOptions; instance: ProjectionHandler; provider: string };
 
 /**
- * Finds `@EventSubscriber` and `@EventProjection` providers through Nest's
+ * Finds `@EventStoreSubscriber` and `@EventProjection` providers through Nest's
  * DiscoveryService (only providers carrying the decorator's key, no scan of
  * every class). Request-scoped providers cannot back a long-running
  * subscription and are skipped with a warning.
@@ -25,8 +25,8 @@ export class DeliveryExplorer {
 
   explore(): DiscoveredDelivery[] {
     const found: DiscoveredDelivery[] = [];
-    for (const wrapper of this.discovery.getProviders({ metadataKey: EventSubscriber.KEY })) {
-      const options = this.discovery.getMetadataByDecorator(EventSubscriber, wrapper);
+    for (const wrapper of this.discovery.getProviders({ metadataKey: EventStoreSubscriber.KEY })) {
+      const options = this.discovery.getMetadataByDecorator(EventStoreSubscriber, wrapper);
       const instance = this.instanceOf(wrapper);
       if (options && instance) found.push({ kind: 'subscriber', options, instance: instance as DomainEventSubscriber, provider: String(wrapper.name) });
     }

@@ -1,8 +1,8 @@
 import { DiscoveryService } from '@nestjs/core';
 import { DeliveryFilterOptions } from './subscription-definition';
 
-/** Options of `@EventSubscriber`. */
-export type EventSubscriberOptions = DeliveryFilterOptions;
+/** Options of `@EventStoreSubscriber`. */
+export type EventStoreSubscriberOptions = DeliveryFilterOptions;
 
 /**
  * Marks a provider implementing `DomainEventSubscriber` as a durable
@@ -12,8 +12,8 @@ export type EventSubscriberOptions = DeliveryFilterOptions;
  *
  * ```ts
  * @Injectable()
- * @EventSubscriber({ name: 'approval-mailer', eventTypes: ['RequirementApproved'] })
+ * @EventStoreSubscriber({ name: 'approval-mailer', eventTypes: ['RequirementApproved'] })
  * export class ApprovalMailer implements DomainEventSubscriber { handle(event) { … } }
  * ```
  */
-export const EventSubscriber = DiscoveryService.createDecorator<EventSubscriberOptions>();
+export const EventStoreSubscriber = DiscoveryService.createDecorator<EventStoreSubscriberOptions>();

@@ -11,7 +11,7 @@ import { AppendListener } from './append-listener';
 import { DeadLetter, DeadLetterRetryResult, SubscriptionLag, SubscriptionStatus } from './dead-letter';
 import { DeliveryExplorer } from './delivery-explorer';
 import { ResolvedDeliveryOptions, resolveRetryPolicy } from './delivery.options';
-import { EventSubscriberOptions } from './event-subscriber.decorator';
+import { EventStoreSubscriberOptions } from './event-subscriber.decorator';
 import { runAsOwner } from './owner-transaction';
 import { toWorkerDefinition } from './subscription-definitions';
 import { describeError, listDeadLetters } from './subscription-store';
@@ -28,7 +28,7 @@ export interface SubscriptionHandle {
 }
 
 /**
- * Runs the durable subscriptions of this process: every `@EventSubscriber`
+ * Runs the durable subscriptions of this process: every `@EventStoreSubscriber`
  * and `@EventProjection` provider found at startup, plus those registered
  * with `subscribe`. Starts them when the application has bootstrapped and
  * stops them (releasing their leases) before the database closes. Also the
@@ -92,12 +92,12 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
 
   /**
    * Registers and starts a subscription whose handler is not a decorated
-   * provider. Same guarantees as `@EventSubscriber`; `onRedacted` as in
+   * provider. Same guarantees as `@EventStoreSubscriber`; `onRedacted` as in
    * `DomainEventSubscriber` (without it, redactions are not delivered).
    * @throws SubscriptionDefinitionError on a bad or duplicate name
    */
   async subscribe(
-    options: EventSubscriberOptions,
+    options: EventStoreSubscriberOptions,
     handle: (event: StoredDomainEvent) => Promise<void> | void,
     onRedacted?: (redaction: EventsRedacted) => Promise<void> | void,
   ): Promise<SubscriptionHandle> {

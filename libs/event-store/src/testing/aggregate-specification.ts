@@ -1,5 +1,5 @@
 import { deepStrictEqual, fail } from 'node:assert/strict';
-import { AggregateRoot } from '../aggregates/aggregate-root';
+import { EventSourcedAggregate } from '../aggregates/aggregate-root';
 import { AggregateClass } from '../aggregates/aggregate-repository.options';
 import { EventData, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
@@ -50,7 +50,7 @@ const BASE_TIME = Date.UTC(2026, 0, 1);
  * given(Requirement, [created, rejected]).when((r) => r.approve()).thenThrows(DomainRuleViolationError);
  * ```
  */
-export function given<T extends AggregateRoot>(aggregateClass: AggregateClass<T>, events: GivenEvent[], options: AggregateSpecificationOptions = {}) {
+export function given<T extends EventSourcedAggregate>(aggregateClass: AggregateClass<T>, events: GivenEvent[], options: AggregateSpecificationOptions = {}) {
   const build = (): T => {
     const aggregateId = options.aggregateId ?? 'aggregate-under-test';
     const aggregate = new aggregateClass(aggregateId);

@@ -1,4 +1,4 @@
-// Test helpers: a separate entry point (`@event-store/testing`), never part of the library's index.
+// Test helpers: a separate entry point (`@nest-event-store/core/testing`), never part of the library's index.
 export { createTestDatabase, serverReachable, DatabaseMode, TestDatabase, TEST_SERVER_URL, SERVER_MODE } from './test-database';
 export { describeEachBackend } from './describe-each-backend';
 export { openTestStore, TestStore } from './test-store';

@@ -1,4 +1,5 @@
 import { Provider, Type } from '@nestjs/common';
+import { EventStoreModuleNotConfiguredError } from '../errors/module-not-configured.error';
 import { EventMigrationRegistrationError } from './event-migration.error';
 import { EventMigrationHandler } from './event-migration.handler';
 import { getEventSchemaOptions } from './event-schema.decorator';
@@ -24,8 +25,10 @@ export function createEventStoreFeatureProviders(options: EventStoreFeatureOptio
   const schemas = options.schemas ?? [];
   const registerSchemas: Provider = {
     provide: `EVENT_STORE_FEATURE_SCHEMAS_${++featureCount}`,
-    inject: [EventMigrationHandler],
-    useFactory: (migrations: EventMigrationHandler) => {
+    // Optional, so that forFeature without forRoot gets an error that says so.
+    inject: [{ token: EventMigrationHandler, optional: true }],
+    useFactory: (migrations: EventMigrationHandler | undefined) => {
+      if (!migrations) throw new EventStoreModuleNotConfiguredError('EventStoreModule.forFeature()');
       for (const schema of schemas) {
         const meta = getEventSchemaOptions(schema);
         if (!meta) throw new EventMigrationRegistrationError(schema?.name ?? String(schema), 'a schema class needs @EventSchema({ eventType, version })');

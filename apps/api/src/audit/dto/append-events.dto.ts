@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
-import type { ExpectedVersion } from '@event-store';
+import type { ExpectedVersion } from '@nest-event-store/core';
 import { EXPECTED_VERSION_WORDS, IsExpectedVersion } from './is-expected-version.decorator';
 
 /** One event to append (the stream comes from the path and `aggregateType`). */

@@ -1,5 +1,5 @@
 import { ValidationOptions, registerDecorator } from 'class-validator';
-import { INT4_MAX } from '@event-store';
+import { INT4_MAX } from '@nest-event-store/core';
 
 /** The words an expected version may be instead of a number. */
 export const EXPECTED_VERSION_WORDS = ['any', 'no_stream', 'stream_exists'] as const;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { INT4_MAX } from '@event-store';
+import { INT4_MAX } from '@nest-event-store/core';
 
 /** Query of GET /aggregates/:aggregateId/events: an inclusive version range. */
 export class StreamRangeQuery {

@@ -1,5 +1,5 @@
-import { BadRequestException, ForbiddenException } from '@nestjs/common';
-import { ConcurrencyError, DuplicateEventError, EventNotFoundError, EventValidationError, OperationNotAllowedError, StoreUnavailableError, UnknownEventTypeError } from '@event-store';
+import { BadRequestException, ForbiddenException, HttpException } from '@nestjs/common';
+import { ConcurrencyError, DuplicateEventError, EventNotFoundError, EventValidationError, OperationNotAllowedError, StoreUnavailableError, UnknownEventTypeError } from '@nest-event-store/core';
 import { mapError } from './map-error';
 
 describe('mapError', () => {
@@ -45,6 +45,15 @@ describe('mapError', () => {
       message: 'Request body exceeds the limit of 1024 bytes',
     });
     expect(mapError(Object.assign(new Error('unsupported charset "X"'), { type: 'charset.unsupported', status: 415, expose: true })).body).toMatchObject({ statusCode: 415 });
+  });
+
+  it('names the body limit of a 413 that the Express adapter wrapped in an HttpException', () => {
+    const parserError = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413, expose: true, limit: 2048 });
+    expect(mapError(new HttpException('request entity too large', 413, { cause: parserError })).body).toEqual({
+      statusCode: 413,
+      error: 'Payload Too Large',
+      message: 'Request body exceeds the limit of 2048 bytes',
+    });
   });
 
   it('turns anything else into a 500 without details, flagged as a bug', () => {

@@ -8,7 +8,7 @@ import {
   OperationNotAllowedError,
   StoreUnavailableError,
   UnknownEventTypeError,
-} from '@event-store';
+} from '@nest-event-store/core';
 import { ErrorBody, errorBody } from './error-body';
 
 /** An error turned into an HTTP answer. */
@@ -52,11 +52,13 @@ export function mapError(error: unknown): MappedError {
     // Other library errors (a failed upcast, …) are bugs or misconfiguration.
     return answer(errorBody(500, 'Internal server error'));
   }
-  if (error instanceof HttpException) return answer(fromHttpException(error));
-  const parserError = error as BodyParserError;
+  // NestJS 12's Express adapter wraps body-parser errors in an HttpException
+  // whose cause is the original; the limit is only on that.
+  const parserError = (error instanceof HttpException ? error.cause : error) as BodyParserError | undefined;
   if (parserError?.type === 'entity.too.large') {
     return answer(errorBody(HttpStatus.PAYLOAD_TOO_LARGE, `Request body exceeds the limit of ${parserError.limit ?? '?'} bytes`));
   }
+  if (error instanceof HttpException) return answer(fromHttpException(error));
   if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500 && parserError.expose) {
     return answer(errorBody(parserError.status, parserError.message ?? 'Bad request'));
   }

@@ -1,4 +1,4 @@
-import { StoredDomainEvent } from '@event-store';
+import { StoredDomainEvent } from '@nest-event-store/core';
 
 /** A stored event as the API returns it (see API.md): positions as strings, dates as ISO-8601. */
 export interface EventJson {

@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { MAX_JSON_DEPTH, findLoneSurrogate } from '@event-store';
+import { MAX_JSON_DEPTH, findLoneSurrogate } from '@nest-event-store/core';
 
 /**
  * Deepest nesting of objects and arrays in a request body. The event

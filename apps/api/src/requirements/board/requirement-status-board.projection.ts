@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventProjection, EventsRedacted, ProjectionHandler, ProjectionTransaction, StoredDomainEvent } from '@event-store';
+import { EventProjection, EventsRedacted, ProjectionHandler, ProjectionTransaction, StoredDomainEvent } from '@nest-event-store/core';
 import { REQUIREMENT_EVENT_TYPES } from '../domain/requirement.events';
 import { BLANK_TITLES_SQL, RESET_SQL, UPDATE_FIELDS_SQL, UPDATE_STATUS_SQL, UPSERT_CREATED_SQL } from './requirement-status-board.sql';
 

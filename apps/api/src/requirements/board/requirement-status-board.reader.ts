@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventStoreDatabase } from '@event-store';
+import { EventStoreDatabase } from '@nest-event-store/core';
 import { COUNT_BY_STATUS_SQL, READ_BOARD_SQL } from './requirement-status-board.sql';
 
 /** One row of the status board. */

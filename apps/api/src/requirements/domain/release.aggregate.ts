@@ -1,4 +1,4 @@
-import { AggregateRoot, AppliedEventContext } from '@event-store';
+import { EventSourcedAggregate, AppliedEventContext } from '@nest-event-store/core';
 import { DomainRuleViolationError } from './domain-rule-violation.error';
 import { RequirementStatus } from './requirement.aggregate';
 
@@ -19,7 +19,7 @@ export interface ReleaseState {
 }
 
 /** A release: planned, filled with approved requirements, shipped once. */
-export class Release extends AggregateRoot<ReleaseEvents, ReleaseState> {
+export class Release extends EventSourcedAggregate<ReleaseEvents, ReleaseState> {
   static override aggregateType = 'Release';
 
   private state: ReleaseState = { name: '', plannedFor: null, requirementIds: [], status: 'PLANNED', shippedAt: null };

@@ -1,4 +1,4 @@
-import { EventData, EventUpcaster, EventUpcasterHandler, StoredDomainEvent } from '@event-store';
+import { EventData, EventUpcaster, EventUpcasterHandler, StoredDomainEvent } from '@nest-event-store/core';
 
 /** v1 → v2: approvals before roles existed were made by a reviewer. */
 @EventUpcaster({ eventType: 'RequirementApproved', fromVersion: 1, toVersion: 2 })

@@ -1,4 +1,4 @@
-import { given } from '@event-store/testing';
+import { given } from '@nest-event-store/core/testing';
 import { DomainRuleViolationError } from './domain-rule-violation.error';
 import { Release } from './release.aggregate';
 import { Requirement } from './requirement.aggregate';

@@ -1,4 +1,4 @@
-import { AggregateRoot, AppliedEventContext } from '@event-store';
+import { EventSourcedAggregate, AppliedEventContext } from '@nest-event-store/core';
 import { DomainRuleViolationError } from './domain-rule-violation.error';
 import { ApproverRole, Priority, REQUIREMENT_APPROVED_VERSION, RequirementEvents } from './requirement.events';
 
@@ -23,7 +23,7 @@ export interface RequirementState {
  * A requirement of the QA-management domain: drafted, edited while in
  * draft, then either approved or rejected (both final).
  */
-export class Requirement extends AggregateRoot<RequirementEvents, RequirementState> {
+export class Requirement extends EventSourcedAggregate<RequirementEvents, RequirementState> {
   static override aggregateType = 'Requirement';
   static override snapshotSchemaVersion = 1;
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDateString, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Max, Min } from 'class-validator';
-import { INT4_MAX } from '@event-store';
+import { INT4_MAX } from '@nest-event-store/core';
 
 /** Body of POST /api/releases. */
 export class PlanReleaseDto {

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDateString, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Max, Min } from 'class-validator';
-import { INT4_MAX } from '@event-store';
+import { INT4_MAX } from '@nest-event-store/core';
 import { APPROVER_ROLES, ApproverRole, PRIORITIES, Priority } from '../domain/requirement.events';
 
 /** Body of POST /api/requirements. */

@@ -1,4 +1,4 @@
-import { AggregateRoot } from '../aggregate-root';
+import { EventSourcedAggregate } from '../aggregate-root';
 
 /** Events of the test aggregate. */
 export type TicketEvents = {
@@ -22,7 +22,7 @@ export class TicketClosedError extends Error {
 }
 
 /** A minimal aggregate for the library's own tests. */
-export class Ticket extends AggregateRoot<TicketEvents, TicketSnapshot> {
+export class Ticket extends EventSourcedAggregate<TicketEvents, TicketSnapshot> {
   static override aggregateType = 'Ticket';
   static override snapshotSchemaVersion = 1;
 
@@ -80,7 +80,7 @@ export class TicketV2 extends Ticket {
 }
 
 /** An aggregate without handlers for its event. */
-export class Broken extends AggregateRoot<{ Happened: { n: number } }> {
+export class Broken extends EventSourcedAggregate<{ Happened: { n: number } }> {
   static override aggregateType = 'Broken';
 
   happen(): void {
