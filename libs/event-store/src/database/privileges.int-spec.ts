@@ -85,7 +85,8 @@ describeEachBackend(
       expect(owners).toEqual([{ tableowner: `${db.rolePrefix}_owner` }]);
       expect((await t.store.getEventsForAggregate('d-1', 'acme')).map((e) => e.isRedacted)).toEqual([false, true]);
       // The cross-tenant read (event_store_read_all_batch) is the runtime login's.
-      expect((await readAll()).map((e) => e.tenantId).sort()).toEqual(['acme', 'acme', 'globex']);
+      // acme: two events and the marker event announcing the redaction to read models.
+      expect((await readAll()).map((e) => e.tenantId).sort()).toEqual(['acme', 'acme', 'acme', 'globex']);
     });
 
     it('delivers every tenant to a subscriber under the runtime login (checkpoints, lag)', async () => {
@@ -100,7 +101,8 @@ describeEachBackend(
 
     it('sees zero rows of any tenant outside a tenant context, with no SET ROLE', async () => {
       for (const table of TABLES) expect(await count(`SELECT count(*) AS n FROM ${table}`)).toBe(0);
-      expect(await count('SELECT count(*) AS n FROM stored_domain_events', asTenant('acme'))).toBe(2);
+      // Two events and the marker of the redaction.
+      expect(await count('SELECT count(*) AS n FROM stored_domain_events', asTenant('acme'))).toBe(3);
     });
 
     it('refuses switching to the cross-tenant, writer or old system role', async () => {
@@ -150,8 +152,8 @@ describeEachBackend(
       const redact = `SELECT * FROM event_store_redact('globex', ARRAY(SELECT global_position FROM stored_domain_events), 'r', 'x', '{}')`;
       expect(await attempt(redact, asTenant('acme'))).toMatch(/not the tenant of this transaction/);
       expect(await attempt(redact)).toMatch(/not the tenant of this transaction/);
-      expect(await attempt(`SELECT event_store_purge_tenant('acme')`, [`SELECT set_config('app.tenant_id', 'acme', true)`])).toMatch(/permission denied/);
-      expect(await attempt(`SELECT event_store_purge_tenant('acme')`, asTenant('acme'))).toMatch(/permission denied/);
+      expect(await attempt(`SELECT event_store_purge_tenant('acme', 1000)`, [`SELECT set_config('app.tenant_id', 'acme', true)`])).toMatch(/permission denied/);
+      expect(await attempt(`SELECT event_store_purge_tenant('acme', 1000)`, asTenant('acme'))).toMatch(/permission denied/);
       await expect(t.store.clearTenantEvents('acme')).rejects.toBeInstanceOf(OperationNotAllowedError);
     });
 
@@ -169,7 +171,7 @@ describeEachBackend(
     });
 
     it('left every row as it was', async () => {
-      expect(await count('SELECT count(*) AS n FROM stored_domain_events', asTenant('acme'))).toBe(2);
+      expect(await count('SELECT count(*) AS n FROM stored_domain_events', asTenant('acme'))).toBe(3);
       expect(await count('SELECT count(*) AS n FROM stored_domain_events', asTenant('globex'))).toBe(1);
       expect(await count('SELECT max(version) AS n FROM event_store_streams', asTenant('acme'))).toBe(2);
       expect(await count('SELECT count(*) AS n FROM event_store_redactions', asTenant('acme'))).toBe(1);
@@ -178,7 +180,7 @@ describeEachBackend(
 
     it('purges once a DBA grants the purge role, keeping the append-only redaction log', async () => {
       await db.grantPurgeToRuntime();
-      expect(await t.store.clearTenantEvents('acme')).toEqual({ deletedEvents: 2 });
+      expect(await t.store.clearTenantEvents('acme')).toEqual({ deletedEvents: 3 });
       expect(await count('SELECT count(*) AS n FROM stored_domain_events', asTenant('acme'))).toBe(0);
       expect(await count('SELECT count(*) AS n FROM event_store_redactions', asTenant('acme'))).toBe(1);
       expect(await count('SELECT count(*) AS n FROM stored_domain_events', asTenant('globex'))).toBe(1);

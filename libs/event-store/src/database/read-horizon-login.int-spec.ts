@@ -29,7 +29,7 @@ async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
 }
 
 // A second login on the server: an ordinary role (no superuser, no
-// pg_read_all_stats), member only of the store's two roles, as a production
+// pg_read_all_stats), member only of the store's runtime group role, as a production
 // runtime login would be. PGlite has one built-in superuser.
 describeEachBackend(
   'read horizon under a login without pg_read_all_stats',
@@ -41,7 +41,7 @@ describeEachBackend(
     beforeAll(async () => {
       owner = await openTestStore(mode, { delivery: { enabled: false } });
       // The name is generated from hex only.
-      await admin((c) => c.query(`CREATE ROLE ${login} LOGIN NOSUPERUSER NOINHERIT IN ROLE event_store_tenant, event_store_system`));
+      await admin((c) => c.query(`CREATE ROLE ${login} LOGIN NOSUPERUSER IN ROLE event_store_runtime`));
       const url = new URL(owner.testDatabase.databaseUrl!);
       url.username = login;
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(function (this: Logger, message: unknown) {
@@ -80,7 +80,7 @@ describeEachBackend(
 
         // A writer of this database (another role) takes a position and holds its commit.
         await writer.query('BEGIN');
-        await writer.query(`SELECT set_config('role', 'event_store_tenant', true), set_config('app.tenant_id', 'lg', true)`);
+        await writer.query(`SELECT set_config('app.tenant_id', 'lg', true)`);
         const events = JSON.stringify([{ i: 0, k: 1, event_id: randomUUID(), aggregate_type: 'Order', aggregate_id: 'late', event_type: 'OrderPlaced', event_version: 1, occurred_at: new Date().toISOString(), data: {}, metadata: {} }]);
         await writer.query(`SELECT 1 FROM event_store_append('lg', $1::jsonb, '{}'::jsonb)`, [events]);
         await store.appendEvent(placed('after'), 'lg');

@@ -210,35 +210,39 @@ function up(r: EventStoreRoles): string[] {
     // The redaction primitive: the given positions' events of this tenant that
     // are not yet redacted lose their payload and every metadata key outside
     // the allow-list; each is logged once. Returns the redacted rows with the
-    // keys removed. No join touches the table: `old` reads the chunk's rows
-    // by position as they were before the statement (every CTE sees the same
-    // snapshot), the UPDATE finds the same rows by position again, and only
-    // the two small results are joined. The chunk's position range is an
-    // index condition on every tenant index (each ends in global_position),
-    // so even a plan that starts from a tenant index reads it once, never in
-    // a loop (decision 0013). The UPDATE rechecks NOT is_redacted after the
-    // row lock, so a concurrent redaction of the same event logs it once.
+    // keys removed. Each position is one probe of a key holding
+    // global_position (a LATERAL lookup per position), and the UPDATE finds
+    // the same rows by their tuple ids (a TID scan, the only path for
+    // ctid = ANY), never a scan of the tenant's index filtered by the list:
+    // with tenant statistics off (decision 0014) a big tenant can look as
+    // small as a chunk. A row redacted concurrently has moved: the ctid no
+    // longer matches, and NOT is_redacted would skip it anyway. `old` reads the rows as they were before the statement (every
+    // CTE sees the same snapshot); the UPDATE finds them again by key. The
+    // UPDATE rechecks NOT is_redacted after the row lock, so a concurrent
+    // redaction of the same event logs it once.
     `CREATE FUNCTION event_store_redact(p_tenant_id text, p_positions bigint[], p_reason text, p_requested_by text, p_allow_list text[])
      RETURNS TABLE (${EVENT_TABLE_COLUMNS}, removed_metadata_keys text[])
-     LANGUAGE plpgsql AS $$
+     LANGUAGE plpgsql
+     -- Hash and merge joins would read the whole tenant to meet the list.
+     SET enable_hashjoin = off SET enable_mergejoin = off
+     AS $$
      #variable_conflict use_column
      DECLARE
        v_allow text[] := coalesce(p_allow_list, '{}');
-       v_min   bigint;
-       v_max   bigint;
      BEGIN
        PERFORM event_store_require_tenant(p_tenant_id);
        IF coalesce(btrim(p_reason), '') = '' OR coalesce(btrim(p_requested_by), '') = '' THEN
          RAISE EXCEPTION 'a redaction needs a reason and a requester' USING ERRCODE = '22023';
        END IF;
-       SELECT min(p), max(p) INTO v_min, v_max FROM unnest(p_positions) AS p;
        RETURN QUERY
        WITH old AS MATERIALIZED (
-         SELECT x.global_position AS pos,
+         SELECT x.global_position AS pos, x.ctid AS tid,
                 ARRAY(SELECT jsonb_object_keys(x.metadata) EXCEPT SELECT unnest(v_allow)) AS removed
-           FROM stored_domain_events x
-          WHERE x.tenant_id = p_tenant_id AND x.global_position BETWEEN v_min AND v_max
-            AND x.global_position = ANY (p_positions) AND NOT x.is_redacted
+           FROM (SELECT DISTINCT p FROM unnest(p_positions) AS p) AS t
+           CROSS JOIN LATERAL (
+             SELECT y.global_position, y.metadata, y.ctid FROM stored_domain_events y
+              WHERE y.global_position = t.p AND y.tenant_id = p_tenant_id AND NOT y.is_redacted
+              LIMIT 1) x
        ), redacted AS (
          UPDATE stored_domain_events e
             SET data = '{"redacted": true}'::jsonb,
@@ -246,8 +250,7 @@ function up(r: EventStoreRoles): string[] {
                               FROM jsonb_each(e.metadata) m WHERE m.key = ANY (v_allow)),
                 is_redacted = true,
                 redacted_at = now()
-          WHERE e.tenant_id = p_tenant_id AND e.global_position BETWEEN v_min AND v_max
-            AND e.global_position = ANY (p_positions) AND NOT e.is_redacted
+          WHERE e.ctid = ANY (ARRAY(SELECT o.tid FROM old o)) AND e.tenant_id = p_tenant_id AND NOT e.is_redacted
          RETURNING e.*
        ), logged AS (
          INSERT INTO event_store_redactions (tenant_id, event_id, global_position, reason, requested_by, removed_metadata_keys)

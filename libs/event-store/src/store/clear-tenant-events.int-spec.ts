@@ -16,7 +16,7 @@ describeEachBackend('tenant purge in bounded chunks', (mode) => {
     await t.store.appendEvents(Array.from({ length: 250 }, (_, i) => placed(`o-${i % 5}`, i)), 'big');
     await t.store.recordSnapshot('o-1', 'big', { aggregateType: 'Order', version: 1, state: { n: 1 } });
     const [kept] = await t.store.appendEvents([placed('o-1', 0)], 'small');
-    const transactions = jest.spyOn(t.database, 'runInTenant');
+    const transactions = jest.spyOn(t.database, 'runInTenantAsLogin');
     try {
       expect(await purgeTenant(t.database, 'big', 100)).toBe(250);
       // 100 + 100 + 50: the short last chunk also removes the streams and snapshots.

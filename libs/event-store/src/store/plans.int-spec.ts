@@ -11,7 +11,7 @@ import { KeysetCursor, buildQueryEventsQuery } from './query-events.sql';
 import { BY_ID_SQL } from './read-events';
 import { READ_STREAM_SQL, STREAM_EXISTS_SQL } from './read-stream';
 import { COUNTS_SQL, RANGE_SQL } from './statistics';
-import { STREAM_BATCH_SQL } from './stream-events.sql';
+import { STREAM_ALL_BATCH_SQL, STREAM_BATCH_SQL } from './stream-events.sql';
 import { APPEND_EVENTS_SQL, APPEND_GROUP_SQL } from './append-events.sql';
 
 // Rows as the store writes them: streams of 10 events, three aggregate types, five event types,
@@ -81,10 +81,10 @@ const IN_FUNCTIONS: FunctionStatement[] = [
     inner: /FOR UPDATE\) s$/,
     intended: [{ table: 'event_store_streams', index: 'pk_event_store_streams', keys: ['tenant_id', 'aggregate_id'] }],
   },
-  { name: 'streamEvents batch (one tenant)', call: (t) => ({ text: STREAM_BATCH_SQL, values: [t, '0', '0', 1000, null] }), inner: /^SELECT e\.\* FROM stored_domain_events/, intended: [via('ix_events_tenant_tx_order', 'transaction_id')] },
+  { name: 'streamEvents batch (one tenant)', call: (t) => ({ text: STREAM_BATCH_SQL, values: ['0', '0', 1000, null, t] }), inner: /^SELECT e\.\* FROM stored_domain_events/, intended: [via('ix_events_tenant_tx_order', 'transaction_id')] },
   {
     name: 'subscription catch-up batch (all tenants)',
-    call: () => ({ text: STREAM_BATCH_SQL, values: [null, '0', '0', 1000, null] }),
+    call: () => ({ text: STREAM_ALL_BATCH_SQL, values: ['0', '0', 1000, null] }),
     inner: /^SELECT e\.\* FROM stored_domain_events/,
     intended: [{ table: EVENTS, index: 'ix_events_tx_order', keys: ['transaction_id'] }],
   },
