@@ -13,6 +13,6 @@ describe('resolveEventStoreOptions', () => {
     ['connectionTimeoutMs', 50, 'from 100 to 600000'],
     ['connectionTimeoutMs', 600_001, 'from 100 to 600000'],
   ])('rejects %s = %s with an error naming the option and its range', (name, value, range) => {
-    expect(() => resolveEventStoreOptions({ [name]: value })).toThrow(`EventStoreModule option ${name} must be an integer ${range}`);
+    expect(() => resolveEventStoreOptions({ [name]: value })).toThrow(`EventStoreModule option '${name}' must be an integer ${range}`);
   });
 });

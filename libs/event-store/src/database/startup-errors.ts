@@ -3,6 +3,7 @@ import { eventStoreRoles } from './roles';
 
 // The default installation's roles; with a rolePrefix the names change the same way.
 const ROLES = eventStoreRoles();
+const ROLE_NAMES = [...new Set(['event_store_tenant', 'event_store_system', ROLES.tenant, ROLES.writer, ROLES.reader, ROLES.runtime, ROLES.purge])].join(', ');
 
 interface StartupDriverError {
   code?: string;
@@ -45,8 +46,7 @@ export function explainStartupError(error: unknown, databaseUrl: string | undefi
     return new DatabaseStartupError(
       'DATABASE_PERMISSION_DENIED',
       target,
-      `The store's migrations create NOLOGIN roles (event_store_tenant, event_store_system, ${ROLES.tenant}, ${ROLES.writer}, ${ROLES.reader}, ` +
-        `${ROLES.runtime}, ${ROLES.purge}) and make the migrating login a member, which needs CREATEROLE once: ` +
+      `The store's migrations create NOLOGIN roles (${ROLE_NAMES}) and make the migrating login a member, which needs CREATEROLE once: ` +
         `ALTER ROLE ${user} CREATEROLE; or have a DBA create the roles beforehand (README, "Production roles"); then start again (${driverError.message ?? code}).`,
       error,
     );
