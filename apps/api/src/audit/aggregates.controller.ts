@@ -5,6 +5,7 @@ import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
 import { CorrelationId } from '../common/correlation/correlation-id.decorator';
+import { ApiAuthenticatedErrorResponses, ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { toEventJson } from '../common/http/event-json';
 import { MetricsService } from '../common/metrics/metrics.service';
 import { AppendEventsDto } from './dto/append-events.dto';
@@ -14,6 +15,7 @@ import { AppendResultDto, StreamDto } from './dto/stored-event.dto';
 /** Appending to and reading one stream (aggregate). */
 @ApiTags('aggregates')
 @ApiBearerAuth()
+@ApiAuthenticatedErrorResponses()
 @Controller('aggregates/:aggregateId/events')
 export class AggregatesController {
   constructor(
@@ -26,6 +28,7 @@ export class AggregatesController {
   @Roles('writer')
   @ApiOperation({ summary: 'Append events atomically to one stream' })
   @ApiCreatedResponse({ type: AppendResultDto })
+  @ApiErrorResponses(400, 409, 413)
   async append(
     @Param('aggregateId') aggregateId: string,
     @Body() body: AppendEventsDto,
@@ -56,6 +59,7 @@ export class AggregatesController {
   @Roles('auditor')
   @ApiOperation({ summary: 'Read one stream in version order (404 when the tenant has no such stream)' })
   @ApiOkResponse({ type: StreamDto })
+  @ApiErrorResponses(400, 404)
   async read(@Param('aggregateId') aggregateId: string, @Query() query: StreamRangeQuery, @CurrentPrincipal() principal: Principal): Promise<StreamDto> {
     const stream = await this.store.getStream(aggregateId, principal.tenantId, { fromVersion: query.fromVersion, toVersion: query.toVersion });
     return { aggregateId: stream.aggregateId, aggregateType: stream.aggregateType, version: stream.version, items: stream.events.map(toEventJson) };

@@ -4,6 +4,7 @@ import { EventMigrationHandler, EventStoreService } from '@nest-event-store/core
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
+import { ApiAuthenticatedErrorResponses } from '../common/http/api-error-responses.decorator';
 import { EventTypeDto, EventTypeListDto } from './dto/stored-event.dto';
 
 /** What listEventTypes may return, whichever shape the handler settles on. */
@@ -13,6 +14,7 @@ type ListedType = string | { eventType: string };
 @ApiTags('events')
 @ApiBearerAuth()
 @Roles('auditor')
+@ApiAuthenticatedErrorResponses()
 @Controller('event-types')
 export class EventTypesController {
   constructor(

@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EventNotFoundError, EventQueryFilter, EventStoreService } from '@nest-event-store/core';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
+import { ApiAuthenticatedErrorResponses, ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { toEventJson } from '../common/http/event-json';
 import { QueryEventsQuery } from './dto/query-events.query';
 import { EventPageDto, EventStatisticsDto, StoredEventDto } from './dto/stored-event.dto';
@@ -13,6 +14,7 @@ import { isUuid } from './is-uuid';
 @ApiTags('events')
 @ApiBearerAuth()
 @Roles('auditor')
+@ApiAuthenticatedErrorResponses()
 @Controller('events')
 export class EventsController {
   constructor(private readonly store: EventStoreService) {}
@@ -20,6 +22,7 @@ export class EventsController {
   @Get()
   @ApiOperation({ summary: 'Filtered, keyset-paginated audit query in global order' })
   @ApiOkResponse({ type: EventPageDto })
+  @ApiErrorResponses(400)
   async query(@Query() query: QueryEventsQuery, @CurrentPrincipal() principal: Principal): Promise<EventPageDto> {
     const filter: EventQueryFilter = {};
     if (query.eventType?.length) filter.eventTypes = query.eventType;
@@ -53,7 +56,7 @@ export class EventsController {
   @Get(':eventId')
   @ApiOperation({ summary: 'One event (404 when unknown or another tenant’s)' })
   @ApiOkResponse({ type: StoredEventDto })
-  @ApiNotFoundResponse({ description: 'Unknown id, another tenant’s id, or not a UUID' })
+  @ApiErrorResponses(400, 404)
   async byId(@Param('eventId') eventId: string, @CurrentPrincipal() principal: Principal): Promise<StoredEventDto> {
     // A malformed id is just another unknown id: one answer for every miss.
     if (!isUuid(eventId)) throw new EventNotFoundError('event', eventId);

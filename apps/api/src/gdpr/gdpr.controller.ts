@@ -1,11 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EventNotFoundError, EventStoreService } from '@nest-event-store/core';
 import { isUuid } from '../audit/is-uuid';
 import { StoredEventDto } from '../audit/dto/stored-event.dto';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
+import { ApiAuthenticatedErrorResponses, ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { toEventJson } from '../common/http/event-json';
 import { ErasureRequestDto, ErasureResultDto } from './dto/erasure-request.dto';
 import { RedactionRequestDto } from './dto/redaction-request.dto';
@@ -14,6 +15,7 @@ import { RedactionRequestDto } from './dto/redaction-request.dto';
 @ApiTags('gdpr')
 @ApiBearerAuth()
 @Roles('dpo')
+@ApiAuthenticatedErrorResponses()
 @Controller()
 export class GdprController {
   constructor(private readonly store: EventStoreService) {}
@@ -22,7 +24,7 @@ export class GdprController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Redact one event: payload and PII metadata removed, envelope kept; idempotent' })
   @ApiOkResponse({ type: StoredEventDto })
-  @ApiNotFoundResponse({ description: 'Unknown id, another tenant’s id, or not a UUID' })
+  @ApiErrorResponses(400, 404, 413)
   async redact(@Param('eventId') eventId: string, @Body() body: RedactionRequestDto, @CurrentPrincipal() principal: Principal): Promise<StoredEventDto> {
     if (!isUuid(eventId)) throw new EventNotFoundError('event', eventId);
     return toEventJson(await this.store.redactEvent(eventId, principal.tenantId, { reason: body.reason, requestedBy: principal.sub }));
@@ -32,6 +34,7 @@ export class GdprController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Redact every event of the tenant linked to a data subject' })
   @ApiOkResponse({ type: ErasureResultDto })
+  @ApiErrorResponses(400, 413)
   eraseSubject(@Body() body: ErasureRequestDto, @CurrentPrincipal() principal: Principal): Promise<ErasureResultDto> {
     return this.store.eraseSubject(body.subjectId, principal.tenantId, { reason: body.reason, requestedBy: principal.sub });
   }

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AggregateRepository, InjectAggregateRepository } from '@nest-event-store/core';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
+import { ApiAuthenticatedErrorResponses, ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { CorrelationId } from '../common/correlation/correlation-id.decorator';
 import { checkExpectedVersion, requestMetadata } from './command-context';
 import { Release, ReleaseState } from './domain/release.aggregate';
@@ -21,8 +22,7 @@ const view = (r: Release): ReleaseView => ({ id: r.aggregateId, version: r.versi
 @ApiTags('requirements')
 @ApiBearerAuth()
 @UseFilters(DomainRuleViolationFilter)
-@ApiConflictResponse({ description: 'ConcurrencyError (stale expectedVersion) or DomainRuleViolation' })
-@ApiUnprocessableEntityResponse({ description: 'UNKNOWN_EVENT_TYPE: the stored stream holds an event type the aggregate does not handle (decision 0011)' })
+@ApiAuthenticatedErrorResponses()
 @Controller('releases')
 export class ReleasesController {
   constructor(
@@ -34,6 +34,7 @@ export class ReleasesController {
   @HttpCode(201)
   @Roles('writer')
   @ApiOperation({ summary: 'Plan a release' })
+  @ApiErrorResponses(400, 413)
   async plan(@Body() body: PlanReleaseDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ReleaseView> {
     const release = new Release(`rel-${randomUUID()}`);
     release.plan(body.name, body.plannedFor);
@@ -44,6 +45,7 @@ export class ReleasesController {
   @Get(':id')
   @Roles('auditor')
   @ApiOperation({ summary: 'Current state of a release (404 when unknown)' })
+  @ApiErrorResponses(400, 404, 422)
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<ReleaseView> {
     return view(await this.releases.load(principal.tenantId, id));
   }
@@ -52,6 +54,7 @@ export class ReleasesController {
   @HttpCode(200)
   @Roles('writer')
   @ApiOperation({ summary: 'Add an approved requirement (404 when the requirement is unknown)' })
+  @ApiErrorResponses(400, 404, 409, 413, 422)
   async addRequirement(@Param('id') id: string, @Body() body: AddRequirementToReleaseDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ReleaseView> {
     const release = await this.releases.load(principal.tenantId, id);
     checkExpectedVersion(release, body.expectedVersion);
@@ -66,6 +69,7 @@ export class ReleasesController {
   @HttpCode(200)
   @Roles('writer')
   @ApiOperation({ summary: 'Ship the release' })
+  @ApiErrorResponses(400, 404, 409, 413, 422)
   async ship(@Param('id') id: string, @Body() body: ShipReleaseDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ReleaseView> {
     const release = await this.releases.load(principal.tenantId, id);
     checkExpectedVersion(release, body.expectedVersion);

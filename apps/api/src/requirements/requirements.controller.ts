@@ -1,10 +1,11 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, Patch, Post, Query, UseFilters } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { AggregateRepository, InjectAggregateRepository } from '@nest-event-store/core';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
+import { ApiAuthenticatedErrorResponses, ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { CorrelationId } from '../common/correlation/correlation-id.decorator';
 import { RequirementStatusBoard, RequirementStatusBoardReader } from './board/requirement-status-board.reader';
 import { checkExpectedVersion, requestMetadata } from './command-context';
@@ -25,8 +26,7 @@ const view = (r: Requirement): RequirementView => ({ id: r.aggregateId, version:
 @ApiTags('requirements')
 @ApiBearerAuth()
 @UseFilters(DomainRuleViolationFilter)
-@ApiConflictResponse({ description: 'ConcurrencyError (stale expectedVersion) or DomainRuleViolation' })
-@ApiUnprocessableEntityResponse({ description: 'UNKNOWN_EVENT_TYPE: the stored stream holds an event type the aggregate does not handle (decision 0011)' })
+@ApiAuthenticatedErrorResponses()
 @Controller('requirements')
 export class RequirementsController {
   constructor(
@@ -38,6 +38,7 @@ export class RequirementsController {
   @HttpCode(201)
   @Roles('writer')
   @ApiOperation({ summary: 'Draft a requirement' })
+  @ApiErrorResponses(400, 413)
   async create(@Body() body: CreateRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
     const requirement = new Requirement(`req-${randomUUID()}`);
     requirement.create({ title: body.title, description: body.description, priority: body.priority });
@@ -56,6 +57,7 @@ export class RequirementsController {
   @Get(':id')
   @Roles('auditor')
   @ApiOperation({ summary: 'Current state of a requirement (404 when unknown)' })
+  @ApiErrorResponses(400, 404, 422)
   async get(@Param('id') id: string, @CurrentPrincipal() principal: Principal): Promise<RequirementView> {
     return view(await this.requirements.load(principal.tenantId, id));
   }
@@ -63,6 +65,7 @@ export class RequirementsController {
   @Get(':id/history')
   @Roles('auditor')
   @ApiOperation({ summary: 'The requirement as of a version (?version=N) or a point in time (?at=ISO)' })
+  @ApiErrorResponses(400, 404, 422)
   async history(@Param('id') id: string, @Query() query: HistoryQuery, @CurrentPrincipal() principal: Principal): Promise<RequirementView & { asOf: { version: number } | { at: string } }> {
     if ((query.version === undefined) === (query.at === undefined)) throw new BadRequestException(['version: give exactly one of version or at']);
     if (query.version !== undefined) {
@@ -75,6 +78,7 @@ export class RequirementsController {
   @Patch(':id')
   @Roles('writer')
   @ApiOperation({ summary: 'Edit a draft requirement (expectedVersion required)' })
+  @ApiErrorResponses(400, 404, 409, 413, 422)
   async update(@Param('id') id: string, @Body() body: UpdateRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
     const { expectedVersion, ...changes } = body;
     if (Object.values(changes).every((v) => v === undefined)) throw new BadRequestException(['body: give at least one of title, description, priority']);
@@ -89,6 +93,7 @@ export class RequirementsController {
   @HttpCode(200)
   @Roles('writer')
   @ApiOperation({ summary: 'Approve a draft requirement' })
+  @ApiErrorResponses(400, 404, 409, 413, 422)
   async approve(@Param('id') id: string, @Body() body: ApproveRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
     const requirement = await this.requirements.load(principal.tenantId, id);
     checkExpectedVersion(requirement, body.expectedVersion);
@@ -101,6 +106,7 @@ export class RequirementsController {
   @HttpCode(200)
   @Roles('writer')
   @ApiOperation({ summary: 'Reject a draft requirement with a reason' })
+  @ApiErrorResponses(400, 404, 409, 413, 422)
   async reject(@Param('id') id: string, @Body() body: RejectRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
     const requirement = await this.requirements.load(principal.tenantId, id);
     checkExpectedVersion(requirement, body.expectedVersion);
