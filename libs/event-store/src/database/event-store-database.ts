@@ -102,7 +102,10 @@ export class EventStoreDatabase {
   private static async openShared(shared: DataSource, options: ResolvedEventStoreOptions): Promise<EventStoreDatabase> {
     if (!shared.isInitialized) throw new InvalidEventStoreOptionsError('dataSource', 'must be initialized before the store starts (TypeOrmModule.forRoot does that; inject it with getDataSourceToken())');
     try {
-      if (options.migrationsRun) await this.runMigrations(new DataSource({ ...(shared.options as PostgresConnectionOptions), ...migrationOnlyOptions(options), poolSize: 1 }));
+      const connection = shared.options as PostgresConnectionOptions;
+      // Migrations are not bounded (as on the store's own database): the app's pool timeouts stay off this connection.
+      const extra = { ...(connection.extra as object | undefined), statement_timeout: undefined, query_timeout: undefined };
+      if (options.migrationsRun) await this.runMigrations(new DataSource({ ...connection, ...migrationOnlyOptions(options), poolSize: 1, extra }));
     } catch (error) {
       throw explainStartupError(error, undefined) ?? translateDriverError(error, 'migrate');
     }

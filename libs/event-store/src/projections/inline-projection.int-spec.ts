@@ -10,7 +10,7 @@ import { FAST_DELIVERY } from '../subscriptions/testing-fixtures/delivery-app';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { DatabaseMode, TestDatabase, createTestDatabase } from '../testing/test-database';
 import { ProjectionManager } from './projection-manager';
-import { CreateTicketReadModels1763900200000, OpenTicketsProjection, TicketLogProjection } from './testing-fixtures/ticket-count.projection';
+import { CreateTicketReadModels1763900200000, InlineRedactionProjection, OpenTicketsProjection, TicketLogProjection } from './testing-fixtures/ticket-count.projection';
 
 const STORE_OPTIONS: EventStoreModuleOptions = { migrations: [CreateTicketReadModels1763900200000], delivery: FAST_DELIVERY };
 const PROVIDERS = [OpenTicketsProjection, TicketLogProjection];
@@ -113,5 +113,12 @@ describeEachBackend('inline projections and a shared DataSource', (mode) => {
     if (mode !== 'server') return;
     await database.close();
     expect(app.get<DataSource>(getDataSourceToken()).isInitialized).toBe(true);
+  });
+
+  it('refuses at startup an inline projection with onRedacted, which it would never receive', async () => {
+    if (mode !== 'embedded') return;
+    const moduleRef = await Test.createTestingModule({ imports: [EventStoreModule.forRoot({ dataDir: 'memory://' })], providers: [InlineRedactionProjection] }).compile();
+    await expect(moduleRef.init()).rejects.toMatchObject({ code: 'INVALID_SUBSCRIPTION', subscriptionName: 'inline-with-redactions' });
+    await moduleRef.close();
   });
 });

@@ -47,3 +47,12 @@ export class TicketLogProjection implements ProjectionHandler {
     await tx.query(`DELETE FROM test_ticket_log`);
   }
 }
+
+/** An inline projection that asks for redactions, which inline mode does not deliver yet. */
+@Injectable()
+@EventProjection({ name: 'inline-with-redactions', mode: 'inline' })
+export class InlineRedactionProjection implements ProjectionHandler {
+  async apply(): Promise<void> {}
+  async reset(): Promise<void> {}
+  async onRedacted(): Promise<void> {}
+}
