@@ -10,6 +10,7 @@ import { EventStorePublisher } from './publishing/event-store.publisher';
 import { DeliveryExplorer } from './subscriptions/delivery-explorer';
 import { SubscriptionManager } from './subscriptions/subscription-manager';
 import { ProjectionManager } from './projections/projection-manager';
+import { InlineProjections } from './projections/inline-projections';
 import { HorizonMonitor } from './database/horizon-monitor';
 
 /**
@@ -36,6 +37,8 @@ import { HorizonMonitor } from './database/horizon-monitor';
     DeliveryExplorer,
     SubscriptionManager,
     ProjectionManager,
+    // @EventProjection({ mode: 'inline' }) providers, applied in the append's transaction.
+    InlineProjections,
     EventStorePublisher,
   ],
   exports: [EventStoreDatabase, EventMigrationHandler, EventStoreService, SubscriptionManager, ProjectionManager, EventStorePublisher],

@@ -1,10 +1,22 @@
-import { MigrationInterface } from 'typeorm';
+import { DataSource, MigrationInterface } from 'typeorm';
 import { DEFAULT_ROLE_PREFIX, checkRolePrefix } from './database/roles';
 import { DeliveryOptions } from './subscriptions/delivery.options';
 import { validateEventStoreOptions } from './validate-event-store-options';
 
 /** Options of `EventStoreModule.forRoot` / `forRootAsync`. */
 export interface EventStoreModuleOptions {
+  /**
+   * A TypeORM DataSource the application already has (e.g. from
+   * `TypeOrmModule.forRoot`, injected with `getDataSourceToken()`), PostgreSQL
+   * only. The store then shares its pool instead of opening its own, applies
+   * its migrations to that database at startup (on a connection of its own,
+   * table `event_store_migrations`), never closes it, and can run inline
+   * projections in the append's transaction. Not combinable with
+   * `databaseUrl`, `migrationsUrl`, `dataDir`, `poolSize`, `statementTimeoutMs`
+   * or `connectionTimeoutMs`: pool size and timeouts are the DataSource's.
+   * See decision 0016.
+   */
+  dataSource?: DataSource;
   /**
    * `postgres://…` URL of a PostgreSQL server (15 or newer). Absent: the
    * embedded PGlite database under `dataDir`.
@@ -100,8 +112,8 @@ export interface EventStoreModuleOptions {
 }
 
 /** Options with every default applied. */
-export type ResolvedEventStoreOptions = Required<Omit<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl'>> &
-  Pick<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl'>;
+export type ResolvedEventStoreOptions = Required<Omit<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl' | 'dataSource'>> &
+  Pick<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl' | 'dataSource'>;
 
 /**
  * Checks the options (unknown keys, types, ranges) and applies the defaults.
@@ -119,6 +131,7 @@ function applyDefaults(options: EventStoreModuleOptions): ResolvedEventStoreOpti
   return {
     databaseUrl: options.databaseUrl || undefined,
     migrationsUrl: options.migrationsUrl || undefined,
+    dataSource: options.dataSource,
     rolePrefix: checkRolePrefix(options.rolePrefix ?? DEFAULT_ROLE_PREFIX),
     dataDir: options.dataDir ?? './.data',
     poolSize: options.poolSize ?? 10,

@@ -28,6 +28,7 @@ export { DataDirLockedError } from './errors/data-dir-locked.error';
 export { EmbeddedDatabaseUnavailableError } from './errors/embedded-database-unavailable.error';
 export { InvalidEventStoreOptionsError } from './errors/invalid-options.error';
 export { EventStoreModuleNotConfiguredError } from './errors/module-not-configured.error';
+export { InlineProjectionError } from './errors/inline-projection.error';
 export { DatabaseStartupError, DatabaseStartupProblem, DatabaseTarget } from './errors/database-startup.error';
 
 export { EventStorePublisher } from './publishing/event-store.publisher';
@@ -39,7 +40,7 @@ export { SubscriptionStart, DeliveryFilterOptions } from './subscriptions/subscr
 export { DeadLetter, DeadLetterRetryResult, SubscriptionStatus, SubscriptionLag } from './subscriptions/dead-letter';
 export { DeliveryProgress } from './subscriptions/subscription-worker';
 export { SubscriptionNotFoundError, SubscriptionDefinitionError } from './subscriptions/subscription.errors';
-export { EventProjection, EventProjectionOptions } from './projections/event-projection.decorator';
+export { EventProjection, EventProjectionOptions, ProjectionMode } from './projections/event-projection.decorator';
 export { ProjectionHandler, ProjectionTransaction } from './projections/projection-handler';
 export { ProjectionManager, RebuildOptions } from './projections/projection-manager';
 

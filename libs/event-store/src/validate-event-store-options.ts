@@ -77,7 +77,20 @@ const positiveNumber: Check = (path, value) => {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidEventStoreOptionsError(path, `must be a positive number, got ${describe(value)}`);
 };
 
+/** A TypeORM DataSource for PostgreSQL (checked by shape: the app may load its own copy of typeorm). */
+const postgresDataSource: Check = (path, value) => {
+  const candidate = value as { options?: { type?: unknown }; createQueryRunner?: unknown } | null;
+  if (typeof candidate !== 'object' || candidate === null || typeof candidate.createQueryRunner !== 'function' || typeof candidate.options !== 'object') {
+    throw new InvalidEventStoreOptionsError(path, `must be a TypeORM DataSource, got ${describe(value)}`);
+  }
+  if (candidate.options?.type !== 'postgres') throw new InvalidEventStoreOptionsError(path, `must be a DataSource of type 'postgres', got type '${String(candidate.options?.type)}'`);
+};
+
+/** Options that configure a pool or database of the store's own, meaningless with a shared DataSource. */
+const OWN_DATABASE_OPTIONS = ['databaseUrl', 'migrationsUrl', 'dataDir', 'poolSize', 'statementTimeoutMs', 'connectionTimeoutMs'] as const;
+
 const TOP_LEVEL_CHECKS: Record<string, Check> = {
+  dataSource: postgresDataSource,
   databaseUrl,
   migrationsUrl: databaseUrl,
   rolePrefix: nonEmptyString,
@@ -110,6 +123,11 @@ export function validateEventStoreOptions(options: object, knownKeys: readonly s
   const checks: Record<string, Check> = {};
   for (const key of knownKeys) checks[key] = TOP_LEVEL_CHECKS[key] ?? (() => undefined);
   checkKeys('', options as Record<string, unknown>, checks);
+  const given = options as Record<string, unknown>;
+  if (given.dataSource !== undefined) {
+    const clash = OWN_DATABASE_OPTIONS.find((key) => given[key] !== undefined && given[key] !== '');
+    if (clash) throw new InvalidEventStoreOptionsError(clash, `cannot be combined with dataSource (the store then uses the application's DataSource, its pool and its timeouts)`);
+  }
 }
 
 function checkKeys(parent: string, value: Record<string, unknown>, checks: Record<string, Check>): void {

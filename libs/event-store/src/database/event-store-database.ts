@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource, DataSourceOptions, QueryRunner } from 'typeorm';
+import { InvalidEventStoreOptionsError } from '../errors/invalid-options.error';
 import { ResolvedEventStoreOptions } from '../event-store.options';
 import { EVENT_STORE_ENTITIES } from '../entities/entities';
 import { eventStoreMigrations } from '../migrations/migrations';
@@ -9,6 +10,8 @@ import { explainStartupError } from './startup-errors';
 import { EventStoreRoles, eventStoreRoles } from './roles';
 import { assertTransactionHorizon } from './transaction-horizon';
 import { EVENT_STORE_PG_TYPES } from './type-parsers';
+
+type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 
 /** Something that runs parameterized SQL: a QueryRunner inside a transaction, or the DataSource. */
 export interface Queryable {
@@ -38,6 +41,8 @@ export class EventStoreDatabase {
     /** The embedded database, when running without a server. */
     readonly embedded: EmbeddedPostgres | undefined,
     readonly options: ResolvedEventStoreOptions,
+    /** False for the application's DataSource (option `dataSource`), which the store never closes. */
+    readonly ownsDataSource = true,
   ) {
     this.roles = eventStoreRoles(options.rolePrefix);
   }
@@ -51,6 +56,7 @@ export class EventStoreDatabase {
    * bounded pool and checks the transaction horizon.
    */
   static async open(options: ResolvedEventStoreOptions): Promise<EventStoreDatabase> {
+    if (options.dataSource) return this.openShared(options.dataSource, options);
     const embedded = options.databaseUrl ? undefined : await EmbeddedPostgres.start(options.dataDir, options.poolSize);
     const url = options.databaseUrl ?? embedded!.url;
     // With a separate owner login (migrationsUrl) the runtime pool never runs DDL.
@@ -86,8 +92,34 @@ export class EventStoreDatabase {
     return database;
   }
 
+  /**
+   * Runs on the application's DataSource (decision 0016): its pool, its
+   * timeouts and pg's default type parsers. The migrations still run on a
+   * connection of their own, opened with the DataSource's connection options
+   * and the store's migration list and table, so that the application's
+   * migrations and entities are left alone.
+   */
+  private static async openShared(shared: DataSource, options: ResolvedEventStoreOptions): Promise<EventStoreDatabase> {
+    if (!shared.isInitialized) throw new InvalidEventStoreOptionsError('dataSource', 'must be initialized before the store starts (TypeOrmModule.forRoot does that; inject it with getDataSourceToken())');
+    try {
+      const connection = shared.options as PostgresConnectionOptions;
+      // Migrations are not bounded (as on the store's own database): the app's pool timeouts stay off this connection.
+      const extra = { ...(connection.extra as object | undefined), statement_timeout: undefined, query_timeout: undefined };
+      if (options.migrationsRun) await this.runMigrations(new DataSource({ ...connection, ...migrationOnlyOptions(options), poolSize: 1, extra }));
+    } catch (error) {
+      throw explainStartupError(error, undefined) ?? translateDriverError(error, 'migrate');
+    }
+    const database = new EventStoreDatabase(shared, undefined, options, false);
+    if (options.checkTransactionHorizon) await assertTransactionHorizon({ query: (sql, parameters) => database.query(sql, parameters ?? [], 'checkTransactionHorizon') });
+    await warnIfPrivileged(database);
+    return database;
+  }
+
   private static async migrate(url: string, options: ResolvedEventStoreOptions): Promise<void> {
-    const dataSource = new DataSource({ ...dataSourceOptions(url, options), poolSize: 1, extra: { types: EVENT_STORE_PG_TYPES } });
+    await this.runMigrations(new DataSource({ ...dataSourceOptions(url, options), poolSize: 1, extra: { types: EVENT_STORE_PG_TYPES } }));
+  }
+
+  private static async runMigrations(dataSource: DataSource): Promise<void> {
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
@@ -136,9 +168,9 @@ export class EventStoreDatabase {
     }
   }
 
-  /** Closes the pool and the embedded database. */
+  /** Closes the pool (unless it is the application's) and the embedded database. */
   async close(): Promise<void> {
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    if (this.ownsDataSource && this.dataSource.isInitialized) await this.dataSource.destroy();
     await this.embedded?.stop();
   }
 
@@ -168,14 +200,24 @@ function dataSourceOptions(url: string, options: ResolvedEventStoreOptions) {
   return {
     type: 'postgres' as const,
     url,
+    ...migrationOnlyOptions(options),
+    applicationName: 'nest-event-store',
+    connectTimeoutMS: options.connectionTimeoutMs,
+  };
+}
+
+/** The store's entities and migrations, over whatever connection options come first. */
+function migrationOnlyOptions(options: ResolvedEventStoreOptions) {
+  return {
     entities: EVENT_STORE_ENTITIES,
     migrations: [...eventStoreMigrations(options.rolePrefix), ...options.migrations],
     migrationsTableName: 'event_store_migrations',
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
+    migrationsRun: false,
+    dropSchema: false,
+    subscribers: [],
     logging: options.logging,
-    applicationName: 'nest-event-store',
-    connectTimeoutMS: options.connectionTimeoutMs,
   };
 }
 

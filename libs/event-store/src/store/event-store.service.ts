@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { EventStoreDatabase } from '../database/event-store-database';
 import { HorizonLag, HorizonMonitor } from '../database/horizon-monitor';
 import { OperationNotAllowedError } from '../errors/operation-not-allowed.error';
@@ -25,6 +25,7 @@ import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event'
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
 import { INT4_MAX, assertKnownOptions, assertOptionalInt, assertTenantId, assertUuid, checkId, checkTypeName, isCheckpoint, Violations } from '../validation/rules';
 import { DeclaredEventTypes } from '../aggregates/declared-event-types';
+import { InlineProjections } from '../projections/inline-projections';
 import { AppendCommitter } from './append-committer';
 import { PreparedAppend, prepareAppend } from './append-events';
 import { AppendSignal } from './append-signal';
@@ -57,6 +58,7 @@ export class EventStoreService {
     private readonly database: EventStoreDatabase,
     private readonly migrations: EventMigrationHandler,
     private readonly horizon: HorizonMonitor,
+    @Optional() private readonly inline?: InlineProjections,
   ) {
     const { appendConcurrency, maxAppendsPerTransaction, maxEventsPerAppend } = database.options;
     this.committer = new AppendCommitter(database, { concurrency: appendConcurrency, maxAppends: maxAppendsPerTransaction, maxEvents: maxEventsPerAppend });
@@ -88,12 +90,12 @@ export class EventStoreService {
     // Payload schemas (async class-validator) after the envelope checks, before anything is sent.
     await this.migrations.validatePayloads(events);
     try {
-      return (await this.runAppend(prepared)).map(toStoredEvent);
+      return (await this.runAppend(prepared, events)).map(toStoredEvent);
     } catch (error) {
       // A concurrent identical retry: the other call committed these very
       // events first. Reading them back through the idempotent path settles it.
       if (prepared.clientIds && (error instanceof ConcurrencyError || error instanceof DuplicateEventError)) {
-        const again = await this.runAppend(prepared).catch(() => undefined);
+        const again = await this.runAppend(prepared, events).catch(() => undefined);
         if (again) return again.map(toStoredEvent);
       }
       throw error;
@@ -121,8 +123,12 @@ export class EventStoreService {
     return this.declaredEventTypes.of(aggregateType);
   }
 
-  private async runAppend(prepared: PreparedAppend): Promise<EventRow[]> {
-    const rows = await this.committer.commit(prepared);
+  private async runAppend(prepared: PreparedAppend, events: readonly NewDomainEvent[]): Promise<EventRow[]> {
+    // Inline projections need the append in a transaction of their own; every other append keeps group commit.
+    const inline = this.inline?.matching(prepared.tenantId, events);
+    const rows = inline
+      ? await this.inline!.append(prepared, inline, (fresh) => this.toEvents(withPayloads(fresh, prepared)))
+      : await this.committer.commit(prepared);
     this.appended.fire();
     return withPayloads(rows, prepared);
   }

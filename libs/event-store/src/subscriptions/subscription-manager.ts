@@ -66,6 +66,8 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
   /** Registers the discovered subscribers and projections and starts them (unless delivery is disabled). */
   async onApplicationBootstrap(): Promise<void> {
     for (const found of this.explorer.explore()) {
+      // Inline projections run in the append's transaction (InlineProjections), not as subscriptions.
+      if (found.kind === 'projection' && found.options.mode === 'inline') continue;
       const target = found.kind === 'subscriber'
         ? {
             kind: 'subscriber' as const,
