@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional, Type } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
 import { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { StoredDomainEvent } from '../types/stored-domain-event';
-import { attachEnvelope } from './event-envelope';
+import { CqrsEventTypes } from './cqrs-event-types';
 import { EVENT_STORE_CQRS_OPTIONS, EventStoreCqrsOptions } from './event-store-cqrs.options';
 
 /**
@@ -16,32 +16,27 @@ import { EVENT_STORE_CQRS_OPTIONS, EventStoreCqrsOptions } from './event-store-c
 @Injectable()
 export class EventBusBridge implements OnApplicationBootstrap {
   private readonly logger = new Logger('EventStore:cqrs');
-  private readonly classes: Map<string, Type>;
 
   constructor(
     @Inject(EVENT_STORE_CQRS_OPTIONS) private readonly options: EventStoreCqrsOptions,
     private readonly subscriptions: SubscriptionManager,
+    private readonly eventTypes: CqrsEventTypes,
     @Optional() @Inject(EventBus) private readonly eventBus?: EventBus,
-  ) {
-    const events = options.events;
-    this.classes = new Map(Array.isArray(events) ? events.map((type) => [type.name, type]) : Object.entries(events));
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.eventBus) {
       throw new Error('EventStoreCqrsModule needs the EventBus of @nestjs/cqrs: import CqrsModule.forRoot() in the root module.');
     }
     await this.subscriptions.subscribe(
-      { name: this.options.name ?? 'cqrs-event-bus', eventTypes: [...this.classes.keys()], startFrom: this.options.startFrom ?? 'now', tenantId: this.options.tenantId },
+      { name: this.options.name ?? 'cqrs-event-bus', eventTypes: this.eventTypes.eventTypes(), startFrom: this.options.startFrom ?? 'now', tenantId: this.options.tenantId },
       (event) => this.forward(event),
     );
   }
 
   /** The app's event instance for a stored event: its class's prototype, the (upcast) payload's fields. */
   toEvent(stored: StoredDomainEvent): object | undefined {
-    const type = this.classes.get(stored.eventType);
-    if (!type) return undefined;
-    return attachEnvelope(Object.assign(Object.create(type.prototype as object) as object, stored.data), stored);
+    return this.eventTypes.toEvent(stored);
   }
 
   private forward(stored: StoredDomainEvent): void {

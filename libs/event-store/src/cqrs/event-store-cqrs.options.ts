@@ -7,6 +7,8 @@ export interface EventStoreCqrsOptions {
    * The app's event classes. A class's event type is its name
    * (`class OrderPlaced` ↔ `eventType: 'OrderPlaced'`); a record maps other
    * event types explicitly. Stored events of other types are not forwarded.
+   * `CqrsAggregateRepository` saves events under these types and loads them
+   * back into these classes.
    */
   events: Type[] | Record<string, Type>;
   /** Name of the durable subscription that forwards to the EventBus (keys its checkpoint). @default 'cqrs-event-bus' */

@@ -4,3 +4,7 @@ export { EventStoreCqrsModule } from './event-store-cqrs.module';
 export { EventStoreCqrsOptions, EVENT_STORE_CQRS_OPTIONS } from './event-store-cqrs.options';
 export { EventBusBridge } from './event-bus-bridge';
 export { getEventEnvelope } from './event-envelope';
+export { CqrsEventTypes } from './cqrs-event-types';
+export { CqrsAggregateRepository, InjectCqrsAggregateRepository } from './cqrs-aggregate-repository';
+export { CqrsAggregateRepositoryOptions, CqrsSaveOptions, getCqrsAggregateRepositoryToken } from './cqrs-aggregate-repository.options';
+export { UnregisteredEventClassError } from './cqrs.errors';
