@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import { EventStoreModule } from '../event-store.module';
 import { describeEachBackend } from '../testing/describe-each-backend';
-import { TEST_SERVER_URL } from '../testing/test-database';
+import { TEST_SERVER_URL, withServerAdmin } from '../testing/test-database';
 import { TestStore, openTestStore } from '../testing/test-store';
 import { EventStoreService } from '../store/event-store.service';
 import { NewDomainEvent } from '../types/stored-domain-event';
@@ -18,15 +18,7 @@ async function drain(store: EventStoreService, tenantId: string): Promise<string
   return ids;
 }
 
-async function admin<T>(work: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: TEST_SERVER_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = withServerAdmin;
 
 // A second login on the server: an ordinary role (no superuser, no
 // pg_read_all_stats), member only of the store's runtime group role, as a production

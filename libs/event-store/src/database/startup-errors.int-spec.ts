@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import { Client } from 'pg';
 import { Test } from '@nestjs/testing';
 import { DatabaseStartupError } from '../errors/database-startup.error';
 import { EventStoreModule } from '../event-store.module';
 import { TEST_SERVER_URL, describeEachBackend } from '../testing';
+import { withServerAdmin } from '../testing/test-database';
 
 async function start(databaseUrl: string): Promise<unknown> {
   const moduleRef = await Test.createTestingModule({ imports: [EventStoreModule.forRoot({ databaseUrl })] })
@@ -22,15 +22,7 @@ function urlFor(database: string, user?: string): string {
   return url.toString();
 }
 
-async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: TEST_SERVER_URL });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const admin = withServerAdmin;
 
 // Server-only: these are the errors of a first start against a PostgreSQL server.
 describeEachBackend(

@@ -28,6 +28,17 @@ export const SERVER_MODE = (process.env.EVENT_STORE_TEST_SERVER ?? 'auto') as 'r
 let reachable: Promise<boolean> | undefined;
 
 /** Whether the test server answers (checked once per test file). */
+/** Runs `work` on a connection of the server's admin login (TEST_SERVER_URL), closed afterwards. */
+export async function withServerAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: TEST_SERVER_URL });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 export function serverReachable(): Promise<boolean> {
   reachable ??= (async () => {
     const client = new Client({ connectionString: TEST_SERVER_URL, connectionTimeoutMillis: 3000 });
