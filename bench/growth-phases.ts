@@ -165,7 +165,7 @@ export async function tenantGrowth(config: BenchConfig): Promise<ResultRow[]> {
       ]),
     );
     const last = measured[measured.length - 1];
-    const phase = '9 new tenant growth';
+    const phase = '10 new tenant growth';
     const at = `at ${last.size.toLocaleString('en-US')} own events vs an empty tenant`;
     return [
       { phase, metric: `single append p50 ${at}`, unit: 'ms', store: last.large.appendP50, baseline: last.empty.appendP50, target: GROWTH_TARGET },
@@ -211,7 +211,7 @@ export async function logGrowth(config: BenchConfig): Promise<ResultRow[]> {
         ['statistics', 'append p50 ms', 'empty log', 'ratio', 'read 1000 p50 ms', 'empty log', 'ratio'],
         rows.map(([name, large, empty]) => [name, fmt(large.appendP50), fmt(empty.appendP50), `${fmt(large.appendP50 / empty.appendP50)}x`, fmt(large.thousandMs), fmt(empty.thousandMs), `${fmt(large.thousandMs / empty.thousandMs)}x`]),
       );
-      const phase = `10 log of ${sizes.logSize.toLocaleString('en-US')}`;
+      const phase = `11 log of ${sizes.logSize.toLocaleString('en-US')}`;
       return rows.flatMap(([name, large, empty]): ResultRow[] => [
         { phase, metric: `single append p50, ${name}, vs empty log`, unit: 'ms', store: large.appendP50, baseline: empty.appendP50, target: GROWTH_TARGET },
         { phase, metric: `1000-event read p50, ${name}, vs empty log`, unit: 'ms', store: large.thousandMs, baseline: empty.thousandMs, target: GROWTH_TARGET },
