@@ -3,19 +3,11 @@ import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { ConcurrencyError, EventStoreModule, EventStoreService } from '@nest-event-store/core';
 import { CqrsAggregateRepository, EventStoreCqrsModule, getCqrsAggregateRepositoryToken } from '@nest-event-store/core/cqrs';
-import { DatabaseMode, TestDatabase, createTestDatabase, describeEachBackend } from '@nest-event-store/core/testing';
+import { DatabaseMode, TestDatabase, createTestDatabase, describeEachBackend, eventually } from '@nest-event-store/core/testing';
 import { Order } from './cqrs-orders/order.aggregate';
 import { OrderVersion, PlaceOrderCommand, ShipOrderCommand } from './cqrs-orders/order.commands';
 import { OrderTimeline } from './cqrs-orders/order-timeline.handler';
 import { ORDER_EVENTS, OrdersModule } from './cqrs-orders/orders.module';
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describeEachBackend('@nestjs/cqrs aggregates in the store (example module test/cqrs-orders)', (mode: DatabaseMode) => {
   let database: TestDatabase;
@@ -67,7 +59,7 @@ describeEachBackend('@nestjs/cqrs aggregates in the store (example module test/c
     await commands.execute(new ShipOrderCommand('acme', 'order-2', 'courier'));
     // Delivery follows the commit order: once a later order's event arrived, a duplicate of order-2's would have too.
     await commands.execute(new PlaceOrderCommand('acme', 'order-2-sentinel', 'Linus', 1));
-    await until(() => timeline.of('order-2-sentinel').length === 1);
+    await eventually(() => timeline.of('order-2-sentinel').length === 1);
     expect(timeline.of('order-2')).toEqual([
       { event: 'OrderPlaced', version: 1 },
       { event: 'OrderShipped', version: 2 },

@@ -1,18 +1,10 @@
-import { describeEachBackend } from '@nest-event-store/core/testing';
+import { describeEachBackend, eventually } from '@nest-event-store/core/testing';
 import { EventJson, appendVia, getAs, newAggregateId, postAs, readAllPages } from './helpers/events';
 import { TestApp, openTestApp } from './helpers/test-app';
 
 const SECRET_WORD = 'zebra-lighthouse';
 
 /** Polls until `check` holds (read models are kept asynchronously). */
-async function eventually(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describeEachBackend('GDPR redaction and erasure', (mode) => {
   let t: TestApp;
   let token: string;

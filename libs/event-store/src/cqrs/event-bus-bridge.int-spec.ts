@@ -8,6 +8,7 @@ import { EventData } from '../types/stored-domain-event';
 import { EventUpcaster, EventUpcasterHandler } from '../upcasting/event-upcaster.decorator';
 import { getEventEnvelope } from './event-envelope';
 import { EventStoreCqrsModule } from './event-store-cqrs.module';
+import { eventually } from '../testing/eventually';
 
 class OrderPlaced {
   constructor(
@@ -44,14 +45,6 @@ class FailingShippedHandler implements IEventHandler<OrderShipped> {
   }
 }
 
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describeEachBackend('EventStoreCqrsModule', (mode: DatabaseMode) => {
   let database: TestDatabase;
   let app: INestApplicationContext;
@@ -81,7 +74,7 @@ describeEachBackend('EventStoreCqrsModule', (mode: DatabaseMode) => {
 
   it('publishes a committed event on the EventBus as an instance of the app class, upcast to the latest version', async () => {
     await store.appendEvent({ aggregateType: 'Order', aggregateId: `order-${mode}-1`, eventType: 'OrderPlaced', eventVersion: 1, data: { amount: 42 } }, 'acme', { expectedVersion: 'no_stream' });
-    await until(() => received.some((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-1`));
+    await eventually(() => received.some((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-1`));
     const event = received.find((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-1`)!;
     expect(event).toBeInstanceOf(OrderPlaced);
     expect({ ...event }).toEqual({ amount: 42, currency: 'EUR' });
@@ -98,14 +91,14 @@ describeEachBackend('EventStoreCqrsModule', (mode: DatabaseMode) => {
         'acme',
       ),
     ).resolves.toHaveLength(2);
-    await until(() => received.some((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-2`));
-    await until(() => unhandled.some((e) => e instanceof Error && e.message === 'the mail server is down'));
+    await eventually(() => received.some((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-2`));
+    await eventually(() => unhandled.some((e) => e instanceof Error && e.message === 'the mail server is down'));
   });
 
   it('does not forward event types that have no class', async () => {
     await store.appendEvent({ aggregateType: 'Order', aggregateId: `order-${mode}-3`, eventType: 'OrderAudited', data: {} }, 'acme');
     await store.appendEvent({ aggregateType: 'Order', aggregateId: `order-${mode}-3`, eventType: 'OrderPlaced', eventVersion: 2, data: { amount: 1, currency: 'EUR' } }, 'acme');
-    await until(() => received.some((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-3`));
+    await eventually(() => received.some((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-3`));
     expect(received.filter((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-3`).map((e) => getEventEnvelope(e)?.eventType)).toEqual(['OrderPlaced']);
   });
 });

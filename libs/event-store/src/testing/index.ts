@@ -4,4 +4,5 @@ export { describeEachBackend } from './describe-each-backend';
 export { openTestStore, TestStore } from './test-store';
 export { given, GivenEvent, ExpectedEvent, AggregateOutcome, AggregateSpecificationOptions } from './aggregate-specification';
 export { waitForHorizon } from './wait-for-horizon';
+export { eventually } from './eventually';
 export { createProductionRolesDatabase, ProductionRolesDatabase } from './production-roles';
