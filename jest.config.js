@@ -17,7 +17,14 @@ const moduleNameMapper = {
   '^@nest-event-store/core$': '<rootDir>/libs/event-store/src',
 };
 const modulePathIgnorePatterns = ['<rootDir>/libs/event-store/dist/'];
-const common = { transform, modulePathIgnorePatterns, transformIgnorePatterns, moduleNameMapper, testEnvironment: 'node', rootDir: __dirname };
+const common = {
+  transform,
+  modulePathIgnorePatterns,
+  transformIgnorePatterns,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  rootDir: __dirname,
+};
 
 module.exports = {
   testTimeout: 60000,

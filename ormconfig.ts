@@ -17,7 +17,9 @@ import { requirementsMigrations } from './apps/api/src/requirements/requirements
 
 const url = process.env.MIGRATIONS_DATABASE_URL || process.env.DATABASE_URL;
 if (!url) {
-  throw new Error('ormconfig.ts: set MIGRATIONS_DATABASE_URL or DATABASE_URL=postgres://user@host:5432/db (the TypeORM CLI needs a PostgreSQL server)');
+  throw new Error(
+    'ormconfig.ts: set MIGRATIONS_DATABASE_URL or DATABASE_URL=postgres://user@host:5432/db (the TypeORM CLI needs a PostgreSQL server)',
+  );
 }
 
 const rolePrefix = process.env.EVENT_STORE_ROLE_PREFIX || undefined;

@@ -31,7 +31,10 @@ export async function singleAppend(ctx: BenchContext): Promise<ResultRow[]> {
     (r) => measure((e, version) => ctx.store.appendEvent(e, ctx.storeTenant, { expectedVersion: version }), `single-s${r}`),
     (r) => measure((e, version) => ctx.baseline.append([e], version + 1), `single-b${r}`),
   );
-  const pick = (key: keyof LatencyRun) => ({ store: median(runs.store.map((x) => x[key])), baseline: median(runs.baseline.map((x) => x[key])) });
+  const pick = (key: keyof LatencyRun) => ({
+    store: median(runs.store.map((x) => x[key])),
+    baseline: median(runs.baseline.map((x) => x[key])),
+  });
   const rows: ResultRow[] = [
     { phase: '1 single append', metric: 'latency p50', unit: 'ms', ...pick('p50') },
     { phase: '1 single append', metric: 'latency p99', unit: 'ms', ...pick('p99') },
@@ -45,7 +48,13 @@ export async function singleAppend(ctx: BenchContext): Promise<ResultRow[]> {
       (r) => measure((e, version) => ctx.baseline.appendViaFunction(ctx.storeTenant, [e], version), `single-df${r}`),
     );
     const p50 = (runs: LatencyRun[]) => median(runs.map((x) => x.p50));
-    rows.push({ phase: '1 single append', metric: 'DIAG p50 vs event_store_append() from plain pg', unit: 'ms', store: p50(diag.store), baseline: p50(diag.baseline) });
+    rows.push({
+      phase: '1 single append',
+      metric: 'DIAG p50 vs event_store_append() from plain pg',
+      unit: 'ms',
+      store: p50(diag.store),
+      baseline: p50(diag.baseline),
+    });
   }
   return rows;
 }
@@ -53,7 +62,10 @@ export async function singleAppend(ctx: BenchContext): Promise<ResultRow[]> {
 /** Phase 2: N concurrent appenders, one event per append, each on its own stream. */
 export async function concurrentAppend(ctx: BenchContext): Promise<ResultRow[]> {
   const { workers, perWorker } = ctx.config.concurrent;
-  const measure = async (append: (event: NewDomainEvent, version: number) => Promise<unknown>, prefix: string): Promise<{ eps: number; p50: number }> => {
+  const measure = async (
+    append: (event: NewDomainEvent, version: number) => Promise<unknown>,
+    prefix: string,
+  ): Promise<{ eps: number; p50: number }> => {
     const streams = Array.from({ length: workers }, (_, w) => makeEvents(`${prefix}-w${w}`, perWorker + 1));
     // Opens every pool connection before the clock starts.
     await Promise.all(streams.map((events) => append(events[0], 0)));
@@ -77,8 +89,21 @@ export async function concurrentAppend(ctx: BenchContext): Promise<ResultRow[]> 
   );
   const phase = `2 ${workers} concurrent appenders`;
   return [
-    { phase, metric: 'latency p50', unit: 'ms', store: median(runs.store.map((x) => x.p50)), baseline: median(runs.baseline.map((x) => x.p50)) },
-    { phase, metric: 'throughput', unit: 'ev/s', store: median(runs.store.map((x) => x.eps)), baseline: median(runs.baseline.map((x) => x.eps)), target: atLeast(1.5) },
+    {
+      phase,
+      metric: 'latency p50',
+      unit: 'ms',
+      store: median(runs.store.map((x) => x.p50)),
+      baseline: median(runs.baseline.map((x) => x.p50)),
+    },
+    {
+      phase,
+      metric: 'throughput',
+      unit: 'ev/s',
+      store: median(runs.store.map((x) => x.eps)),
+      baseline: median(runs.baseline.map((x) => x.eps)),
+      target: atLeast(1.5),
+    },
   ];
 }
 

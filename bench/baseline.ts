@@ -160,7 +160,18 @@ export class RawBaseline {
   async appendViaFunction(tenantId: string, events: NewDomainEvent[], expectedVersion: number): Promise<void> {
     const occurredAt = new Date().toISOString();
     const json = events.map((e, i) =>
-      JSON.stringify({ i, k: i + 1, event_id: randomUUID(), aggregate_type: e.aggregateType, aggregate_id: e.aggregateId, event_type: e.eventType, event_version: e.eventVersion ?? 1, occurred_at: occurredAt, data: e.data, metadata: e.metadata ?? {} }),
+      JSON.stringify({
+        i,
+        k: i + 1,
+        event_id: randomUUID(),
+        aggregate_type: e.aggregateType,
+        aggregate_id: e.aggregateId,
+        event_type: e.eventType,
+        event_version: e.eventVersion ?? 1,
+        occurred_at: occurredAt,
+        data: e.data,
+        metadata: e.metadata ?? {},
+      }),
     );
     await this.pool.query({
       name: 'bench_append_fn',

@@ -33,8 +33,14 @@ export function loadConfig(): BenchConfig {
     single: quick ? { warmup: 20, count: 200 } : { warmup: 200, count: 2000 },
     concurrent: quick ? { workers: 16, perWorker: 20 } : { workers: 16, perWorker: 300 },
     batches: quick
-      ? [{ size: 100, count: 5 }, { size: 1000, count: 2 }]
-      : [{ size: 100, count: 100 }, { size: 1000, count: 20 }],
+      ? [
+          { size: 100, count: 5 },
+          { size: 1000, count: 2 },
+        ]
+      : [
+          { size: 100, count: 100 },
+          { size: 1000, count: 20 },
+        ],
     read: quick ? { streamLength: 1000, warmup: 3, count: 10 } : { streamLength: 1000, warmup: 10, count: 100 },
     stream: { events: intEnv('BENCH_STREAM_EVENTS', quick ? 20_000 : 1_000_000), pageSize: 1000 },
   };

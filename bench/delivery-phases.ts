@@ -50,7 +50,10 @@ export async function bootDeliveryApp(url: string, poolSize: number, streamTenan
     }
   }
 
-  @Module({ imports: [EventStoreModule.forRoot({ databaseUrl: url, poolSize, delivery: { batchSize: 1000 } })], providers: [CountingProjection] })
+  @Module({
+    imports: [EventStoreModule.forRoot({ databaseUrl: url, poolSize, delivery: { batchSize: 1000 } })],
+    providers: [CountingProjection],
+  })
   class DeliveryBenchModule {}
 
   const app = await NestFactory.createApplicationContext(DeliveryBenchModule, { logger: ['error', 'warn'] });
@@ -88,7 +91,12 @@ function memorySampler() {
  * Phase 6: a new no-op subscriber catching up over the seeded events, against
  * a plain keyset read of the same events (the baseline of phase 5).
  */
-export async function subscriptionCatchUp(ctx: BenchContext, delivery: DeliveryApp, streamTenant: string, runId: string): Promise<ResultRow[]> {
+export async function subscriptionCatchUp(
+  ctx: BenchContext,
+  delivery: DeliveryApp,
+  streamTenant: string,
+  runId: string,
+): Promise<ResultRow[]> {
   const expected = ctx.config.stream.events;
   const runs = await alternate(
     ctx.config.rounds,
@@ -97,9 +105,12 @@ export async function subscriptionCatchUp(ctx: BenchContext, delivery: DeliveryA
       let done!: () => void;
       const finished = new Promise<void>((resolve) => (done = resolve));
       const start = now();
-      const handle = await delivery.subscriptions.subscribe({ name: `bench-catchup-${runId}-${round}`, tenantId: streamTenant, startFrom: 'beginning', batchSize: ctx.config.stream.pageSize }, () => {
-        if (++delivered === expected) done();
-      });
+      const handle = await delivery.subscriptions.subscribe(
+        { name: `bench-catchup-${runId}-${round}`, tenantId: streamTenant, startFrom: 'beginning', batchSize: ctx.config.stream.pageSize },
+        () => {
+          if (++delivered === expected) done();
+        },
+      );
       await finished;
       const ms = msSince(start);
       await handle.stop();
@@ -113,7 +124,16 @@ export async function subscriptionCatchUp(ctx: BenchContext, delivery: DeliveryA
       return rate(read, msSince(start));
     },
   );
-  return [{ phase: `6 subscription catch-up`, metric: 'throughput', unit: 'ev/s', store: median(runs.store), baseline: median(runs.baseline), target: atLeast(0.7) }];
+  return [
+    {
+      phase: `6 subscription catch-up`,
+      metric: 'throughput',
+      unit: 'ev/s',
+      store: median(runs.store),
+      baseline: median(runs.baseline),
+      target: atLeast(0.7),
+    },
+  ];
 }
 
 /**
@@ -149,9 +169,12 @@ export async function commitToSubscriber(ctx: BenchContext, delivery: DeliveryAp
     const clock = () => msSince(clockStart);
     const committedAt = new Map<string, number>();
     const receivedAt = new Map<string, number>();
-    const handle = await delivery.subscriptions.subscribe({ name: `bench-latency-${runId}-${round}`, tenantId, startFrom: 'beginning' }, (event: StoredDomainEvent) => {
-      receivedAt.set(event.eventId, clock());
-    });
+    const handle = await delivery.subscriptions.subscribe(
+      { name: `bench-latency-${runId}-${round}`, tenantId, startFrom: 'beginning' },
+      (event: StoredDomainEvent) => {
+        receivedAt.set(event.eventId, clock());
+      },
+    );
     const releaseForeign = await holdForeignTransaction();
     await Promise.all(
       Array.from({ length: workers }, async (_, w) => {
@@ -188,14 +211,17 @@ export async function projectionRebuild(ctx: BenchContext, delivery: DeliveryApp
     onProgress: (p) => {
       memory.sample(p.processed % 100_000 < 1000);
       if (p.processed >= nextReport * p.total) {
-        console.log(`  progress: ${p.processed.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')} (${fmt((p.processed / p.total) * 100)} %), RSS +${fmt(memory.rssGrowthMb())} MB`);
+        console.log(
+          `  progress: ${p.processed.toLocaleString('en-US')} / ${p.total.toLocaleString('en-US')} (${fmt((p.processed / p.total) * 100)} %), RSS +${fmt(memory.rssGrowthMb())} MB`,
+        );
         nextReport += 0.1;
       }
     },
   });
   const ms = msSince(start);
   memory.sample(true);
-  if (processed !== expected || delivery.applied() !== expected) throw new Error(`rebuild applied ${delivery.applied()} of ${expected} events`);
+  if (processed !== expected || delivery.applied() !== expected)
+    throw new Error(`rebuild applied ${delivery.applied()} of ${expected} events`);
   const phase = `8 projection rebuild`;
   return [
     { phase, metric: 'throughput', unit: 'ev/s', store: rate(processed, ms), baseline: Number.NaN },

@@ -27,7 +27,10 @@ async function otherTenantReader(store: EventStoreService, tenantId: string, sto
   const stalls: number[] = [];
   let i = 0;
   while (!stop()) {
-    const [event] = await store.appendEvents([{ aggregateType: 'Probe', aggregateId: `probe-${i++ % 10}`, eventType: 'ProbeWritten', data: { i } }], tenantId);
+    const [event] = await store.appendEvents(
+      [{ aggregateType: 'Probe', aggregateId: `probe-${i++ % 10}`, eventType: 'ProbeWritten', data: { i } }],
+      tenantId,
+    );
     const committed = now();
     const since = { position: (BigInt(event.globalPosition) - 1n).toString() };
     while ((await store.getEventsSince(tenantId, since, { limit: 1 })).length === 0) await new Promise((r) => setImmediate(r));
@@ -72,18 +75,29 @@ export async function erasure(ctx: BenchContext, runId: string): Promise<ResultR
     const reader = otherTenantReader(store, readerTenant, () => done);
     const t0 = now();
     let chunks = 0;
-    const result = await store.eraseSubject(subjectId, tenant, DPO, { onProgress: (p) => (chunks = p.chunks) }).finally(() => (done = true));
+    const result = await store
+      .eraseSubject(subjectId, tenant, DPO, { onProgress: (p) => (chunks = p.chunks) })
+      .finally(() => (done = true));
     const ms = msSince(t0);
     const stalls = await reader;
     if (result.redactedEvents !== total) throw new Error(`erasure redacted ${result.redactedEvents} of ${total} events`);
 
     const longest = Math.max(...stalls);
-    console.log(`  ${fmt(total)} events${analyzeFirst ? ' of a tenant appended after ANALYZE' : ''}: ${chunks} chunks; reader of another tenant: ${stalls.length} probes, longest stall ${fmt(longest)} ms (alone: ${fmt(Math.max(...idleStalls))} ms)`);
+    console.log(
+      `  ${fmt(total)} events${analyzeFirst ? ' of a tenant appended after ANALYZE' : ''}: ${chunks} chunks; reader of another tenant: ${stalls.length} probes, longest stall ${fmt(longest)} ms (alone: ${fmt(Math.max(...idleStalls))} ms)`,
+    );
     const phase = `9 erasure ${total / 1000}k${analyzeFirst ? ', unseen tenant' : ''}`;
     rows.push(
       { phase, metric: `erase ${fmt(total)} events of one subject`, unit: 's', store: ms / 1000, baseline: NaN },
       { phase, metric: 'erasure rate', unit: 'events/s', store: rate(total, ms), baseline: NaN },
-      { phase, metric: "longest stall of another tenant's reader", unit: 'ms', store: longest, baseline: Math.max(...idleStalls), target: storeBelow(1000, 'ms') },
+      {
+        phase,
+        metric: "longest stall of another tenant's reader",
+        unit: 'ms',
+        store: longest,
+        baseline: Math.max(...idleStalls),
+        target: storeBelow(1000, 'ms'),
+      },
     );
   }
   return rows;

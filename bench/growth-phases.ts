@@ -12,7 +12,13 @@ import { fmt, median, msSince, now, percentile } from './stats';
 const GROWTH_TARGET = atMost(1.2);
 
 /** Sizes of the growth phases (BENCH_QUICK=1 shrinks them). */
-export function growthSizes(quick: boolean): { established: number; tenantSizes: number[]; logSize: number; appends: number; batches: number } {
+export function growthSizes(quick: boolean): {
+  established: number;
+  tenantSizes: number[];
+  logSize: number;
+  appends: number;
+  batches: number;
+} {
   return quick
     ? { established: 20_000, tenantSizes: [0, 10_000, 50_000], logSize: 200_000, appends: 100, batches: 2 }
     : { established: 100_000, tenantSizes: [0, 10_000, 100_000, 1_000_000], logSize: 5_000_000, appends: 300, batches: 3 };
@@ -25,13 +31,20 @@ interface Figures {
 }
 
 /** Medians of each figure over rounds. */
-const medians = (runs: Figures[]): Figures => ({ appendP50: median(runs.map((r) => r.appendP50)), thousandMs: median(runs.map((r) => r.thousandMs)) });
+const medians = (runs: Figures[]): Figures => ({
+  appendP50: median(runs.map((r) => r.appendP50)),
+  thousandMs: median(runs.map((r) => r.thousandMs)),
+});
 
 /**
  * Runs `large` and `empty` alternately, `rounds` times each, so that the
  * load of a shared machine weighs on both alike; the ratios compare them.
  */
-async function alternately(rounds: number, large: (round: number) => Promise<Figures>, empty: (round: number) => Promise<Figures>): Promise<{ large: Figures; empty: Figures }> {
+async function alternately(
+  rounds: number,
+  large: (round: number) => Promise<Figures>,
+  empty: (round: number) => Promise<Figures>,
+): Promise<{ large: Figures; empty: Figures }> {
   const runs = { large: [] as Figures[], empty: [] as Figures[] };
   for (let round = 0; round < rounds; round++) {
     if (round % 2 === 0) {
@@ -134,7 +147,11 @@ export async function tenantGrowth(config: BenchConfig): Promise<ResultRow[]> {
     let own = 0;
     for (const size of sizes.tenantSizes) {
       const started = now();
-      await seedTenants(pool, [tenant], size - own, { streamPrefix: `seed-${size}`, streamLength: 10, rebuildIndexes: size - own >= 500_000 });
+      await seedTenants(pool, [tenant], size - own, {
+        streamPrefix: `seed-${size}`,
+        streamLength: 10,
+        rebuildIndexes: size - own >= 500_000,
+      });
       // The load's dirty pages and WAL are written now, not during the measurement.
       await pool.query('CHECKPOINT');
       const seededS = msSince(started) / 1000;
@@ -143,7 +160,9 @@ export async function tenantGrowth(config: BenchConfig): Promise<ResultRow[]> {
         (r) => measure(tenant, `${size}-${r}`),
         (r) => measure(`growth-empty-${size}-${r}`, `${size}-${r}`),
       );
-      const { rows } = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM stored_domain_events WHERE tenant_id = $1', [tenant]);
+      const { rows } = await pool.query<{ n: string }>('SELECT count(*)::text AS n FROM stored_domain_events WHERE tenant_id = $1', [
+        tenant,
+      ]);
       own = Number(rows[0].n);
       measured.push({ size, ...figures });
       console.log(
@@ -168,8 +187,22 @@ export async function tenantGrowth(config: BenchConfig): Promise<ResultRow[]> {
     const phase = '10 new tenant growth';
     const at = `at ${last.size.toLocaleString('en-US')} own events vs an empty tenant`;
     return [
-      { phase, metric: `single append p50 ${at}`, unit: 'ms', store: last.large.appendP50, baseline: last.empty.appendP50, target: GROWTH_TARGET },
-      { phase, metric: `1000-event batch ${at}`, unit: 'ms', store: last.large.thousandMs, baseline: last.empty.thousandMs, target: GROWTH_TARGET },
+      {
+        phase,
+        metric: `single append p50 ${at}`,
+        unit: 'ms',
+        store: last.large.appendP50,
+        baseline: last.empty.appendP50,
+        target: GROWTH_TARGET,
+      },
+      {
+        phase,
+        metric: `1000-event batch ${at}`,
+        unit: 'ms',
+        store: last.large.thousandMs,
+        baseline: last.empty.thousandMs,
+        target: GROWTH_TARGET,
+      },
     ];
   });
 }
@@ -187,14 +220,21 @@ export async function logGrowth(config: BenchConfig): Promise<ResultRow[]> {
   return withFreshStore(config, (emptyDb, emptyPool) =>
     withFreshStore(config, async (largeDb, pool) => {
       const started = now();
-      await seedTenants(pool, ['growth-a', 'growth-b', 'growth-c', 'growth-d', tenant], sizes.logSize / 5, { streamPrefix: 'bulk', streamLength: 10, rebuildIndexes: true });
+      await seedTenants(pool, ['growth-a', 'growth-b', 'growth-c', 'growth-d', tenant], sizes.logSize / 5, {
+        streamPrefix: 'bulk',
+        streamLength: 10,
+        rebuildIndexes: true,
+      });
       await pool.query('CHECKPOINT');
       console.log(`  seeded ${sizes.logSize.toLocaleString('en-US')} events in ${fmt(msSince(started) / 1000)} s`);
-      for (const { store } of [emptyDb, largeDb]) await store.appendEvents(makeEvents('read-1000', 1000), tenant, { expectedVersion: 'no_stream' });
-      const measure = (store: EventStoreService) => async (round: number): Promise<Figures> => ({
-        appendP50: await appendP50(store, tenant, `single-${Date.now()}-${round}`, sizes.appends),
-        thousandMs: await readMs(store, tenant, 'read-1000', sizes.appends / 3),
-      });
+      for (const { store } of [emptyDb, largeDb])
+        await store.appendEvents(makeEvents('read-1000', 1000), tenant, { expectedVersion: 'no_stream' });
+      const measure =
+        (store: EventStoreService) =>
+        async (round: number): Promise<Figures> => ({
+          appendP50: await appendP50(store, tenant, `single-${Date.now()}-${round}`, sizes.appends),
+          thousandMs: await readMs(store, tenant, 'read-1000', sizes.appends / 3),
+        });
       const unanalysed = await alternately(config.rounds, measure(largeDb.store), measure(emptyDb.store));
       for (const p of [pool, emptyPool]) {
         await p.query('ANALYZE stored_domain_events');
@@ -209,12 +249,34 @@ export async function logGrowth(config: BenchConfig): Promise<ResultRow[]> {
       printTable(
         `log of ${sizes.logSize.toLocaleString('en-US')} events vs an empty log (medians of ${config.rounds} alternating rounds)`,
         ['statistics', 'append p50 ms', 'empty log', 'ratio', 'read 1000 p50 ms', 'empty log', 'ratio'],
-        rows.map(([name, large, empty]) => [name, fmt(large.appendP50), fmt(empty.appendP50), `${fmt(large.appendP50 / empty.appendP50)}x`, fmt(large.thousandMs), fmt(empty.thousandMs), `${fmt(large.thousandMs / empty.thousandMs)}x`]),
+        rows.map(([name, large, empty]) => [
+          name,
+          fmt(large.appendP50),
+          fmt(empty.appendP50),
+          `${fmt(large.appendP50 / empty.appendP50)}x`,
+          fmt(large.thousandMs),
+          fmt(empty.thousandMs),
+          `${fmt(large.thousandMs / empty.thousandMs)}x`,
+        ]),
       );
       const phase = `11 log of ${sizes.logSize.toLocaleString('en-US')}`;
       return rows.flatMap(([name, large, empty]): ResultRow[] => [
-        { phase, metric: `single append p50, ${name}, vs empty log`, unit: 'ms', store: large.appendP50, baseline: empty.appendP50, target: GROWTH_TARGET },
-        { phase, metric: `1000-event read p50, ${name}, vs empty log`, unit: 'ms', store: large.thousandMs, baseline: empty.thousandMs, target: GROWTH_TARGET },
+        {
+          phase,
+          metric: `single append p50, ${name}, vs empty log`,
+          unit: 'ms',
+          store: large.appendP50,
+          baseline: empty.appendP50,
+          target: GROWTH_TARGET,
+        },
+        {
+          phase,
+          metric: `1000-event read p50, ${name}, vs empty log`,
+          unit: 'ms',
+          store: large.thousandMs,
+          baseline: empty.thousandMs,
+          target: GROWTH_TARGET,
+        },
       ]);
     }),
   );

@@ -30,14 +30,22 @@ export async function readStream(ctx: BenchContext): Promise<ResultRow[]> {
     () => measure(() => ctx.baseline.readStream(ctx.storeTenant, aggregateId)),
   );
   const phase = `4 read ${streamLength}-event stream`;
-  const rows: ResultRow[] = [{ phase, metric: 'latency p50', unit: 'ms', store: median(runs.store), baseline: median(runs.baseline), target: atMost(1.3) }];
+  const rows: ResultRow[] = [
+    { phase, metric: 'latency p50', unit: 'ms', store: median(runs.store), baseline: median(runs.baseline), target: atMost(1.3) },
+  ];
   if (ctx.config.diag) {
     const diag = await alternate(
       ctx.config.rounds,
       () => measure(() => ctx.store.getEventsForAggregate(aggregateId, ctx.storeTenant)),
       () => measure(() => ctx.baseline.readStreamInTenantTx(ctx.storeTenant, aggregateId)),
     );
-    rows.push({ phase, metric: 'DIAG p50 vs plain SELECT in a 4-round-trip RLS tx', unit: 'ms', store: median(diag.store), baseline: median(diag.baseline) });
+    rows.push({
+      phase,
+      metric: 'DIAG p50 vs plain SELECT in a 4-round-trip RLS tx',
+      unit: 'ms',
+      store: median(diag.store),
+      baseline: median(diag.baseline),
+    });
   }
   return rows;
 }
@@ -127,7 +135,8 @@ export async function streamAll(ctx: BenchContext, tenantId: string): Promise<Re
   // 100 MB here). Growth after that is what would grow with the log.
   const warmup = Math.min(expected, 300_000);
   let warmed = 0;
-  for await (const event of ctx.store.streamEvents({ tenantId, batchSize: pageSize })) if (event.tenantId === tenantId && ++warmed >= warmup) break;
+  for await (const event of ctx.store.streamEvents({ tenantId, batchSize: pageSize }))
+    if (event.tenantId === tenantId && ++warmed >= warmup) break;
   warmed = 0;
   for await (const page of ctx.baseline.keysetPages(tenantId, pageSize)) if ((warmed += page.length) >= warmup) break;
   const runs = await alternate(
@@ -151,22 +160,50 @@ export async function streamAll(ctx: BenchContext, tenantId: string): Promise<Re
     const diag = await alternate(
       ctx.config.rounds,
       () =>
-        measureStream(expected, async (onEvent) => {
-          for await (const event of ctx.store.streamEvents({ tenantId, batchSize: pageSize })) if (event.tenantId === tenantId) onEvent();
-        }, true),
+        measureStream(
+          expected,
+          async (onEvent) => {
+            for await (const event of ctx.store.streamEvents({ tenantId, batchSize: pageSize })) if (event.tenantId === tenantId) onEvent();
+          },
+          true,
+        ),
       () =>
-        measureStream(expected, async (onEvent) => {
-          for await (const page of ctx.baseline.keysetPagesInTenantTx(tenantId, pageSize)) for (const row of page) if (row.tenant_id === tenantId) onEvent();
-        }, true),
+        measureStream(
+          expected,
+          async (onEvent) => {
+            for await (const page of ctx.baseline.keysetPagesInTenantTx(tenantId, pageSize))
+              for (const row of page) if (row.tenant_id === tenantId) onEvent();
+          },
+          true,
+        ),
     );
     const eps = (runs: StreamRun[]) => median(runs.map((x) => x.eventsPerSecond));
-    diagRows.push({ phase, metric: 'DIAG ev/s vs keyset pages in 4-round-trip RLS txs', unit: 'ev/s', store: eps(diag.store), baseline: eps(diag.baseline) });
+    diagRows.push({
+      phase,
+      metric: 'DIAG ev/s vs keyset pages in 4-round-trip RLS txs',
+      unit: 'ev/s',
+      store: eps(diag.store),
+      baseline: eps(diag.baseline),
+    });
     const live = (runs: StreamRun[]) => Math.max(...runs.map((x) => x.liveHeapGrowthMb));
-    diagRows.push({ phase, metric: 'DIAG live heap growth after GC (max of rounds)', unit: 'MB', store: live(diag.store), baseline: live(diag.baseline) });
+    diagRows.push({
+      phase,
+      metric: 'DIAG live heap growth after GC (max of rounds)',
+      unit: 'MB',
+      store: live(diag.store),
+      baseline: live(diag.baseline),
+    });
   }
   return [
     ...diagRows,
-    { phase, metric: 'throughput', unit: 'ev/s', store: median(runs.store.map((x) => x.eventsPerSecond)), baseline: median(runs.baseline.map((x) => x.eventsPerSecond)), target: atLeast(0.8) },
+    {
+      phase,
+      metric: 'throughput',
+      unit: 'ev/s',
+      store: median(runs.store.map((x) => x.eventsPerSecond)),
+      baseline: median(runs.baseline.map((x) => x.eventsPerSecond)),
+      target: atLeast(0.8),
+    },
     // The worst round, not the median: a leak shows in any round. Measured
     // after the warm-up pass. RSS also moves with V8's heap sizing (tens of
     // MB either way between passes over the same events); BENCH_DIAG=1 adds

@@ -28,7 +28,9 @@ export const storeBelow = (max: number, unit: string): Target => ({ text: `< ${m
 export function printRow(row: ResultRow): void {
   const ratio = row.store / row.baseline;
   const verdict = row.target ? (row.target.met(row.store, row.baseline, ratio) ? 'MET' : 'MISSED') : '';
-  console.log(`  ${row.metric}: store ${fmt(row.store)} ${row.unit} | baseline ${fmt(row.baseline)} ${row.unit} | ${fmt(ratio)}x ${row.target ? `(target ${row.target.text}: ${verdict})` : ''}`);
+  console.log(
+    `  ${row.metric}: store ${fmt(row.store)} ${row.unit} | baseline ${fmt(row.baseline)} ${row.unit} | ${fmt(ratio)}x ${row.target ? `(target ${row.target.text}: ${verdict})` : ''}`,
+  );
 }
 
 /** The final table (plain text, fixed width, pasteable into a report). */

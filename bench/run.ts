@@ -56,13 +56,17 @@ async function main(): Promise<void> {
     booted = await bootStore(database.url, config.poolSize);
     baseline = new RawBaseline(openBaselinePool(database.url, config.poolSize), `bench-raw-${runId}`);
     const ctx: BenchContext = { config, store: booted.store, baseline, storeTenant: `bench-store-${runId}` };
-    const { rows: [server] } = await baseline.pool.query<{ server_version: string }>('SHOW server_version');
+    const {
+      rows: [server],
+    } = await baseline.pool.query<{ server_version: string }>('SHOW server_version');
     console.log(
       `event store bench — ${config.quick ? 'QUICK smoke run' : 'full run'}; ${config.rounds} rounds per phase (medians); ` +
         `pool ${config.poolSize} connections each side; PostgreSQL ${server.server_version}; node ${process.version}; ${cpus().length} CPUs` +
         `${(globalThis as { gc?: unknown }).gc ? '' : '; no --expose-gc'}`,
     );
-    console.log(`database ${new URL(database.url).pathname.slice(1)}; store tenant ${ctx.storeTenant} (RLS on), baseline tenant ${baseline.tenantId} (superuser)\n`);
+    console.log(
+      `database ${new URL(database.url).pathname.slice(1)}; store tenant ${ctx.storeTenant} (RLS on), baseline tenant ${baseline.tenantId} (superuser)\n`,
+    );
 
     const results: ResultRow[] = [];
     const phase = async (n: number, title: string, run: () => Promise<ResultRow[]>) => {
@@ -74,24 +78,58 @@ async function main(): Promise<void> {
       console.log(`  (${fmt(msSince(t) / 1000)} s)`);
       results.push(...rows);
     };
-    await phase(1, `single append, 1 client, ${config.single.count} appends after ${config.single.warmup} warm-up`, () => singleAppend(ctx));
-    await phase(2, `${config.concurrent.workers} concurrent appenders x ${config.concurrent.perWorker} single-event appends, distinct streams`, () => concurrentAppend(ctx));
-    await phase(3, `batch appends: ${config.batches.map((b) => `${b.count} x ${b.size}`).join(', ')} events, one stream per batch`, () => batchAppend(ctx));
-    await phase(4, `read a ${config.read.streamLength}-event stream, ${config.read.count} reads after ${config.read.warmup} warm-up`, () => readStream(ctx));
+    await phase(1, `single append, 1 client, ${config.single.count} appends after ${config.single.warmup} warm-up`, () =>
+      singleAppend(ctx),
+    );
+    await phase(
+      2,
+      `${config.concurrent.workers} concurrent appenders x ${config.concurrent.perWorker} single-event appends, distinct streams`,
+      () => concurrentAppend(ctx),
+    );
+    await phase(3, `batch appends: ${config.batches.map((b) => `${b.count} x ${b.size}`).join(', ')} events, one stream per batch`, () =>
+      batchAppend(ctx),
+    );
+    await phase(4, `read a ${config.read.streamLength}-event stream, ${config.read.count} reads after ${config.read.warmup} warm-up`, () =>
+      readStream(ctx),
+    );
     const streamTenant = `bench-stream-${runId}`;
     if ([5, 6, 8].some(enabled)) {
       const seedMs = await seedStream(ctx, streamTenant);
       console.log(`seeded ${config.stream.events.toLocaleString('en-US')} events for phases 5, 6 and 8 in ${fmt(seedMs / 1000)} s\n`);
     }
-    await phase(5, `streamEvents over ${config.stream.events.toLocaleString('en-US')} seeded events (pages of ${config.stream.pageSize})`, () => streamAll(ctx, streamTenant));
+    await phase(
+      5,
+      `streamEvents over ${config.stream.events.toLocaleString('en-US')} seeded events (pages of ${config.stream.pageSize})`,
+      () => streamAll(ctx, streamTenant),
+    );
     if ([6, 7, 8].some(enabled)) delivery = await bootDeliveryApp(database.url, config.poolSize, streamTenant, runId);
-    await phase(6, `a no-op subscriber catching up over the ${config.stream.events.toLocaleString('en-US')} seeded events vs a keyset read`, () => subscriptionCatchUp(ctx, delivery!, streamTenant, runId));
-    await phase(7, `commit-to-subscriber latency, ${config.concurrent.workers} appenders x ${config.concurrent.perWorker} single-event appends`, () => commitToSubscriber(ctx, delivery!, runId));
-    await phase(8, `rebuild of a counting projection over the ${config.stream.events.toLocaleString('en-US')} seeded events`, () => projectionRebuild(ctx, delivery!));
-    await phase(9, `GDPR erasure of one subject (3 appends each, ANALYZE, then eraseSubject) with a reader of another tenant polling`, () => erasure(ctx, runId));
+    await phase(
+      6,
+      `a no-op subscriber catching up over the ${config.stream.events.toLocaleString('en-US')} seeded events vs a keyset read`,
+      () => subscriptionCatchUp(ctx, delivery!, streamTenant, runId),
+    );
+    await phase(
+      7,
+      `commit-to-subscriber latency, ${config.concurrent.workers} appenders x ${config.concurrent.perWorker} single-event appends`,
+      () => commitToSubscriber(ctx, delivery!, runId),
+    );
+    await phase(8, `rebuild of a counting projection over the ${config.stream.events.toLocaleString('en-US')} seeded events`, () =>
+      projectionRebuild(ctx, delivery!),
+    );
+    await phase(9, `GDPR erasure of one subject (3 appends each, ANALYZE, then eraseSubject) with a reader of another tenant polling`, () =>
+      erasure(ctx, runId),
+    );
     const growth = growthSizes(config.quick);
-    await phase(10, `a new tenant's appends at ${growth.tenantSizes.map((n) => n.toLocaleString('en-US')).join(' / ')} own events (statistics know another tenant only)`, () => tenantGrowth(config));
-    await phase(11, `appends and 1000-event stream reads on a log of 0 and ${growth.logSize.toLocaleString('en-US')} events, with and without ANALYZE`, () => logGrowth(config));
+    await phase(
+      10,
+      `a new tenant's appends at ${growth.tenantSizes.map((n) => n.toLocaleString('en-US')).join(' / ')} own events (statistics know another tenant only)`,
+      () => tenantGrowth(config),
+    );
+    await phase(
+      11,
+      `appends and 1000-event stream reads on a log of 0 and ${growth.logSize.toLocaleString('en-US')} events, with and without ANALYZE`,
+      () => logGrowth(config),
+    );
 
     console.log(`\nSummary (ratio = store / baseline; medians of ${config.rounds} rounds; total ${fmt(msSince(started) / 1000)} s)\n`);
     printSummary(results);

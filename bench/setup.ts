@@ -26,7 +26,10 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   await withAdmin((c) => c.query(`CREATE DATABASE ${name}`));
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) };
+  return {
+    url: url.toString(),
+    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
 }
 
 async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
@@ -49,9 +52,12 @@ export interface BenchStore {
 export async function bootStore(url: string, poolSize: number): Promise<BenchStore> {
   // BENCH_APPEND_CONCURRENCY: the store's group-commit setting (default: the store's default).
   const concurrency = process.env.BENCH_APPEND_CONCURRENCY ? Number(process.env.BENCH_APPEND_CONCURRENCY) : undefined;
-  const app = await NestFactory.createApplicationContext(EventStoreModule.forRoot({ databaseUrl: url, poolSize, appendConcurrency: concurrency }), {
-    logger: ['error', 'warn'],
-  });
+  const app = await NestFactory.createApplicationContext(
+    EventStoreModule.forRoot({ databaseUrl: url, poolSize, appendConcurrency: concurrency }),
+    {
+      logger: ['error', 'warn'],
+    },
+  );
   return { app, store: app.get(EventStoreService) };
 }
 

@@ -3,7 +3,22 @@ import { describeEachBackend } from '@nest-event-store/core/testing';
 import { EventJson, appendVia, getAs, newAggregateId, postAs, readAllPages } from './helpers/events';
 import { TestApp, openTestApp } from './helpers/test-app';
 
-const EVENT_KEYS = ['aggregateId', 'aggregateType', 'aggregateVersion', 'data', 'eventId', 'eventType', 'eventVersion', 'globalPosition', 'isRedacted', 'metadata', 'occurredAt', 'redactedAt', 'storedAt', 'tenantId'];
+const EVENT_KEYS = [
+  'aggregateId',
+  'aggregateType',
+  'aggregateVersion',
+  'data',
+  'eventId',
+  'eventType',
+  'eventVersion',
+  'globalPosition',
+  'isRedacted',
+  'metadata',
+  'occurredAt',
+  'redactedAt',
+  'storedAt',
+  'tenantId',
+];
 
 describeEachBackend('appends and audit queries', (mode) => {
   let t: TestApp;
@@ -43,24 +58,50 @@ describeEachBackend('appends and audit queries', (mode) => {
       });
       expect(created.globalPosition).toMatch(/^\d+$/);
       expect(created.storedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-      expect(approved).toMatchObject({ aggregateVersion: 2, eventVersion: 2, metadata: { source: 'e2e', userId: 'alice', correlationId: 'corr-append-1' } });
+      expect(approved).toMatchObject({
+        aggregateVersion: 2,
+        eventVersion: 2,
+        metadata: { source: 'e2e', userId: 'alice', correlationId: 'corr-append-1' },
+      });
       expect(BigInt(approved.globalPosition)).toBeGreaterThan(BigInt(created.globalPosition));
     });
 
     it('answers 409 ConcurrencyError naming both versions for a stale expectedVersion, and writes nothing', async () => {
       const id = newAggregateId();
       await appendVia(t, token, id, [{}, {}]);
-      const res = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', expectedVersion: 1, events: [{ eventType: 'RequirementUpdated', data: {} }] });
+      const res = await postAs(t, token, `/api/aggregates/${id}/events`, {
+        aggregateType: 'Requirement',
+        expectedVersion: 1,
+        events: [{ eventType: 'RequirementUpdated', data: {} }],
+      });
       expect(res.status).toBe(409);
-      expect(res.body).toMatchObject({ statusCode: 409, error: 'ConcurrencyError', message: expect.any(String), expectedVersion: 1, actualVersion: 2 });
+      expect(res.body).toMatchObject({
+        statusCode: 409,
+        error: 'ConcurrencyError',
+        message: expect.any(String),
+        expectedVersion: 1,
+        actualVersion: 2,
+      });
       for (const [expectedVersion, actualVersion] of [['no_stream', 2]] as const) {
-        const r = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', expectedVersion, events: [{ eventType: 'RequirementUpdated', data: {} }] });
+        const r = await postAs(t, token, `/api/aggregates/${id}/events`, {
+          aggregateType: 'Requirement',
+          expectedVersion,
+          events: [{ eventType: 'RequirementUpdated', data: {} }],
+        });
         expect(r.body).toMatchObject({ statusCode: 409, expectedVersion, actualVersion });
       }
-      const missing = await postAs(t, token, `/api/aggregates/${newAggregateId()}/events`, { aggregateType: 'Requirement', expectedVersion: 'stream_exists', events: [{ eventType: 'RequirementUpdated', data: {} }] });
+      const missing = await postAs(t, token, `/api/aggregates/${newAggregateId()}/events`, {
+        aggregateType: 'Requirement',
+        expectedVersion: 'stream_exists',
+        events: [{ eventType: 'RequirementUpdated', data: {} }],
+      });
       expect(missing.body).toMatchObject({ statusCode: 409, expectedVersion: 'stream_exists', actualVersion: 0 });
       expect((await getAs(t, token, `/api/aggregates/${id}/events`)).body.version).toBe(2);
-      const ok = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', expectedVersion: 2, events: [{ eventType: 'RequirementUpdated', data: {} }] });
+      const ok = await postAs(t, token, `/api/aggregates/${id}/events`, {
+        aggregateType: 'Requirement',
+        expectedVersion: 2,
+        events: [{ eventType: 'RequirementUpdated', data: {} }],
+      });
       expect(ok.status).toBe(201);
     });
 
@@ -71,7 +112,10 @@ describeEachBackend('appends and audit queries', (mode) => {
       const again = await appendVia(t, token, id, [{ eventId, data: { n: 1 } }]);
       expect(again).toEqual(first);
       expect((await getAs(t, token, `/api/aggregates/${id}/events`)).body.items).toHaveLength(1);
-      const other = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', events: [{ eventId, eventType: 'RequirementCreated', data: { n: 2 } }] });
+      const other = await postAs(t, token, `/api/aggregates/${id}/events`, {
+        aggregateType: 'Requirement',
+        events: [{ eventId, eventType: 'RequirementCreated', data: { n: 2 } }],
+      });
       expect(other.status).toBe(409);
       expect(other.body).toMatchObject({ statusCode: 409, error: 'DuplicateEventError' });
     });
@@ -79,7 +123,10 @@ describeEachBackend('appends and audit queries', (mode) => {
     it('answers 409 for the same eventId and data with other metadata (a new subjectId), and keeps what was stored', async () => {
       const id = newAggregateId();
       const eventId = randomUUID();
-      const body = (metadata: object) => ({ aggregateType: 'Requirement', events: [{ eventId, eventType: 'RequirementCreated', data: { n: 1 }, metadata }] });
+      const body = (metadata: object) => ({
+        aggregateType: 'Requirement',
+        events: [{ eventId, eventType: 'RequirementCreated', data: { n: 1 }, metadata }],
+      });
       expect((await postAs(t, token, `/api/aggregates/${id}/events`, body({ source: 'import' }))).status).toBe(201);
       // A retry of the same request gets a new correlation id (none sent): still the same event.
       expect((await postAs(t, token, `/api/aggregates/${id}/events`, body({ source: 'import' }))).status).toBe(201);
@@ -110,18 +157,31 @@ describeEachBackend('appends and audit queries', (mode) => {
         const res = await postAs(t, token, `/api/aggregates/${newAggregateId()}/events`, body);
         expect({ field, status: res.status }).toEqual({ field, status: 400 });
         expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-        expect(res.body.message).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${field.replace(/[[\]]/g, '\\$&')}: `))]));
+        expect(res.body.message).toEqual(
+          expect.arrayContaining([expect.stringMatching(new RegExp(`^${field.replace(/[[\]]/g, '\\$&')}: `))]),
+        );
       }
     });
 
     it('answers 400 naming aggregateId for an id the store cannot take', async () => {
-      const res = await postAs(t, token, `/api/aggregates/${'x'.repeat(201)}/events`, { aggregateType: 'Requirement', events: [{ eventType: 'RequirementUpdated', data: {} }, { eventType: 'RequirementUpdated', data: {} }] });
+      const res = await postAs(t, token, `/api/aggregates/${'x'.repeat(201)}/events`, {
+        aggregateType: 'Requirement',
+        events: [
+          { eventType: 'RequirementUpdated', data: {} },
+          { eventType: 'RequirementUpdated', data: {} },
+        ],
+      });
       expect(res.status).toBe(400);
       expect(res.body.message).toEqual([expect.stringMatching(/^aggregateId: /)]);
     });
 
     it('answers 400 for malformed JSON and 413 over the body limit, in the error shape', async () => {
-      const malformed = await t.http().post(`/api/aggregates/${newAggregateId()}/events`).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send('{"aggregateType": "Requirement", "events": [');
+      const malformed = await t
+        .http()
+        .post(`/api/aggregates/${newAggregateId()}/events`)
+        .set('Authorization', `Bearer ${token}`)
+        .set('Content-Type', 'application/json')
+        .send('{"aggregateType": "Requirement", "events": [');
       expect(malformed.status).toBe(400);
       expect(malformed.body).toEqual({ statusCode: 400, error: 'Bad Request', message: expect.any(String) });
       const big = { aggregateType: 'Requirement', events: [{ eventType: 'X', data: { blob: 'x'.repeat(65 * 1024) } }] };
@@ -144,7 +204,9 @@ describeEachBackend('appends and audit queries', (mode) => {
   describe('GET /api/aggregates/:aggregateId/events', () => {
     it('returns the stream in order with its type and version, and a version range', async () => {
       const id = newAggregateId();
-      const stored = await appendVia(t, token, id, [{ data: { n: 1 } }, { data: { n: 2 } }, { data: { n: 3 } }], { aggregateType: 'Invoice' });
+      const stored = await appendVia(t, token, id, [{ data: { n: 1 } }, { data: { n: 2 } }, { data: { n: 3 } }], {
+        aggregateType: 'Invoice',
+      });
       const all = await getAs(t, token, `/api/aggregates/${id}/events`);
       expect(all.status).toBe(200);
       expect(all.body).toEqual({ aggregateId: id, aggregateType: 'Invoice', version: 3, items: stored });
@@ -168,10 +230,16 @@ describeEachBackend('appends and audit queries', (mode) => {
     let tagged: EventJson[];
     const tag = `run${Date.now()}`;
     beforeAll(async () => {
-      const t1 = await appendVia(t, token, newAggregateId('ord'), [
-        { eventType: 'OrderPlaced', occurredAt: '2025-03-01T00:00:00.000Z', data: { note: `${tag} alpha` } },
-        { eventType: 'OrderShipped', occurredAt: '2025-03-02T00:00:00.000Z', data: { note: `${tag} beta` } },
-      ], { aggregateType: 'Order' });
+      const t1 = await appendVia(
+        t,
+        token,
+        newAggregateId('ord'),
+        [
+          { eventType: 'OrderPlaced', occurredAt: '2025-03-01T00:00:00.000Z', data: { note: `${tag} alpha` } },
+          { eventType: 'OrderShipped', occurredAt: '2025-03-02T00:00:00.000Z', data: { note: `${tag} beta` } },
+        ],
+        { aggregateType: 'Order' },
+      );
       const t2 = await postAs(t, t.token('audit-co', ['writer'], 'bob'), `/api/aggregates/${newAggregateId('inv')}/events`, {
         aggregateType: 'Invoice',
         events: [{ eventType: 'InvoiceIssued', occurredAt: '2025-03-03T00:00:00.000Z', data: { note: `${tag} GAMMA` } }],
@@ -185,13 +253,21 @@ describeEachBackend('appends and audit queries', (mode) => {
       const [placed, shipped, issued] = tagged;
       expect(ids(await getAs(t, token, `/api/events?q=${tag}`))).toEqual([placed.eventId, shipped.eventId, issued.eventId]);
       expect(ids(await getAs(t, token, `/api/events?q=${tag.toUpperCase()}%20gamma`))).toEqual([issued.eventId]);
-      expect(ids(await getAs(t, token, `/api/events?q=${tag}&eventType=OrderPlaced&eventType=InvoiceIssued`))).toEqual([placed.eventId, issued.eventId]);
-      expect(ids(await getAs(t, token, `/api/events?q=${tag}&eventType=OrderShipped,InvoiceIssued`))).toEqual([shipped.eventId, issued.eventId]);
+      expect(ids(await getAs(t, token, `/api/events?q=${tag}&eventType=OrderPlaced&eventType=InvoiceIssued`))).toEqual([
+        placed.eventId,
+        issued.eventId,
+      ]);
+      expect(ids(await getAs(t, token, `/api/events?q=${tag}&eventType=OrderShipped,InvoiceIssued`))).toEqual([
+        shipped.eventId,
+        issued.eventId,
+      ]);
       expect(ids(await getAs(t, token, `/api/events?q=${tag}&aggregateType=Order`))).toEqual([placed.eventId, shipped.eventId]);
       expect(ids(await getAs(t, token, `/api/events?aggregateId=${placed.aggregateId}`))).toEqual([placed.eventId, shipped.eventId]);
       expect(ids(await getAs(t, token, `/api/events?q=${tag}&userId=bob`))).toEqual([issued.eventId]);
       expect(ids(await getAs(t, token, `/api/events?correlationId=${tag}-corr`))).toEqual([issued.eventId]);
-      expect(ids(await getAs(t, token, `/api/events?q=${tag}&from=2025-03-02T00:00:00.000Z&to=2025-03-03T00:00:00.000Z`))).toEqual([shipped.eventId]);
+      expect(ids(await getAs(t, token, `/api/events?q=${tag}&from=2025-03-02T00:00:00.000Z&to=2025-03-03T00:00:00.000Z`))).toEqual([
+        shipped.eventId,
+      ]);
       expect(ids(await getAs(t, token, `/api/events?q=${tag}&order=desc`))).toEqual([issued.eventId, shipped.eventId, placed.eventId]);
     });
 
@@ -207,7 +283,12 @@ describeEachBackend('appends and audit queries', (mode) => {
 
     it('yields every event exactly once while writes continue between pages', async () => {
       const id = newAggregateId('busy');
-      const initial = await appendVia(t, token, id, Array.from({ length: 25 }, (_, n) => ({ data: { n } })));
+      const initial = await appendVia(
+        t,
+        token,
+        id,
+        Array.from({ length: 25 }, (_, n) => ({ data: { n } })),
+      );
       const written = [...initial];
       const seen: string[] = [];
       let cursor: string | null = null;
@@ -229,7 +310,19 @@ describeEachBackend('appends and audit queries', (mode) => {
     });
 
     it('answers 400 for bad parameters', async () => {
-      const bad = ['limit=0', 'limit=1001', 'limit=abc', 'order=sideways', 'from=yesterday', 'to=2025-13-45', 'includeTotal=yes', 'cursor=not-a-cursor', 'eventType=9bad', 'tenantId=other-co', 'nonsense=1'];
+      const bad = [
+        'limit=0',
+        'limit=1001',
+        'limit=abc',
+        'order=sideways',
+        'from=yesterday',
+        'to=2025-13-45',
+        'includeTotal=yes',
+        'cursor=not-a-cursor',
+        'eventType=9bad',
+        'tenantId=other-co',
+        'nonsense=1',
+      ];
       for (const query of bad) {
         const res = await getAs(t, token, `/api/events?${query}`);
         expect({ query, status: res.status }).toEqual({ query, status: 400 });
@@ -241,7 +334,12 @@ describeEachBackend('appends and audit queries', (mode) => {
     });
 
     it('defaults to 100 per page and accepts 1000', async () => {
-      await appendVia(t, token, newAggregateId('bulk'), Array.from({ length: 101 }, () => ({})));
+      await appendVia(
+        t,
+        token,
+        newAggregateId('bulk'),
+        Array.from({ length: 101 }, () => ({})),
+      );
       const page = await getAs(t, token, '/api/events');
       expect(page.body.items).toHaveLength(100);
       expect(page.body.hasMore).toBe(true);
@@ -265,8 +363,25 @@ describeEachBackend('appends and audit queries', (mode) => {
     it('returns statistics of the tenant', async () => {
       const fresh = t.token('stats-co', ['auditor', 'writer']);
       const empty = await getAs(t, fresh, '/api/events/stats');
-      expect(empty.body).toEqual({ totalEvents: 0, redactedEvents: 0, byEventType: {}, byAggregateType: {}, firstEventAt: null, lastEventAt: null });
-      await appendVia(t, fresh, 'stats-1', [{ eventType: 'A', occurredAt: '2025-01-01T00:00:00.000Z' }, { eventType: 'B', occurredAt: '2025-02-01T00:00:00.000Z' }, { eventType: 'A' }], { aggregateType: 'Ledger' });
+      expect(empty.body).toEqual({
+        totalEvents: 0,
+        redactedEvents: 0,
+        byEventType: {},
+        byAggregateType: {},
+        firstEventAt: null,
+        lastEventAt: null,
+      });
+      await appendVia(
+        t,
+        fresh,
+        'stats-1',
+        [
+          { eventType: 'A', occurredAt: '2025-01-01T00:00:00.000Z' },
+          { eventType: 'B', occurredAt: '2025-02-01T00:00:00.000Z' },
+          { eventType: 'A' },
+        ],
+        { aggregateType: 'Ledger' },
+      );
       const stats = await getAs(t, fresh, '/api/events/stats');
       expect(stats.status).toBe(200);
       expect(stats.body).toMatchObject({ totalEvents: 3, redactedEvents: 0, byEventType: { A: 2, B: 1 }, byAggregateType: { Ledger: 3 } });

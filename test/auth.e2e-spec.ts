@@ -9,7 +9,11 @@ import { TestApp, openTestApp } from './helpers/test-app';
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Builds an HS256 token by hand, to send claims signToken would never produce. */
-function handMadeToken(secret: string, payload: Record<string, unknown>, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+function handMadeToken(
+  secret: string,
+  payload: Record<string, unknown>,
+  header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' },
+): string {
   const unsigned = `${b64(header)}.${b64(payload)}`;
   return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
@@ -19,7 +23,12 @@ const inAnHour = () => nowSeconds() + 3600;
 
 /** Every protected route with the role it needs and a body that would be valid. */
 const ROUTES: { method: 'get' | 'post'; path: string; role: string; body?: object }[] = [
-  { method: 'post', path: '/api/aggregates/auth-1/events', role: 'writer', body: { aggregateType: 'Requirement', events: [{ eventType: 'RequirementCreated', data: {} }] } },
+  {
+    method: 'post',
+    path: '/api/aggregates/auth-1/events',
+    role: 'writer',
+    body: { aggregateType: 'Requirement', events: [{ eventType: 'RequirementCreated', data: {} }] },
+  },
   { method: 'get', path: '/api/aggregates/auth-1/events', role: 'auditor' },
   { method: 'get', path: '/api/events', role: 'auditor' },
   { method: 'get', path: '/api/events/stats', role: 'auditor' },
@@ -37,7 +46,13 @@ describeEachBackend('authentication and roles', (mode) => {
   afterAll(() => t?.close());
 
   const call = (route: (typeof ROUTES)[number], authorization?: string) => {
-    const req = route.method === 'get' ? t.http().get(route.path) : t.http().post(route.path).send(route.body ?? {});
+    const req =
+      route.method === 'get'
+        ? t.http().get(route.path)
+        : t
+            .http()
+            .post(route.path)
+            .send(route.body ?? {});
     return authorization === undefined ? req : req.set('Authorization', authorization);
   };
 
@@ -47,12 +62,15 @@ describeEachBackend('authentication and roles', (mode) => {
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: expect.any(String) });
   });
 
-  it.each(ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s answers 403 for a valid token without its role', async (_, route) => {
-    const otherRoles = (['auditor', 'writer', 'dpo'] as const).filter((r) => r !== route.role);
-    const res = await call(route, `Bearer ${t.token('acme', [...otherRoles])}`);
-    expect(res.status).toBe(403);
-    expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining(route.role) });
-  });
+  it.each(ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s answers 403 for a valid token without its role',
+    async (_, route) => {
+      const otherRoles = (['auditor', 'writer', 'dpo'] as const).filter((r) => r !== route.role);
+      const res = await call(route, `Bearer ${t.token('acme', [...otherRoles])}`);
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringContaining(route.role) });
+    },
+  );
 
   it.each(ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s lets its role through', async (_, route) => {
     const res = await call(route, `Bearer ${t.token('acme', [route.role as 'auditor'])}`);
@@ -63,19 +81,55 @@ describeEachBackend('authentication and roles', (mode) => {
     ['a malformed header', () => 'Bearer not-a-jwt'],
     ['another scheme', () => `Basic ${Buffer.from('a:b').toString('base64')}`],
     ['a token without the Bearer scheme', () => t.token('acme')],
-    ['a token signed with another secret', () => `Bearer ${signToken({ secret: 'forged-secret-0123456789', tenantId: 'acme', roles: ['auditor'] })}`],
-    ['an expired token', () => `Bearer ${handMadeToken(t.config.jwtSecret, { sub: 'alice', tenant_id: 'acme', roles: ['auditor'], iat: nowSeconds() - 600, exp: nowSeconds() - 60 })}`],
-    ['a token without tenant_id', () => `Bearer ${handMadeToken(t.config.jwtSecret, { sub: 'alice', roles: ['auditor'], iat: nowSeconds(), exp: inAnHour() })}`],
-    ['a token with an invalid tenant_id', () => `Bearer ${handMadeToken(t.config.jwtSecret, { sub: 'alice', tenant_id: '../other tenant', roles: ['auditor'], iat: nowSeconds(), exp: inAnHour() })}`],
-    ['a token with a non-string tenant_id', () => `Bearer ${handMadeToken(t.config.jwtSecret, { sub: 'alice', tenant_id: ['acme'], roles: ['auditor'], iat: nowSeconds(), exp: inAnHour() })}`],
-    ['a token without sub', () => `Bearer ${handMadeToken(t.config.jwtSecret, { tenant_id: 'acme', roles: ['auditor'], iat: nowSeconds(), exp: inAnHour() })}`],
-    ['a token whose roles are not an array', () => `Bearer ${handMadeToken(t.config.jwtSecret, { sub: 'alice', tenant_id: 'acme', roles: 'auditor', iat: nowSeconds(), exp: inAnHour() })}`],
-    ['an unsigned alg=none token', () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'alice', tenant_id: 'acme', roles: ['auditor'], iat: nowSeconds(), exp: inAnHour() })}.`],
-    ['an HS512 token with the right secret', () => `Bearer ${signToken({ secret: t.config.jwtSecret, tenantId: 'acme', roles: ['auditor'] }).replace(/^[^.]+/, b64({ alg: 'HS512', typ: 'JWT' }))}`],
-    ['a token with a tampered payload', () => {
-      const [h, , s] = t.token('acme', ['writer']).split('.');
-      return `Bearer ${h}.${b64({ sub: 'alice', tenant_id: 'acme', roles: ['auditor', 'writer', 'dpo'], iat: nowSeconds(), exp: inAnHour() })}.${s}`;
-    }],
+    [
+      'a token signed with another secret',
+      () => `Bearer ${signToken({ secret: 'forged-secret-0123456789', tenantId: 'acme', roles: ['auditor'] })}`,
+    ],
+    [
+      'an expired token',
+      () =>
+        `Bearer ${handMadeToken(t.config.jwtSecret, { sub: 'alice', tenant_id: 'acme', roles: ['auditor'], iat: nowSeconds() - 600, exp: nowSeconds() - 60 })}`,
+    ],
+    [
+      'a token without tenant_id',
+      () => `Bearer ${handMadeToken(t.config.jwtSecret, { sub: 'alice', roles: ['auditor'], iat: nowSeconds(), exp: inAnHour() })}`,
+    ],
+    [
+      'a token with an invalid tenant_id',
+      () =>
+        `Bearer ${handMadeToken(t.config.jwtSecret, { sub: 'alice', tenant_id: '../other tenant', roles: ['auditor'], iat: nowSeconds(), exp: inAnHour() })}`,
+    ],
+    [
+      'a token with a non-string tenant_id',
+      () =>
+        `Bearer ${handMadeToken(t.config.jwtSecret, { sub: 'alice', tenant_id: ['acme'], roles: ['auditor'], iat: nowSeconds(), exp: inAnHour() })}`,
+    ],
+    [
+      'a token without sub',
+      () => `Bearer ${handMadeToken(t.config.jwtSecret, { tenant_id: 'acme', roles: ['auditor'], iat: nowSeconds(), exp: inAnHour() })}`,
+    ],
+    [
+      'a token whose roles are not an array',
+      () =>
+        `Bearer ${handMadeToken(t.config.jwtSecret, { sub: 'alice', tenant_id: 'acme', roles: 'auditor', iat: nowSeconds(), exp: inAnHour() })}`,
+    ],
+    [
+      'an unsigned alg=none token',
+      () =>
+        `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'alice', tenant_id: 'acme', roles: ['auditor'], iat: nowSeconds(), exp: inAnHour() })}.`,
+    ],
+    [
+      'an HS512 token with the right secret',
+      () =>
+        `Bearer ${signToken({ secret: t.config.jwtSecret, tenantId: 'acme', roles: ['auditor'] }).replace(/^[^.]+/, b64({ alg: 'HS512', typ: 'JWT' }))}`,
+    ],
+    [
+      'a token with a tampered payload',
+      () => {
+        const [h, , s] = t.token('acme', ['writer']).split('.');
+        return `Bearer ${h}.${b64({ sub: 'alice', tenant_id: 'acme', roles: ['auditor', 'writer', 'dpo'], iat: nowSeconds(), exp: inAnHour() })}.${s}`;
+      },
+    ],
   ];
 
   it.each(rejected)('answers 401 for %s', async (_, authorization) => {
@@ -89,12 +143,23 @@ describeEachBackend('authentication and roles', (mode) => {
     ['an expired token', () => ({ ...claims, iat: nowSeconds() - 600, exp: nowSeconds() - 60 }), 'Token expired'],
     ['a token without exp, which would never expire', () => ({ ...claims, iat: nowSeconds() }), 'Token has no exp claim'],
     ['a token without iat, whose lifetime cannot be checked', () => ({ ...claims, exp: inAnHour() }), 'Token has no iat claim'],
-    ['a token living longer than JWT_MAX_LIFETIME (24 h)', () => ({ ...claims, iat: nowSeconds(), exp: nowSeconds() + 24 * 3600 + 1 }), 'Token lifetime (exp - iat) exceeds the maximum of 86400 s'],
-    ['a token issued in the future beyond the clock skew', () => ({ ...claims, iat: nowSeconds() + 120, exp: nowSeconds() + 600 }), 'Token issued in the future (iat)'],
+    [
+      'a token living longer than JWT_MAX_LIFETIME (24 h)',
+      () => ({ ...claims, iat: nowSeconds(), exp: nowSeconds() + 24 * 3600 + 1 }),
+      'Token lifetime (exp - iat) exceeds the maximum of 86400 s',
+    ],
+    [
+      'a token issued in the future beyond the clock skew',
+      () => ({ ...claims, iat: nowSeconds() + 120, exp: nowSeconds() + 600 }),
+      'Token issued in the future (iat)',
+    ],
   ];
 
   it.each(lifetimeRejections)('answers 401 for %s, with the reason', async (_, payload, reason) => {
-    const res = await t.http().get('/api/events').set('Authorization', `Bearer ${handMadeToken(t.config.jwtSecret, payload())}`);
+    const res = await t
+      .http()
+      .get('/api/events')
+      .set('Authorization', `Bearer ${handMadeToken(t.config.jwtSecret, payload())}`);
     expect(res.status).toBe(401);
     expect(res.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: reason });
   });
@@ -107,22 +172,40 @@ describeEachBackend('authentication and roles', (mode) => {
   });
 
   it('accepts a hand-made token with the right secret and ignores unknown roles', async () => {
-    const token = handMadeToken(t.config.jwtSecret, { sub: 'alice', tenant_id: 'acme', roles: ['auditor', 'superuser'], iat: nowSeconds(), exp: inAnHour() });
+    const token = handMadeToken(t.config.jwtSecret, {
+      sub: 'alice',
+      tenant_id: 'acme',
+      roles: ['auditor', 'superuser'],
+      iat: nowSeconds(),
+      exp: inAnHour(),
+    });
     expect((await t.http().get('/api/events').set('Authorization', `Bearer ${token}`)).status).toBe(200);
-    const writer = handMadeToken(t.config.jwtSecret, { sub: 'alice', tenant_id: 'acme', roles: ['superuser'], iat: nowSeconds(), exp: inAnHour() });
+    const writer = handMadeToken(t.config.jwtSecret, {
+      sub: 'alice',
+      tenant_id: 'acme',
+      roles: ['superuser'],
+      iat: nowSeconds(),
+      exp: inAnHour(),
+    });
     expect((await t.http().get('/api/events').set('Authorization', `Bearer ${writer}`)).status).toBe(403);
   });
 
   it('accepts a token from `npm run token`, which refuses a lifetime above JWT_MAX_LIFETIME', async () => {
     const root = join(__dirname, '..');
     const cli = (args: string[], env: Record<string, string> = {}) =>
-      promisify(execFile)(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/cli/token.ts', ...args], {
-        cwd: root,
-        env: { ...process.env, JWT_SECRET: t.config.jwtSecret, ...env },
-      });
+      promisify(execFile)(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/cli/token.ts', ...args],
+        {
+          cwd: root,
+          env: { ...process.env, JWT_SECRET: t.config.jwtSecret, ...env },
+        },
+      );
     const { stdout } = await cli(['--tenant', 'acme', '--roles', 'auditor', '--expires-in', String(24 * 3600)]);
     expect((await t.http().get('/api/events').set('Authorization', `Bearer ${stdout.trim()}`)).status).toBe(200);
-    await expect(cli(['--tenant', 'acme', '--expires-in', '7200'], { JWT_MAX_LIFETIME: '1h' })).rejects.toMatchObject({ stderr: expect.stringContaining('JWT_MAX_LIFETIME') });
+    await expect(cli(['--tenant', 'acme', '--expires-in', '7200'], { JWT_MAX_LIFETIME: '1h' })).rejects.toMatchObject({
+      stderr: expect.stringContaining('JWT_MAX_LIFETIME'),
+    });
   });
 
   it('needs no token for health, metrics and docs', async () => {

@@ -25,18 +25,26 @@ describeEachBackend('bad input is a 4xx naming the field, never a 500', (mode) =
     t = await openTestApp(mode);
     token = t.token('bad-co', ['auditor', 'writer', 'dpo'], 'alice');
     // Every answer of the app, whatever the route: the last test checks that none was a 5xx.
-    t.app.getHttpServer().on('request', (_req: unknown, res: { statusCode: number; on(e: string, f: () => void): void }) => res.on('finish', () => statuses.push(res.statusCode)));
+    t.app
+      .getHttpServer()
+      .on('request', (_req: unknown, res: { statusCode: number; on(e: string, f: () => void): void }) =>
+        res.on('finish', () => statuses.push(res.statusCode)),
+      );
   });
   afterAll(() => t?.close());
 
   const patchAs = (path: string, body: object) => t.http().patch(path).set('Authorization', `Bearer ${token}`).send(body);
-  const append = (id: string, events: object[], extra: object = {}) => postAs(t, token, `/api/aggregates/${encodeURIComponent(id)}/events`, { aggregateType: 'Requirement', events, ...extra });
+  const append = (id: string, events: object[], extra: object = {}) =>
+    postAs(t, token, `/api/aggregates/${encodeURIComponent(id)}/events`, { aggregateType: 'Requirement', events, ...extra });
   const expect400 = (res: Response, field: string): void => {
     expect({ field, status: res.status }).toEqual({ field, status: 400 });
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-    expect(res.body.message).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${field.replace(/[[\]().\\$"]/g, '\\$&')}: `))]));
+    expect(res.body.message).toEqual(
+      expect.arrayContaining([expect.stringMatching(new RegExp(`^${field.replace(/[[\]().\\$"]/g, '\\$&')}: `))]),
+    );
   };
-  const expectNoStream = async (id: string) => expect((await getAs(t, token, `/api/aggregates/${encodeURIComponent(id)}/events`)).status).toBe(404);
+  const expectNoStream = async (id: string) =>
+    expect((await getAs(t, token, `/api/aggregates/${encodeURIComponent(id)}/events`)).status).toBe(404);
   const createRequirement = async (): Promise<string> => {
     const res = await postAs(t, token, '/api/requirements', { title: 'Login works' });
     expect(res.status).toBe(201);
@@ -74,8 +82,15 @@ describeEachBackend('bad input is a 4xx naming the field, never a 500', (mode) =
   describe('deeply nested JSON', () => {
     it('answers 400 for a body nested thousands of levels deep, in any field, before validation walks it', async () => {
       const id = newAggregateId('deep');
-      const postJson = (path: string, text: string) => t.http().post(path).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(text);
-      expect400(await postJson(`/api/aggregates/${id}/events`, `{"aggregateType":"Requirement","events":[{"eventType":"RequirementCreated","data":${deepJson(5000)}}]}`), 'events');
+      const postJson = (path: string, text: string) =>
+        t.http().post(path).set('Authorization', `Bearer ${token}`).set('Content-Type', 'application/json').send(text);
+      expect400(
+        await postJson(
+          `/api/aggregates/${id}/events`,
+          `{"aggregateType":"Requirement","events":[{"eventType":"RequirementCreated","data":${deepJson(5000)}}]}`,
+        ),
+        'events',
+      );
       expect400(await postJson('/api/requirements', `{"title":"x","description":${deepJson(5000)}}`), 'description');
       expect400(await postJson('/api/requirements', deepJson(100_000)), 'a');
       await expectNoStream(id);
@@ -117,30 +132,42 @@ describeEachBackend('bad input is a 4xx naming the field, never a 500', (mode) =
       expect400(await append(id, [{ eventType: 'RequirementUpdated', data: {} }], { expectedVersion: big }), 'expectedVersion');
       expect400(await append(id, [{ eventType: 'RequirementUpdated', data: {}, eventVersion: big }]), 'events[0].eventVersion');
       const release = await postAs(t, token, '/api/releases', { name: 'R1' });
-      expect400(await postAs(t, token, `/api/releases/${release.body.id}/requirements`, { requirementId: id, expectedVersion: big }), 'expectedVersion');
+      expect400(
+        await postAs(t, token, `/api/releases/${release.body.id}/requirements`, { requirementId: id, expectedVersion: big }),
+        'expectedVersion',
+      );
       expect400(await postAs(t, token, `/api/releases/${release.body.id}/shipment`, { expectedVersion: big }), 'expectedVersion');
       expect((await getAs(t, token, `/api/aggregates/${id}/events`)).body.version).toBe(1);
     });
   });
 
   describe('event types of a registered aggregate type', () => {
-    it.each([['Bogus'], ['constructor'], ['toString'], ['hasOwnProperty']])('answers 400 naming the unknown type %s on a Requirement stream, and writes nothing', async (eventType) => {
-      const id = newAggregateId('req-poison');
-      const res = await append(id, [{ eventType: 'RequirementCreated', data: { title: 't' } }, { eventType, data: {} }]);
-      expect400(res, 'events[1].eventType');
-      expect(res.body.message.join(' ')).toContain(`'${eventType}' is not an event type of aggregate type 'Requirement'`);
-      await expectNoStream(id);
-    });
+    it.each([['Bogus'], ['constructor'], ['toString'], ['hasOwnProperty']])(
+      'answers 400 naming the unknown type %s on a Requirement stream, and writes nothing',
+      async (eventType) => {
+        const id = newAggregateId('req-poison');
+        const res = await append(id, [
+          { eventType: 'RequirementCreated', data: { title: 't' } },
+          { eventType, data: {} },
+        ]);
+        expect400(res, 'events[1].eventType');
+        expect(res.body.message.join(' ')).toContain(`'${eventType}' is not an event type of aggregate type 'Requirement'`);
+        await expectNoStream(id);
+      },
+    );
 
     it('answers 422 UNKNOWN_EVENT_TYPE, not 500, for a stream poisoned before the type was declared; its raw events stay readable', async () => {
       // Written as an application without the Requirement repository would have (no declared types).
       const horizon = (t.app.get(EventStoreService) as unknown as { horizon: ConstructorParameters<typeof EventStoreService>[2] }).horizon;
       const undeclared = new EventStoreService(t.app.get(EventStoreDatabase), t.app.get(EventMigrationHandler), horizon);
       const id = newAggregateId('req-poison');
-      await undeclared.appendEvents([
-        { aggregateType: 'Requirement', aggregateId: id, eventType: 'RequirementCreated', data: { title: 't' } },
-        { aggregateType: 'Requirement', aggregateId: id, eventType: 'constructor', data: {} },
-      ], 'bad-co');
+      await undeclared.appendEvents(
+        [
+          { aggregateType: 'Requirement', aggregateId: id, eventType: 'RequirementCreated', data: { title: 't' } },
+          { aggregateType: 'Requirement', aggregateId: id, eventType: 'constructor', data: {} },
+        ],
+        'bad-co',
+      );
       const expected = { statusCode: 422, code: 'UNKNOWN_EVENT_TYPE', eventType: 'constructor', aggregateId: id, aggregateVersion: 2 };
       expect((await getAs(t, token, `/api/requirements/${id}`)).body).toMatchObject(expected);
       expect((await postAs(t, token, `/api/requirements/${id}/approval`, {})).body).toMatchObject(expected);
@@ -167,16 +194,23 @@ describeEachBackend('bad input is a 4xx naming the field, never a 500', (mode) =
       ['subjectIds with 101 entries', { subjectIds: Array.from({ length: 101 }, (_, i) => `s-${i}`) }, 'events[0].metadata.subjectIds'],
     ])('answers 400 for a subject id that is %s, and writes nothing', async (_, metadata, field) => {
       const id = newAggregateId('subj');
-      expect400(await append(id, [{ eventType: 'CustomerRegistered', data: { name: 'n' }, metadata }], { aggregateType: 'Customer' }), field);
+      expect400(
+        await append(id, [{ eventType: 'CustomerRegistered', data: { name: 'n' }, metadata }], { aggregateType: 'Customer' }),
+        field,
+      );
       await expectNoStream(id);
     });
 
     it('stores conforming subject ids, and erasure finds them', async () => {
       const id = newAggregateId('subj');
-      const res = await append(id, [
-        { eventType: 'CustomerRegistered', data: { name: 'n' }, metadata: { subjectId: 'cust-typed' } },
-        { eventType: 'CustomerRegistered', data: { name: 'n' }, metadata: { subjectIds: ['other', 'cust-typed'] } },
-      ], { aggregateType: 'Customer' });
+      const res = await append(
+        id,
+        [
+          { eventType: 'CustomerRegistered', data: { name: 'n' }, metadata: { subjectId: 'cust-typed' } },
+          { eventType: 'CustomerRegistered', data: { name: 'n' }, metadata: { subjectIds: ['other', 'cust-typed'] } },
+        ],
+        { aggregateType: 'Customer' },
+      );
       expect(res.status).toBe(201);
       const erased = await postAs(t, token, '/api/gdpr/erasure-requests', { subjectId: 'cust-typed', reason: 'art. 17' });
       expect(erased.body).toEqual({ subjectId: 'cust-typed', redactedEvents: 2 });

@@ -43,7 +43,11 @@ describeEachBackend('a database that does not answer', (mode) => {
         .http()
         .post('/api/aggregates/stalled-1/events')
         .set('Authorization', `Bearer ${t.token('acme')}`)
-        .send({ aggregateType: 'Requirement', expectedVersion: 'no_stream', events: [{ eventType: 'RequirementCreated', data: { title: 'x' } }] });
+        .send({
+          aggregateType: 'Requirement',
+          expectedVersion: 'no_stream',
+          events: [{ eventType: 'RequirementCreated', data: { title: 'x' } }],
+        });
     } finally {
       await restore();
     }
@@ -53,7 +57,10 @@ describeEachBackend('a database that does not answer', (mode) => {
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toMatchObject({ statusCode: 503, code: 'STORE_UNAVAILABLE' });
     if (mode === 'server') {
-      const read = await t.http().get('/api/aggregates/stalled-1/events').set('Authorization', `Bearer ${t.token('acme')}`);
+      const read = await t
+        .http()
+        .get('/api/aggregates/stalled-1/events')
+        .set('Authorization', `Bearer ${t.token('acme')}`);
       // The server cancelled the statement: the stream was never created.
       expect(read.status).toBe(404);
     }

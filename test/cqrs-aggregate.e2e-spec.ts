@@ -38,8 +38,14 @@ describeEachBackend('@nestjs/cqrs aggregates in the store (example module test/c
   });
 
   it('places and ships an order through command handlers and reloads it from its stream', async () => {
-    expect(await commands.execute<PlaceOrderCommand, OrderVersion>(new PlaceOrderCommand('acme', 'order-1', 'Ada', 42))).toEqual({ orderId: 'order-1', version: 1 });
-    expect(await commands.execute<ShipOrderCommand, OrderVersion>(new ShipOrderCommand('acme', 'order-1', 'post'))).toEqual({ orderId: 'order-1', version: 2 });
+    expect(await commands.execute<PlaceOrderCommand, OrderVersion>(new PlaceOrderCommand('acme', 'order-1', 'Ada', 42))).toEqual({
+      orderId: 'order-1',
+      version: 1,
+    });
+    expect(await commands.execute<ShipOrderCommand, OrderVersion>(new ShipOrderCommand('acme', 'order-1', 'post'))).toEqual({
+      orderId: 'order-1',
+      version: 2,
+    });
 
     const order = await orders.load('acme', 'order-1');
     expect(order).toBeInstanceOf(Order);

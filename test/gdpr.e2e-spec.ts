@@ -19,22 +19,41 @@ describeEachBackend('GDPR redaction and erasure', (mode) => {
     const byId = await getAs(t, token, `/api/events/${event.eventId}`);
     const stream = await getAs(t, token, `/api/aggregates/${event.aggregateId}/events`);
     const query = await readAllPages(t, token, `aggregateId=${event.aggregateId}&limit=1`);
-    return [byId.body, stream.body.items.find((e: EventJson) => e.eventId === event.eventId), query.items.find((e) => e.eventId === event.eventId)];
+    return [
+      byId.body,
+      stream.body.items.find((e: EventJson) => e.eventId === event.eventId),
+      query.items.find((e) => e.eventId === event.eventId),
+    ];
   }
 
   describe('POST /api/events/:eventId/redaction', () => {
     it('replaces the payload, drops PII metadata, keeps envelope and order on every read path and in search', async () => {
       const id = newAggregateId('customer');
-      const [first, target, last] = await appendVia(t, token, id, [
-        { eventType: 'CustomerRegistered', data: { name: 'first' } },
-        { eventType: 'CustomerEmailChanged', data: { email: `${SECRET_WORD}@example.com` }, metadata: { subjectId: 'cust-7', source: 'crm', ip: '10.0.0.1' } },
-        { eventType: 'CustomerVerified', data: { ok: true } },
-      ], { aggregateType: 'Customer' });
+      const [first, target, last] = await appendVia(
+        t,
+        token,
+        id,
+        [
+          { eventType: 'CustomerRegistered', data: { name: 'first' } },
+          {
+            eventType: 'CustomerEmailChanged',
+            data: { email: `${SECRET_WORD}@example.com` },
+            metadata: { subjectId: 'cust-7', source: 'crm', ip: '10.0.0.1' },
+          },
+          { eventType: 'CustomerVerified', data: { ok: true } },
+        ],
+        { aggregateType: 'Customer' },
+      );
       expect((await getAs(t, token, `/api/events?q=${SECRET_WORD}`)).body.items.map((e: EventJson) => e.eventId)).toEqual([target.eventId]);
 
       const res = await postAs(t, token, `/api/events/${target.eventId}/redaction`, { reason: 'art. 17 request' });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ eventId: target.eventId, isRedacted: true, data: { redacted: true }, redactedAt: expect.any(String) });
+      expect(res.body).toMatchObject({
+        eventId: target.eventId,
+        isRedacted: true,
+        data: { redacted: true },
+        redactedAt: expect.any(String),
+      });
 
       for (const read of await everyReadOf(target)) {
         expect(read).toEqual({
@@ -101,7 +120,9 @@ describeEachBackend('GDPR redaction and erasure', (mode) => {
         { data: { shipTo: `${SECRET_WORD} street` }, metadata: { subjectId: subject } },
         { data: { total: 10 }, metadata: { subjectId: 'someone-else' } },
       ]);
-      const [linked2] = await appendVia(t, token, b, [{ data: { note: `${SECRET_WORD} called` }, metadata: { subjectIds: ['x', subject] } }]);
+      const [linked2] = await appendVia(t, token, b, [
+        { data: { note: `${SECRET_WORD} called` }, metadata: { subjectIds: ['x', subject] } },
+      ]);
 
       const res = await postAs(t, token, '/api/gdpr/erasure-requests', { subjectId: subject, reason: 'art. 17' });
       expect(res.status).toBe(200);
@@ -109,7 +130,13 @@ describeEachBackend('GDPR redaction and erasure', (mode) => {
 
       for (const event of [linked1, linked2]) {
         for (const read of await everyReadOf(event)) {
-          expect(read).toMatchObject({ eventId: event.eventId, isRedacted: true, data: { redacted: true }, aggregateVersion: event.aggregateVersion, globalPosition: event.globalPosition });
+          expect(read).toMatchObject({
+            eventId: event.eventId,
+            isRedacted: true,
+            data: { redacted: true },
+            aggregateVersion: event.aggregateVersion,
+            globalPosition: event.globalPosition,
+          });
           expect(read.metadata.subjectId).toBeUndefined();
           expect(read.metadata.subjectIds).toBeUndefined();
         }
@@ -125,7 +152,13 @@ describeEachBackend('GDPR redaction and erasure', (mode) => {
       const subject = `board-subject-${Date.now()}`;
       const tagged = newAggregateId('req');
       const untouched = newAggregateId('req');
-      await appendVia(t, token, tagged, [{ eventType: 'RequirementCreated', data: { title: `${SECRET_WORD} for Jane Roe`, priority: 'HIGH' }, metadata: { subjectId: subject } }]);
+      await appendVia(t, token, tagged, [
+        {
+          eventType: 'RequirementCreated',
+          data: { title: `${SECRET_WORD} for Jane Roe`, priority: 'HIGH' },
+          metadata: { subjectId: subject },
+        },
+      ]);
       await appendVia(t, token, untouched, [{ eventType: 'RequirementCreated', data: { title: 'Export as CSV', priority: 'LOW' } }]);
       const row = async (id: string) => (await getAs(t, token, '/api/requirements/board')).body.items?.find((i: EventJson) => i.id === id);
       await eventually(async () => (await row(tagged))?.title === `${SECRET_WORD} for Jane Roe` && (await row(untouched)) !== undefined);
@@ -148,7 +181,12 @@ describeEachBackend('GDPR redaction and erasure', (mode) => {
     });
 
     it('answers 400 for a missing subject or reason, or an unknown field', async () => {
-      for (const body of [{ reason: 'r' }, { subjectId: 's' }, { subjectId: '', reason: 'r' }, { subjectId: 's', reason: 'r', tenantId: 'other' }]) {
+      for (const body of [
+        { reason: 'r' },
+        { subjectId: 's' },
+        { subjectId: '', reason: 'r' },
+        { subjectId: 's', reason: 'r', tenantId: 'other' },
+      ]) {
         const res = await postAs(t, token, '/api/gdpr/erasure-requests', body);
         expect(res.status).toBe(400);
         expect(res.body.statusCode).toBe(400);

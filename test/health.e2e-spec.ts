@@ -53,7 +53,15 @@ describeEachBackend('GET /api/health, /api/metrics, /api/docs', (mode) => {
       ]),
     );
     expect(Object.keys(json.body.components.schemas)).toEqual(
-      expect.arrayContaining(['AppendEventsDto', 'NewEventDto', 'StoredEventDto', 'EventPageDto', 'RedactionRequestDto', 'ErasureRequestDto', 'EventStatisticsDto']),
+      expect.arrayContaining([
+        'AppendEventsDto',
+        'NewEventDto',
+        'StoredEventDto',
+        'EventPageDto',
+        'RedactionRequestDto',
+        'ErasureRequestDto',
+        'EventStatisticsDto',
+      ]),
     );
     const ui = await t.http().get('/api/docs');
     expect(ui.status).toBe(200);

@@ -19,13 +19,22 @@ describeEachBackend('tenant isolation across every route', (mode) => {
     t = await openTestApp(mode);
     tokenA = t.token('tenant-a', ['auditor', 'writer', 'dpo'], 'alice');
     tokenB = t.token('tenant-b', ['auditor', 'writer', 'dpo'], 'bob');
-    eventsA = await appendVia(t, tokenA, SHARED_ID, [
-      { eventType: 'SecretFiled', data: { text: SECRET }, metadata: { subjectId: 'subject-a' } },
-      { eventType: 'SecretFiled', data: { text: `${SECRET} 2` }, metadata: { subjectId: 'subject-a' } },
-      { eventType: 'OnlyInA', data: {} },
-    ], { aggregateType: 'Dossier' });
+    eventsA = await appendVia(
+      t,
+      tokenA,
+      SHARED_ID,
+      [
+        { eventType: 'SecretFiled', data: { text: SECRET }, metadata: { subjectId: 'subject-a' } },
+        { eventType: 'SecretFiled', data: { text: `${SECRET} 2` }, metadata: { subjectId: 'subject-a' } },
+        { eventType: 'OnlyInA', data: {} },
+      ],
+      { aggregateType: 'Dossier' },
+    );
     // The same aggregate id in tenant B is a different stream: no conflict, its own versions.
-    eventsB = await appendVia(t, tokenB, SHARED_ID, [{ eventType: 'NoteTaken', data: { text: 'b' } }], { aggregateType: 'Notebook', expectedVersion: 'no_stream' });
+    eventsB = await appendVia(t, tokenB, SHARED_ID, [{ eventType: 'NoteTaken', data: { text: 'b' } }], {
+      aggregateType: 'Notebook',
+      expectedVersion: 'no_stream',
+    });
   });
   afterAll(() => t?.close());
 
@@ -60,7 +69,14 @@ describeEachBackend('tenant isolation across every route', (mode) => {
     const all = await readAllPages(t, tokenB, 'limit=1');
     expect(all.items.length).toBeGreaterThan(0);
     expect(all.items.every((e) => e.tenantId === 'tenant-b')).toBe(true);
-    for (const query of [`q=${SECRET}`, 'eventType=SecretFiled', 'aggregateType=Dossier', 'userId=alice', `correlationId=${eventsA[0].metadata.correlationId}`, `aggregateId=${SHARED_ID}&eventType=OnlyInA`]) {
+    for (const query of [
+      `q=${SECRET}`,
+      'eventType=SecretFiled',
+      'aggregateType=Dossier',
+      'userId=alice',
+      `correlationId=${eventsA[0].metadata.correlationId}`,
+      `aggregateId=${SHARED_ID}&eventType=OnlyInA`,
+    ]) {
       const res = await getAs(t, tokenB, `/api/events?${query}&includeTotal=true`);
       expect({ query, items: res.body.items, total: res.body.total }).toEqual({ query, items: [], total: 0 });
     }
@@ -93,7 +109,11 @@ describeEachBackend('tenant isolation across every route', (mode) => {
     expect((await getAs(t, tokenB, '/api/events?tenant_id=tenant-a')).status).toBe(400);
     const header = await getAs(t, tokenB, `/api/events/${eventsA[0].eventId}`).set('x-tenant-id', 'tenant-a');
     expect(header.status).toBe(404);
-    const body = await postAs(t, tokenB, `/api/aggregates/${SHARED_ID}/events`, { aggregateType: 'Notebook', tenantId: 'tenant-a', events: [{ eventType: 'X', data: {} }] });
+    const body = await postAs(t, tokenB, `/api/aggregates/${SHARED_ID}/events`, {
+      aggregateType: 'Notebook',
+      tenantId: 'tenant-a',
+      events: [{ eventType: 'X', data: {} }],
+    });
     expect(body.status).toBe(400);
     // tenantId inside event metadata is just data: the event still lands in B.
     const [stored] = await appendVia(t, tokenB, 'b-2', [{ metadata: { tenantId: 'tenant-a' } }]);
@@ -102,7 +122,10 @@ describeEachBackend('tenant isolation across every route', (mode) => {
   });
 
   it("cannot reuse A's event id to overwrite or probe A's event", async () => {
-    const res = await postAs(t, tokenB, '/api/aggregates/b-3/events', { aggregateType: 'Notebook', events: [{ eventId: eventsA[0].eventId, eventType: 'NoteTaken', data: { text: 'b' } }] });
+    const res = await postAs(t, tokenB, '/api/aggregates/b-3/events', {
+      aggregateType: 'Notebook',
+      events: [{ eventId: eventsA[0].eventId, eventType: 'NoteTaken', data: { text: 'b' } }],
+    });
     // Event ids are unique per tenant: B gets its own event, A's stays as it was.
     expect(res.status).toBe(201);
     expect(res.body.events[0]).toMatchObject({ tenantId: 'tenant-b', eventId: eventsA[0].eventId });

@@ -42,16 +42,24 @@ describeEachBackend(
       const applied = await asRuntime((c) => c.query<{ name: string }>('SELECT name FROM event_store_migrations ORDER BY timestamp'));
       const expected = [...eventStoreMigrations(db.rolePrefix), ...requirementsMigrations(db.rolePrefix)].map((m) => new m().name);
       expect(applied.rows.map((r) => r.name).sort()).toEqual([...expected].sort());
-      expect(applied.rows.map((r) => r.name)).toEqual(expect.arrayContaining(['CreateRequirementStatusBoard1764100000000', 'GrantRequirementStatusBoard1764100000700']));
+      expect(applied.rows.map((r) => r.name)).toEqual(
+        expect.arrayContaining(['CreateRequirementStatusBoard1764100000000', 'GrantRequirementStatusBoard1764100000700']),
+      );
       // The runtime login reaches the store's tables and the read model the app writes.
       const board = await asRuntime((c) => c.query('SELECT count(*)::integer AS n FROM requirement_status_board'));
       expect(board.rows).toEqual([{ n: 0 }]);
       const tables = await asRuntime((c) =>
-        c.query<{ t: string }>(`SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY($1::text[])`, [
-          ['stored_domain_events', 'event_store_streams', 'event_store_subscriptions', 'requirement_status_board'],
-        ]),
+        c.query<{ t: string }>(
+          `SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY($1::text[])`,
+          [['stored_domain_events', 'event_store_streams', 'event_store_subscriptions', 'requirement_status_board']],
+        ),
       );
-      expect(tables.rows.map((r) => r.t).sort()).toEqual(['event_store_streams', 'event_store_subscriptions', 'requirement_status_board', 'stored_domain_events']);
+      expect(tables.rows.map((r) => r.t).sort()).toEqual([
+        'event_store_streams',
+        'event_store_subscriptions',
+        'requirement_status_board',
+        'stored_domain_events',
+      ]);
     }, 180_000);
 
     it('is a no-op on an up-to-date database', async () => {

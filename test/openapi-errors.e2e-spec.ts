@@ -67,7 +67,14 @@ describe('the OpenAPI document (/api/docs-json) lists every error answer', () =>
 
   it('documents exactly the expected error statuses on every route', () => {
     const documented = Object.fromEntries(
-      Object.entries(doc.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => [`${method} ${path}`, errorResponses(`${method} ${path}`).map(([s]) => s).sort()])),
+      Object.entries(doc.paths).flatMap(([path, methods]) =>
+        Object.keys(methods).map((method) => [
+          `${method} ${path}`,
+          errorResponses(`${method} ${path}`)
+            .map(([s]) => s)
+            .sort(),
+        ]),
+      ),
     );
     expect(documented).toEqual(EXPECTED);
     const all = new Set(Object.values(EXPECTED).flat());
@@ -78,7 +85,11 @@ describe('the OpenAPI document (/api/docs-json) lists every error answer', () =>
     for (const route of Object.keys(EXPECTED)) {
       for (const [status, response] of errorResponses(route)) {
         const schema = schemaOf(response);
-        expect({ route, status, required: schema.required }).toEqual({ route, status, required: expect.arrayContaining(['statusCode', 'error', 'message']) });
+        expect({ route, status, required: schema.required }).toEqual({
+          route,
+          status,
+          required: expect.arrayContaining(['statusCode', 'error', 'message']),
+        });
         expect(response.description).toBeTruthy();
       }
     }
@@ -86,16 +97,21 @@ describe('the OpenAPI document (/api/docs-json) lists every error answer', () =>
 
   it('names the versions of a 409 conflict, the fields of a 422 and Retry-After on a 503', () => {
     const [, conflict] = errorResponses('post /api/aggregates/{aggregateId}/events').find(([s]) => s === 409)!;
-    expect(Object.keys(schemaOf(conflict).properties ?? {})).toEqual(expect.arrayContaining(['expectedVersion', 'actualVersion', 'aggregateId', 'eventId']));
+    expect(Object.keys(schemaOf(conflict).properties ?? {})).toEqual(
+      expect.arrayContaining(['expectedVersion', 'actualVersion', 'aggregateId', 'eventId']),
+    );
     const [, unknownType] = errorResponses('get /api/requirements/{id}').find(([s]) => s === 422)!;
-    expect(schemaOf(unknownType).required).toEqual(expect.arrayContaining(['aggregateType', 'aggregateId', 'eventType', 'aggregateVersion']));
+    expect(schemaOf(unknownType).required).toEqual(
+      expect.arrayContaining(['aggregateType', 'aggregateId', 'eventType', 'aggregateVersion']),
+    );
     const [, unavailable] = errorResponses('get /api/events').find(([s]) => s === 503)!;
     expect(Object.keys(unavailable.headers ?? {})).toEqual(['Retry-After']);
   });
 
   it('describes every field of real 404 and 409 answers', async () => {
     const token = t.token('acme');
-    const properties = (route: string, status: number) => Object.keys(schemaOf(errorResponses(route).find(([s]) => s === status)![1]).properties ?? {});
+    const properties = (route: string, status: number) =>
+      Object.keys(schemaOf(errorResponses(route).find(([s]) => s === status)![1]).properties ?? {});
 
     const missing = await getAs(t, token, `/api/events/${randomUUID()}`);
     expect(missing.status).toBe(404);

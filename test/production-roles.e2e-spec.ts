@@ -35,7 +35,10 @@ describeEachBackend(
         .http()
         .post('/api/aggregates/cust-1/events')
         .set('Authorization', `Bearer ${token}`)
-        .send({ aggregateType: 'Customer', events: [{ eventType: 'CustomerRegistered', data: { name: 'Alice' }, metadata: { subjectId: 'subj-1' } }] });
+        .send({
+          aggregateType: 'Customer',
+          events: [{ eventType: 'CustomerRegistered', data: { name: 'Alice' }, metadata: { subjectId: 'subj-1' } }],
+        });
       expect(appended.status).toBe(201);
       const erased = await postAs(t, token, '/api/gdpr/erasure-requests', { subjectId: 'subj-1', reason: 'art. 17' });
       expect(erased.body).toEqual({ subjectId: 'subj-1', redactedEvents: 1 });

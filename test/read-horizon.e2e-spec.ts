@@ -37,10 +37,17 @@ describeEachBackend(
       const foreign = await openTransaction(TEST_SERVER_URL, 'e2e-foreign-tx');
       try {
         const id = newAggregateId('hz');
-        const created = await postAs(t, token, `/api/aggregates/${id}/events`, { aggregateType: 'Requirement', events: [{ eventType: 'RequirementCreated', data: { title: 'x' } }] });
+        const created = await postAs(t, token, `/api/aggregates/${id}/events`, {
+          aggregateType: 'Requirement',
+          events: [{ eventType: 'RequirementCreated', data: { title: 'x' } }],
+        });
         expect(created.status).toBe(201);
         const started = Date.now();
-        const res = await until(() => getAs(t, token, `/api/events?aggregateId=${id}`), (r) => r.body.items?.length === 1, 3000);
+        const res = await until(
+          () => getAs(t, token, `/api/events?aggregateId=${id}`),
+          (r) => r.body.items?.length === 1,
+          3000,
+        );
         expect(res.body.items.map((e: { aggregateId: string }) => e.aggregateId)).toEqual([id]);
         expect(Date.now() - started).toBeLessThan(3000);
         const health = await t.http().get('/api/health');
@@ -53,7 +60,11 @@ describeEachBackend(
     it('reports degraded (200) with the stuck transaction in /api/health and its age as event_store_horizon_lag_seconds', async () => {
       const stuck = await openTransaction(t.testDatabase.databaseUrl!, 'e2e-stuck-tx');
       try {
-        const health = await until(() => t.http().get('/api/health'), (r) => r.body.status === 'degraded', 5000);
+        const health = await until(
+          () => t.http().get('/api/health'),
+          (r) => r.body.status === 'degraded',
+          5000,
+        );
         expect(health.status).toBe(200);
         expect(health.body).toMatchObject({
           status: 'degraded',

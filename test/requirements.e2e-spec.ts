@@ -36,7 +36,9 @@ describeEachBackend('requirements domain (REST)', (mode) => {
       expect((await t.http().post('/api/requirements').send({ title: 'x' })).status).toBe(401);
       const bad = await postAs(t, writer, '/api/requirements', { title: '', priority: 'URGENT', tenantId: 'globex' });
       expect(bad.status).toBe(400);
-      expect(bad.body.message).toEqual(expect.arrayContaining([expect.stringMatching(/^title/), expect.stringMatching(/^priority/), expect.stringMatching(/^tenantId/)]));
+      expect(bad.body.message).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^title/), expect.stringMatching(/^priority/), expect.stringMatching(/^tenantId/)]),
+      );
     });
 
     it('approves with a role, stores the event as v3 with the acting user, and refuses to reject afterwards', async () => {
@@ -119,7 +121,12 @@ describeEachBackend('requirements domain (REST)', (mode) => {
       });
       expect(append.status).toBe(201);
       expect(append.body.events[0].eventVersion).toBe(1);
-      const expected = { eventType: 'RequirementApproved', eventVersion: 3, occurredAt, data: { approvedBy: 'legacy', approverRole: 'REVIEWER', approvalTimestamp: occurredAt } };
+      const expected = {
+        eventType: 'RequirementApproved',
+        eventVersion: 3,
+        occurredAt,
+        data: { approvedBy: 'legacy', approverRole: 'REVIEWER', approvalTimestamp: occurredAt },
+      };
       const stream = await getAs(t, auditor, `/api/aggregates/${id}/events`);
       expect(stream.body.items[1]).toMatchObject(expected);
       const one = await getAs(t, auditor, `/api/events/${append.body.events[0].eventId}`);
@@ -138,10 +145,15 @@ describeEachBackend('requirements domain (REST)', (mode) => {
       const planned = await postAs(t, writer, '/api/releases', { name: '1.0' });
       expect(planned.status).toBe(201);
       const rel = planned.body.id as string;
-      expect((await postAs(t, writer, `/api/releases/${rel}/shipment`, {})).body).toMatchObject({ error: 'DomainRuleViolation', rule: 'release-empty' });
+      expect((await postAs(t, writer, `/api/releases/${rel}/shipment`, {})).body).toMatchObject({
+        error: 'DomainRuleViolation',
+        rule: 'release-empty',
+      });
       expect((await postAs(t, writer, `/api/releases/${rel}/requirements`, { requirementId: draft.id })).status).toBe(409);
       expect((await postAs(t, writer, `/api/releases/${rel}/requirements`, { requirementId: 'req-unknown' })).status).toBe(404);
-      expect((await postAs(t, writer, `/api/releases/${rel}/requirements`, { requirementId: approvedReq.id, expectedVersion: 1 })).status).toBe(200);
+      expect(
+        (await postAs(t, writer, `/api/releases/${rel}/requirements`, { requirementId: approvedReq.id, expectedVersion: 1 })).status,
+      ).toBe(200);
       const shipped = await postAs(t, writer, `/api/releases/${rel}/shipment`, { expectedVersion: 2 });
       expect(shipped.status).toBe(200);
       expect(shipped.body).toMatchObject({ status: 'SHIPPED', requirementIds: [approvedReq.id], version: 3 });

@@ -15,7 +15,13 @@ export interface EventInput {
 export type EventJson = Record<string, any>;
 
 /** Appends through POST /api/aggregates/:id/events and expects 201; returns the stored events. */
-export async function appendVia(t: TestApp, token: string, aggregateId: string, events: EventInput[], options: { aggregateType?: string; expectedVersion?: unknown } = {}): Promise<EventJson[]> {
+export async function appendVia(
+  t: TestApp,
+  token: string,
+  aggregateId: string,
+  events: EventInput[],
+  options: { aggregateType?: string; expectedVersion?: unknown } = {},
+): Promise<EventJson[]> {
   const res = await t
     .http()
     .post(`/api/aggregates/${encodeURIComponent(aggregateId)}/events`)
@@ -42,7 +48,11 @@ export function getAs(t: TestApp, token: string, path: string) {
 
 /** POST JSON with a bearer token. */
 export function postAs(t: TestApp, token: string, path: string, body: unknown) {
-  return t.http().post(path).set('Authorization', `Bearer ${token}`).send(body as object);
+  return t
+    .http()
+    .post(path)
+    .set('Authorization', `Bearer ${token}`)
+    .send(body as object);
 }
 
 /** Follows nextCursor until the end; returns every item and the number of pages. */

@@ -54,7 +54,9 @@ export function configureApp(app: NestExpressApplication, config: AppConfig): IN
     app,
     new DocumentBuilder()
       .setTitle('Event store API')
-      .setDescription('Multi-tenant, append-only event store: appends, audit queries, GDPR redaction. Tenancy comes from the bearer token only.')
+      .setDescription(
+        'Multi-tenant, append-only event store: appends, audit queries, GDPR redaction. Tenancy comes from the bearer token only.',
+      )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
       .build(),

@@ -21,18 +21,26 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config, { logger, abortOnError: false });
   await app.listen(config.port);
   const log = new Logger('Bootstrap');
-  log.log(`Listening on ${await app.getUrl()}/api (docs at /api/docs); database: ${config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.embeddedDataDir}`}`);
+  log.log(
+    `Listening on ${await app.getUrl()}/api (docs at /api/docs); database: ${config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.embeddedDataDir}`}`,
+  );
   if (config.jwtSecretFile) {
-    log.warn(`No JWT_SECRET set: using the development secret in ${config.jwtSecretFile}. Mint a token with: npm run token -- --tenant acme --roles auditor,writer,dpo`);
+    log.warn(
+      `No JWT_SECRET set: using the development secret in ${config.jwtSecretFile}. Mint a token with: npm run token -- --tenant acme --roles auditor,writer,dpo`,
+    );
   }
 }
 
 bootstrap().catch((error: unknown) => {
   // Another process serves this DATA_DIR: say so plainly, no stack trace (nothing is wrong with this one).
   if (error instanceof DataDirLockedError) {
-    process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', context: 'EventStore', code: error.code, message: error.message })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', context: 'EventStore', code: error.code, message: error.message })}\n`,
+    );
     process.exit(1);
   }
-  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', context: 'Bootstrap', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ time: new Date().toISOString(), level: 'fatal', context: 'Bootstrap', message: error instanceof Error ? error.message : String(error), stack: error instanceof Error ? error.stack : undefined })}\n`,
+  );
   process.exit(1);
 });

@@ -39,8 +39,12 @@ describe('resolveEventStoreOptions', () => {
   });
 
   it('rejects a dataSource that is not a PostgreSQL TypeORM DataSource', () => {
-    expect(() => resolveEventStoreOptions({ dataSource: { url: 'x' } as never })).toThrow(`option 'dataSource' must be a TypeORM DataSource`);
+    expect(() => resolveEventStoreOptions({ dataSource: { url: 'x' } as never })).toThrow(
+      `option 'dataSource' must be a TypeORM DataSource`,
+    );
     const sqlite = { options: { type: 'sqlite' }, createQueryRunner: () => undefined };
-    expect(() => resolveEventStoreOptions({ dataSource: sqlite as never })).toThrow(`must be a DataSource of type 'postgres', got type 'sqlite'`);
+    expect(() => resolveEventStoreOptions({ dataSource: sqlite as never })).toThrow(
+      `must be a DataSource of type 'postgres', got type 'sqlite'`,
+    );
   });
 });

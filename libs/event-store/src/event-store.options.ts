@@ -158,16 +158,19 @@ function positiveInt(name: string, value: number, max: number): number {
 }
 
 function intInRange(name: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`EventStoreModule option ${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    throw new Error(`EventStoreModule option ${name} must be an integer from ${min} to ${max}, got ${String(value)}`);
   return value;
 }
 
 function positiveNumber(name: string, value: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`EventStoreModule option ${name} must be a positive number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new Error(`EventStoreModule option ${name} must be a positive number, got ${String(value)}`);
   return value;
 }
 
 function nonNegativeInt(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new Error(`EventStoreModule option ${name} must be a non-negative integer, got ${String(value)}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`EventStoreModule option ${name} must be a non-negative integer, got ${String(value)}`);
   return value;
 }

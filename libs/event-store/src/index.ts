@@ -57,7 +57,15 @@ export {
   EventStatistics,
 } from './types/read-options';
 export { Snapshot, SnapshotInput } from './types/snapshot';
-export { RedactionRequest, ErasureResult, ErasureOptions, ErasureProgress, EventsRedacted, RedactedEventRef, REDACTION_MARKER } from './types/redaction';
+export {
+  RedactionRequest,
+  ErasureResult,
+  ErasureOptions,
+  ErasureProgress,
+  EventsRedacted,
+  RedactedEventRef,
+  REDACTION_MARKER,
+} from './types/redaction';
 
 export { StoredDomainEventEntity } from './entities/stored-domain-event.entity';
 export { EventStreamEntity } from './entities/event-stream.entity';

@@ -28,7 +28,16 @@ describe('resolveEventStoreOptions', () => {
       allowTenantPurge: true,
       logging: false,
       migrations: [],
-      delivery: { enabled: true, pollIntervalMs: 50, leaseDurationMs: 5000, leaseRenewIntervalMs: 1000, batchSize: 500, retry: { maxAttempts: 3, initialDelayMs: 0, maxDelayMs: 100 }, ownerId: 'worker-1', notifyIntervalMs: 0 },
+      delivery: {
+        enabled: true,
+        pollIntervalMs: 50,
+        leaseDurationMs: 5000,
+        leaseRenewIntervalMs: 1000,
+        batchSize: 500,
+        retry: { maxAttempts: 3, initialDelayMs: 0, maxDelayMs: 100 },
+        ownerId: 'worker-1',
+        notifyIntervalMs: 0,
+      },
     };
     expect(resolveEventStoreOptions(full)).toMatchObject({ poolSize: 20, databaseUrl: full.databaseUrl });
   });
@@ -47,7 +56,10 @@ describe('resolveEventStoreOptions', () => {
 
   it('rejects a misspelt nested option with its full path', () => {
     expect(rejection({ delivery: { batchsize: 10 } })).toMatchObject({ option: 'delivery.batchsize', suggestion: 'delivery.batchSize' });
-    expect(rejection({ delivery: { retry: { maxAttempt: 2 } } })).toMatchObject({ option: 'delivery.retry.maxAttempt', suggestion: 'delivery.retry.maxAttempts' });
+    expect(rejection({ delivery: { retry: { maxAttempt: 2 } } })).toMatchObject({
+      option: 'delivery.retry.maxAttempt',
+      suggestion: 'delivery.retry.maxAttempts',
+    });
   });
 
   it('rejects an unknown option unlike any valid one without a suggestion', () => {

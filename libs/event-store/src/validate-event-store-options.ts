@@ -19,7 +19,8 @@ const boolean: Check = (path, value) => {
 };
 
 const nonEmptyString: Check = (path, value) => {
-  if (typeof value !== 'string' || value.trim() === '') throw new InvalidEventStoreOptionsError(path, `must be a non-empty string, got ${describe(value)}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new InvalidEventStoreOptionsError(path, `must be a non-empty string, got ${describe(value)}`);
 };
 
 const databaseUrl: Check = (path, value) => {
@@ -29,7 +30,10 @@ const databaseUrl: Check = (path, value) => {
   try {
     protocol = new URL(value).protocol;
   } catch {
-    throw new InvalidEventStoreOptionsError(path, 'must be a postgres://user:password@host:5432/database URL, got a string that is not a URL');
+    throw new InvalidEventStoreOptionsError(
+      path,
+      'must be a postgres://user:password@host:5432/database URL, got a string that is not a URL',
+    );
   }
   if (protocol !== 'postgres:' && protocol !== 'postgresql:') {
     throw new InvalidEventStoreOptionsError(path, `must be a postgres:// or postgresql:// URL, got a ${protocol}// URL`);
@@ -37,16 +41,19 @@ const databaseUrl: Check = (path, value) => {
 };
 
 const stringArray: Check = (path, value) => {
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw new InvalidEventStoreOptionsError(path, `must be an array of strings, got ${describe(value)}`);
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))
+    throw new InvalidEventStoreOptionsError(path, `must be an array of strings, got ${describe(value)}`);
 };
 
 const classArray: Check = (path, value) => {
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'function')) throw new InvalidEventStoreOptionsError(path, `must be an array of migration classes, got ${describe(value)}`);
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'function'))
+    throw new InvalidEventStoreOptionsError(path, `must be an array of migration classes, got ${describe(value)}`);
 };
 
 function object(checks: Record<string, Check>): Check {
   return (path, value) => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidEventStoreOptionsError(path, `must be an object, got ${describe(value)}`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new InvalidEventStoreOptionsError(path, `must be an object, got ${describe(value)}`);
     checkKeys(path, value as Record<string, unknown>, checks);
   };
 }
@@ -74,16 +81,23 @@ const DELIVERY_CHECKS: Record<string, Check> = {
  * carry them: see `validateEventStoreOptions`.
  */
 const positiveNumber: Check = (path, value) => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidEventStoreOptionsError(path, `must be a positive number, got ${describe(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new InvalidEventStoreOptionsError(path, `must be a positive number, got ${describe(value)}`);
 };
 
 /** A TypeORM DataSource for PostgreSQL (checked by shape: the app may load its own copy of typeorm). */
 const postgresDataSource: Check = (path, value) => {
   const candidate = value as { options?: { type?: unknown }; createQueryRunner?: unknown } | null;
-  if (typeof candidate !== 'object' || candidate === null || typeof candidate.createQueryRunner !== 'function' || typeof candidate.options !== 'object') {
+  if (
+    typeof candidate !== 'object' ||
+    candidate === null ||
+    typeof candidate.createQueryRunner !== 'function' ||
+    typeof candidate.options !== 'object'
+  ) {
     throw new InvalidEventStoreOptionsError(path, `must be a TypeORM DataSource, got ${describe(value)}`);
   }
-  if (candidate.options?.type !== 'postgres') throw new InvalidEventStoreOptionsError(path, `must be a DataSource of type 'postgres', got type '${String(candidate.options?.type)}'`);
+  if (candidate.options?.type !== 'postgres')
+    throw new InvalidEventStoreOptionsError(path, `must be a DataSource of type 'postgres', got type '${String(candidate.options?.type)}'`);
 };
 
 /** Options that configure a pool or database of the store's own, meaningless with a shared DataSource. */
@@ -126,7 +140,11 @@ export function validateEventStoreOptions(options: object, knownKeys: readonly s
   const given = options as Record<string, unknown>;
   if (given.dataSource !== undefined) {
     const clash = OWN_DATABASE_OPTIONS.find((key) => given[key] !== undefined && given[key] !== '');
-    if (clash) throw new InvalidEventStoreOptionsError(clash, `cannot be combined with dataSource (the store then uses the application's DataSource, its pool and its timeouts)`);
+    if (clash)
+      throw new InvalidEventStoreOptionsError(
+        clash,
+        `cannot be combined with dataSource (the store then uses the application's DataSource, its pool and its timeouts)`,
+      );
   }
 }
 

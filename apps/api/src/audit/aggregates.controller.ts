@@ -45,7 +45,11 @@ export class AggregatesController {
       data: e.data,
       // The caller may name the acting user and correlation explicitly
       // (e.g. a gateway acting for someone); otherwise the token and request do.
-      metadata: { ...e.metadata, userId: (e.metadata?.userId as string | undefined) ?? principal.sub, correlationId: (e.metadata?.correlationId as string | undefined) ?? correlationId },
+      metadata: {
+        ...e.metadata,
+        userId: (e.metadata?.userId as string | undefined) ?? principal.sub,
+        correlationId: (e.metadata?.correlationId as string | undefined) ?? correlationId,
+      },
     }));
     const stored = await this.metrics
       .timeAppend(() => this.store.appendEvents(events, principal.tenantId, { expectedVersion: body.expectedVersion ?? 'any' }))
@@ -60,9 +64,21 @@ export class AggregatesController {
   @ApiOperation({ summary: 'Read one stream in version order (404 when the tenant has no such stream)' })
   @ApiOkResponse({ type: StreamDto })
   @ApiErrorResponses(400, 404)
-  async read(@Param('aggregateId') aggregateId: string, @Query() query: StreamRangeQuery, @CurrentPrincipal() principal: Principal): Promise<StreamDto> {
-    const stream = await this.store.getStream(aggregateId, principal.tenantId, { fromVersion: query.fromVersion, toVersion: query.toVersion });
-    return { aggregateId: stream.aggregateId, aggregateType: stream.aggregateType, version: stream.version, items: stream.events.map(toEventJson) };
+  async read(
+    @Param('aggregateId') aggregateId: string,
+    @Query() query: StreamRangeQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<StreamDto> {
+    const stream = await this.store.getStream(aggregateId, principal.tenantId, {
+      fromVersion: query.fromVersion,
+      toVersion: query.toVersion,
+    });
+    return {
+      aggregateId: stream.aggregateId,
+      aggregateType: stream.aggregateType,
+      version: stream.version,
+      items: stream.events.map(toEventJson),
+    };
   }
 }
 
@@ -72,7 +88,10 @@ export class AggregatesController {
 function toBodyFields(violations: FieldViolation[]): FieldViolation[] {
   const seen = new Set<string>();
   return violations
-    .map((v) => ({ ...v, field: v.field.replace(/^events\[\d+\]\.(aggregateType|aggregateId)$/, '$1').replace(/^options\.expectedVersion$/, 'expectedVersion') }))
+    .map((v) => ({
+      ...v,
+      field: v.field.replace(/^events\[\d+\]\.(aggregateType|aggregateId)$/, '$1').replace(/^options\.expectedVersion$/, 'expectedVersion'),
+    }))
     .filter((v) => {
       const key = `${v.field}: ${v.reason}`;
       if (seen.has(key)) return false;

@@ -24,7 +24,10 @@ function main(): void {
   });
   if (values.help) return void console.log(USAGE);
   if (!values.tenant || !TENANT_ID_PATTERN.test(values.tenant)) fail(`--tenant must be 1-64 letters, digits, ".", "_" or "-".\n${USAGE}`);
-  const roles = values.roles.split(',').map((r) => r.trim()).filter(Boolean);
+  const roles = values.roles
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean);
   const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (unknown.length) fail(`Unknown role(s): ${unknown.join(', ')}; known: ${ROLES.join(', ')}`);
   // The same limits as the API's, so that every token printed here passes.

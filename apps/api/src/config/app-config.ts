@@ -83,6 +83,7 @@ function optionalInteger(name: string, value: string | undefined, min: number, m
 
 function parseRolePrefix(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(value)) throw new ConfigError(`EVENT_STORE_ROLE_PREFIX must be a lower-case SQL identifier of at most 41 characters, got '${value}'`);
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(value))
+    throw new ConfigError(`EVENT_STORE_ROLE_PREFIX must be a lower-case SQL identifier of at most 41 characters, got '${value}'`);
   return value;
 }

@@ -29,7 +29,9 @@ export function resolveJwtSecret(env: NodeJS.ProcessEnv, dataDir: string): Resol
     return { secret: env.JWT_SECRET, source: 'env' };
   }
   if (env.NODE_ENV === 'production') {
-    throw new ConfigError('JWT_SECRET is not set. Refusing to start with NODE_ENV=production: set JWT_SECRET to a long random string (e.g. `openssl rand -hex 32`).');
+    throw new ConfigError(
+      'JWT_SECRET is not set. Refusing to start with NODE_ENV=production: set JWT_SECRET to a long random string (e.g. `openssl rand -hex 32`).',
+    );
   }
   const file = join(dataDir, DEV_SECRET_FILE);
   if (existsSync(file)) {

@@ -25,7 +25,11 @@ export class GdprController {
   @ApiOperation({ summary: 'Redact one event: payload and PII metadata removed, envelope kept; idempotent' })
   @ApiOkResponse({ type: StoredEventDto })
   @ApiErrorResponses(400, 404, 413)
-  async redact(@Param('eventId') eventId: string, @Body() body: RedactionRequestDto, @CurrentPrincipal() principal: Principal): Promise<StoredEventDto> {
+  async redact(
+    @Param('eventId') eventId: string,
+    @Body() body: RedactionRequestDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<StoredEventDto> {
     if (!isUuid(eventId)) throw new EventNotFoundError('event', eventId);
     return toEventJson(await this.store.redactEvent(eventId, principal.tenantId, { reason: body.reason, requestedBy: principal.sub }));
   }

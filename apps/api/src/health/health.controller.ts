@@ -27,7 +27,8 @@ export class HealthController {
   @Get()
   @HealthCheck()
   @ApiOperation({
-    summary: '200 while the database answers (status "ok", or "degraded" while a stuck transaction holds event readers back), 503 otherwise',
+    summary:
+      '200 while the database answers (status "ok", or "degraded" while a stuck transaction holds event readers back), 503 otherwise',
   })
   @ApiOkResponse({ description: '{ status: "ok" | "degraded", info, error, details } (details.readHorizon names the stuck transaction)' })
   @ApiServiceUnavailableResponse({ description: '{ status: "error", info, error, details }' })

@@ -33,7 +33,11 @@ export class ReadHorizonHealthIndicator {
   async check(): Promise<ReadHorizonHealth | undefined> {
     const lag = await this.store.getHorizonLag().catch(() => undefined);
     if (!lag) return undefined;
-    const health: ReadHorizonHealth = { status: lag.stalled ? 'degraded' : 'up', lagSeconds: round(lag.lagSeconds), thresholdSeconds: lag.thresholdSeconds };
+    const health: ReadHorizonHealth = {
+      status: lag.stalled ? 'degraded' : 'up',
+      lagSeconds: round(lag.lagSeconds),
+      thresholdSeconds: lag.thresholdSeconds,
+    };
     const h = lag.holder;
     if (h) {
       health.holder = {

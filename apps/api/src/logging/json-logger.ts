@@ -46,7 +46,8 @@ export class JsonLogger implements LoggerService {
     // Nest passes (message, context) or, for errors, (message, stack, context).
     const rest = [...params];
     const context = rest.length && typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
-    const stack = withStack && typeof rest[0] === 'string' ? (rest.shift() as string) : message instanceof Error ? message.stack : undefined;
+    const stack =
+      withStack && typeof rest[0] === 'string' ? (rest.shift() as string) : message instanceof Error ? message.stack : undefined;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level, context };
     entry.message = message instanceof Error ? message.message : message;
     if (stack) entry.stack = stack;

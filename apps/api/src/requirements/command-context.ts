@@ -15,5 +15,7 @@ export function checkExpectedVersion(aggregate: EventSourcedAggregate, expectedV
 
 /** Metadata of events caused by a request: the acting user and the correlation id. */
 export function requestMetadata(principal: Principal, correlationId: string | undefined): EventMetadata {
-  return correlationId ? { userId: principal.sub, correlationId, source: 'api/requirements' } : { userId: principal.sub, source: 'api/requirements' };
+  return correlationId
+    ? { userId: principal.sub, correlationId, source: 'api/requirements' }
+    : { userId: principal.sub, source: 'api/requirements' };
 }

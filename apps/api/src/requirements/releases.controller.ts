@@ -35,7 +35,11 @@ export class ReleasesController {
   @Roles('writer')
   @ApiOperation({ summary: 'Plan a release' })
   @ApiErrorResponses(400, 413)
-  async plan(@Body() body: PlanReleaseDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ReleaseView> {
+  async plan(
+    @Body() body: PlanReleaseDto,
+    @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId?: string,
+  ): Promise<ReleaseView> {
     const release = new Release(`rel-${randomUUID()}`);
     release.plan(body.name, body.plannedFor);
     await this.releases.save(release, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
@@ -55,7 +59,12 @@ export class ReleasesController {
   @Roles('writer')
   @ApiOperation({ summary: 'Add an approved requirement (404 when the requirement is unknown)' })
   @ApiErrorResponses(400, 404, 409, 413, 422)
-  async addRequirement(@Param('id') id: string, @Body() body: AddRequirementToReleaseDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ReleaseView> {
+  async addRequirement(
+    @Param('id') id: string,
+    @Body() body: AddRequirementToReleaseDto,
+    @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId?: string,
+  ): Promise<ReleaseView> {
     const release = await this.releases.load(principal.tenantId, id);
     checkExpectedVersion(release, body.expectedVersion);
     // Read-only check of another aggregate: approval is final, so it cannot be undone in between.
@@ -70,7 +79,12 @@ export class ReleasesController {
   @Roles('writer')
   @ApiOperation({ summary: 'Ship the release' })
   @ApiErrorResponses(400, 404, 409, 413, 422)
-  async ship(@Param('id') id: string, @Body() body: ShipReleaseDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<ReleaseView> {
+  async ship(
+    @Param('id') id: string,
+    @Body() body: ShipReleaseDto,
+    @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId?: string,
+  ): Promise<ReleaseView> {
     const release = await this.releases.load(principal.tenantId, id);
     checkExpectedVersion(release, body.expectedVersion);
     release.ship(principal.sub);

@@ -11,7 +11,13 @@ import { RequirementStatusBoard, RequirementStatusBoardReader } from './board/re
 import { checkExpectedVersion, requestMetadata } from './command-context';
 import { Requirement, RequirementState } from './domain/requirement.aggregate';
 import { DomainRuleViolationFilter } from './domain-rule-violation.filter';
-import { ApproveRequirementDto, CreateRequirementDto, HistoryQuery, RejectRequirementDto, UpdateRequirementDto } from './dto/requirement.dto';
+import {
+  ApproveRequirementDto,
+  CreateRequirementDto,
+  HistoryQuery,
+  RejectRequirementDto,
+  UpdateRequirementDto,
+} from './dto/requirement.dto';
 
 /** A requirement as the API returns it. */
 export type RequirementView = { id: string; version: number } & RequirementState;
@@ -39,7 +45,11 @@ export class RequirementsController {
   @Roles('writer')
   @ApiOperation({ summary: 'Draft a requirement' })
   @ApiErrorResponses(400, 413)
-  async create(@Body() body: CreateRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
+  async create(
+    @Body() body: CreateRequirementDto,
+    @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId?: string,
+  ): Promise<RequirementView> {
     const requirement = new Requirement(`req-${randomUUID()}`);
     requirement.create({ title: body.title, description: body.description, priority: body.priority });
     await this.requirements.save(requirement, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
@@ -66,10 +76,18 @@ export class RequirementsController {
   @Roles('auditor')
   @ApiOperation({ summary: 'The requirement as of a version (?version=N) or a point in time (?at=ISO)' })
   @ApiErrorResponses(400, 404, 422)
-  async history(@Param('id') id: string, @Query() query: HistoryQuery, @CurrentPrincipal() principal: Principal): Promise<RequirementView & { asOf: { version: number } | { at: string } }> {
-    if ((query.version === undefined) === (query.at === undefined)) throw new BadRequestException(['version: give exactly one of version or at']);
+  async history(
+    @Param('id') id: string,
+    @Query() query: HistoryQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RequirementView & { asOf: { version: number } | { at: string } }> {
+    if ((query.version === undefined) === (query.at === undefined))
+      throw new BadRequestException(['version: give exactly one of version or at']);
     if (query.version !== undefined) {
-      return { ...view(await this.requirements.loadAt(principal.tenantId, id, { version: query.version })), asOf: { version: query.version } };
+      return {
+        ...view(await this.requirements.loadAt(principal.tenantId, id, { version: query.version })),
+        asOf: { version: query.version },
+      };
     }
     const at = new Date(query.at!);
     return { ...view(await this.requirements.loadAt(principal.tenantId, id, { at })), asOf: { at: at.toISOString() } };
@@ -79,9 +97,15 @@ export class RequirementsController {
   @Roles('writer')
   @ApiOperation({ summary: 'Edit a draft requirement (expectedVersion required)' })
   @ApiErrorResponses(400, 404, 409, 413, 422)
-  async update(@Param('id') id: string, @Body() body: UpdateRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
+  async update(
+    @Param('id') id: string,
+    @Body() body: UpdateRequirementDto,
+    @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId?: string,
+  ): Promise<RequirementView> {
     const { expectedVersion, ...changes } = body;
-    if (Object.values(changes).every((v) => v === undefined)) throw new BadRequestException(['body: give at least one of title, description, priority']);
+    if (Object.values(changes).every((v) => v === undefined))
+      throw new BadRequestException(['body: give at least one of title, description, priority']);
     const requirement = await this.requirements.load(principal.tenantId, id);
     checkExpectedVersion(requirement, expectedVersion);
     requirement.update(changes);
@@ -94,7 +118,12 @@ export class RequirementsController {
   @Roles('writer')
   @ApiOperation({ summary: 'Approve a draft requirement' })
   @ApiErrorResponses(400, 404, 409, 413, 422)
-  async approve(@Param('id') id: string, @Body() body: ApproveRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
+  async approve(
+    @Param('id') id: string,
+    @Body() body: ApproveRequirementDto,
+    @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId?: string,
+  ): Promise<RequirementView> {
     const requirement = await this.requirements.load(principal.tenantId, id);
     checkExpectedVersion(requirement, body.expectedVersion);
     requirement.approve(body.approverRole, principal.sub);
@@ -107,7 +136,12 @@ export class RequirementsController {
   @Roles('writer')
   @ApiOperation({ summary: 'Reject a draft requirement with a reason' })
   @ApiErrorResponses(400, 404, 409, 413, 422)
-  async reject(@Param('id') id: string, @Body() body: RejectRequirementDto, @CurrentPrincipal() principal: Principal, @CorrelationId() correlationId?: string): Promise<RequirementView> {
+  async reject(
+    @Param('id') id: string,
+    @Body() body: RejectRequirementDto,
+    @CurrentPrincipal() principal: Principal,
+    @CorrelationId() correlationId?: string,
+  ): Promise<RequirementView> {
     const requirement = await this.requirements.load(principal.tenantId, id);
     checkExpectedVersion(requirement, body.expectedVersion);
     requirement.reject(body.reason, principal.sub);

@@ -97,7 +97,11 @@ describeEachBackend('AggregateRepository', (mode) => {
       ticket.comment('b');
       ticket.comment('c');
       await repo.save(ticket, TENANT); // 2 → 4 crosses 3
-      expect(await t.store.getLatestSnapshot('S-1', TENANT)).toMatchObject({ version: 4, schemaVersion: 1, state: { comments: ['a', 'b', 'c'] } });
+      expect(await t.store.getLatestSnapshot('S-1', TENANT)).toMatchObject({
+        version: 4,
+        schemaVersion: 1,
+        state: { comments: ['a', 'b', 'c'] },
+      });
       ticket.comment('d');
       await repo.save(ticket, TENANT); // 5: no new snapshot
       expect((await t.store.getLatestSnapshot('S-1', TENANT))?.version).toBe(4);

@@ -43,7 +43,8 @@ export class AggregateRepository<T extends EventSourcedAggregate> {
   ) {
     if (!aggregateClass.aggregateType) throw new AggregateDefinitionError(aggregateClass.name, "static 'aggregateType' is not set");
     const every = options.snapshotEvery ?? 0;
-    if (!Number.isInteger(every) || every < 0) throw new AggregateDefinitionError(aggregateClass.name, 'snapshotEvery must be a non-negative integer');
+    if (!Number.isInteger(every) || every < 0)
+      throw new AggregateDefinitionError(aggregateClass.name, 'snapshotEvery must be a non-negative integer');
     this.snapshotEvery = every;
     // Every append to this stream type, by any path, must stay loadable by this class.
     store.declareEventTypes(aggregateClass.aggregateType, EventSourcedAggregate.declaredEventTypes(aggregateClass));
@@ -79,9 +80,11 @@ export class AggregateRepository<T extends EventSourcedAggregate> {
    */
   async loadAt(tenantId: string, aggregateId: string, point: PointInHistory): Promise<T> {
     if ('version' in point) {
-      if (!Number.isInteger(point.version) || point.version < 1 || point.version > INT4_MAX) throw EventValidationError.of('version', `must be an integer from 1 to ${INT4_MAX}`);
+      if (!Number.isInteger(point.version) || point.version < 1 || point.version > INT4_MAX)
+        throw EventValidationError.of('version', `must be an integer from 1 to ${INT4_MAX}`);
       const aggregate = await this.rebuild(tenantId, aggregateId, point.version);
-      if (aggregate.version < point.version) throw EventValidationError.of('version', `stream '${aggregateId}' is only at version ${aggregate.version}`);
+      if (aggregate.version < point.version)
+        throw EventValidationError.of('version', `stream '${aggregateId}' is only at version ${aggregate.version}`);
       return aggregate;
     }
     if (!(point.at instanceof Date) || Number.isNaN(point.at.getTime())) throw EventValidationError.of('at', 'must be a valid date');
@@ -118,7 +121,9 @@ export class AggregateRepository<T extends EventSourcedAggregate> {
     }));
     const expected = { expectedVersion: before === 0 ? ('no_stream' as const) : before };
     // Through the publisher (when given) so that subscribers and projections are woken after commit.
-    const stored = this.publisher ? await this.publisher.publishAll(events, tenantId, expected) : await this.store.appendEvents(events, tenantId, expected);
+    const stored = this.publisher
+      ? await this.publisher.publishAll(events, tenantId, expected)
+      : await this.store.appendEvents(events, tenantId, expected);
     const after = stored[stored.length - 1].aggregateVersion;
     aggregate.markCommitted(after);
     if (this.snapshotEvery > 0 && Math.floor(after / this.snapshotEvery) > Math.floor(before / this.snapshotEvery)) {
@@ -137,15 +142,21 @@ export class AggregateRepository<T extends EventSourcedAggregate> {
         schemaVersion: this.aggregateClass.snapshotSchemaVersion,
       });
     } catch (error) {
-      this.logger.warn(`Snapshot of ${this.aggregateClass.aggregateType} '${aggregate.aggregateId}' at v${aggregate.version} failed: ${String(error)}`);
+      this.logger.warn(
+        `Snapshot of ${this.aggregateClass.aggregateType} '${aggregate.aggregateId}' at v${aggregate.version} failed: ${String(error)}`,
+      );
     }
   }
 
   private async rebuild(tenantId: string, aggregateId: string, maxVersion: number | undefined): Promise<T> {
     const aggregate = new this.aggregateClass(aggregateId);
-    const snapshot = this.snapshotEvery > 0
-      ? await this.store.getLatestSnapshot(aggregateId, tenantId, { maxVersion, schemaVersion: this.aggregateClass.snapshotSchemaVersion })
-      : null;
+    const snapshot =
+      this.snapshotEvery > 0
+        ? await this.store.getLatestSnapshot(aggregateId, tenantId, {
+            maxVersion,
+            schemaVersion: this.aggregateClass.snapshotSchemaVersion,
+          })
+        : null;
     if (snapshot && snapshot.aggregateType !== this.aggregateClass.aggregateType) throw new EventNotFoundError('stream', aggregateId);
     if (snapshot) aggregate.restoreSnapshot(snapshot.state, snapshot.version);
     const fromVersion = (snapshot?.version ?? 0) + 1;

@@ -75,7 +75,13 @@ describe('EventSourcedAggregate', () => {
         }
       })();
       expect(error).toBeInstanceOf(UnknownEventTypeError);
-      expect(error).toMatchObject({ code: 'UNKNOWN_EVENT_TYPE', aggregateType: 'Ticket', aggregateId: 'T-1', eventType, aggregateVersion: 2 });
+      expect(error).toMatchObject({
+        code: 'UNKNOWN_EVENT_TYPE',
+        aggregateType: 'Ticket',
+        aggregateId: 'T-1',
+        eventType,
+        aggregateVersion: 2,
+      });
       expect(ticket.version).toBe(1);
     },
   );
@@ -92,7 +98,9 @@ describe('EventSourcedAggregate', () => {
 
   it('refuses a replay with a hole in the history', () => {
     const ticket = new Ticket('T-1');
-    expect(() => ticket.replay([stored(1, 'TicketOpened', { title: 'x' }), stored(3, 'TicketClosed', {})])).toThrow(AggregateDefinitionError);
+    expect(() => ticket.replay([stored(1, 'TicketOpened', { title: 'x' }), stored(3, 'TicketClosed', {})])).toThrow(
+      AggregateDefinitionError,
+    );
   });
 
   it('throws MissingEventHandlerError for an event type without handler, recording nothing', () => {

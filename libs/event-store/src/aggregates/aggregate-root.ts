@@ -87,7 +87,10 @@ export abstract class EventSourcedAggregate<TEvents extends AggregateEventMap = 
   replay(events: Iterable<StoredDomainEvent>): void {
     for (const event of events) {
       if (event.aggregateVersion !== this.persistedVersion + 1) {
-        throw new AggregateDefinitionError(this.constructor.name, `replay expected version ${this.persistedVersion + 1}, got ${event.aggregateVersion}`);
+        throw new AggregateDefinitionError(
+          this.constructor.name,
+          `replay expected version ${this.persistedVersion + 1}, got ${event.aggregateVersion}`,
+        );
       }
       const handler = this.handlerOf(event.eventType);
       if (!handler) throw new UnknownEventTypeError(this.aggregateType, this.aggregateId, event.eventType, event.aggregateVersion);
@@ -139,10 +142,18 @@ export abstract class EventSourcedAggregate<TEvents extends AggregateEventMap = 
     const handler = this.handlerOf(eventType);
     if (!handler) throw new MissingEventHandlerError(this.aggregateType, eventType);
     handler.call(this, data, { eventType, eventVersion: options.eventVersion, occurredAt, aggregateVersion: this.currentVersion + 1 });
-    this.pending.push({ eventId: randomUUID(), eventType, eventVersion: options.eventVersion, occurredAt, data, metadata: options.metadata });
+    this.pending.push({
+      eventId: randomUUID(),
+      eventType,
+      eventVersion: options.eventVersion,
+      occurredAt,
+      data,
+      metadata: options.metadata,
+    });
   }
 
   private handlerOf(eventType: string): ((data: EventData, context: AppliedEventContext) => void) | undefined {
-    return eventHandlersOf(this.constructor, EventSourcedAggregate.prototype).get(eventType) as ((data: EventData, context: AppliedEventContext) => void) | undefined;
+    return eventHandlersOf(this.constructor, EventSourcedAggregate.prototype).get(eventType) as
+      ((data: EventData, context: AppliedEventContext) => void) | undefined;
   }
 }

@@ -30,7 +30,9 @@ export class UnknownEventTypeError extends EventStoreError {
     readonly eventType: string,
     readonly aggregateVersion: number,
   ) {
-    super(`Stream '${aggregateId}' of aggregate type '${aggregateType}' holds event type '${eventType}' at version ${aggregateVersion}, which the aggregate does not handle`);
+    super(
+      `Stream '${aggregateId}' of aggregate type '${aggregateType}' holds event type '${eventType}' at version ${aggregateVersion}, which the aggregate does not handle`,
+    );
   }
 }
 

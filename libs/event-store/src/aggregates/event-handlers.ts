@@ -17,12 +17,17 @@ export function eventHandlersOf(aggregateClass: { prototype: object }, base: obj
   const cached = cache.get(aggregateClass);
   if (cached) return cached;
   const handlers = new Map<string, EventHandlerMethod>();
-  for (let proto: object | null = aggregateClass.prototype; proto && proto !== base && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+  for (
+    let proto: object | null = aggregateClass.prototype;
+    proto && proto !== base && proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
     for (const name of Object.getOwnPropertyNames(proto)) {
       const eventType = HANDLER_NAME.exec(name)?.[1];
       const descriptor = Object.getOwnPropertyDescriptor(proto, name);
       // Own data properties only: getters are not handlers, and an override below was seen first.
-      if (eventType && typeof descriptor?.value === 'function' && !handlers.has(eventType)) handlers.set(eventType, descriptor.value as EventHandlerMethod);
+      if (eventType && typeof descriptor?.value === 'function' && !handlers.has(eventType))
+        handlers.set(eventType, descriptor.value as EventHandlerMethod);
     }
   }
   cache.set(aggregateClass, handlers);

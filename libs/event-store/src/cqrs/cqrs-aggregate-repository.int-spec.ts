@@ -104,7 +104,10 @@ describeEachBackend('CqrsAggregateRepository', (mode: DatabaseMode) => {
   });
 
   it('replays the stream as instances of the event classes, upcast, with their envelopes', async () => {
-    await store.appendEvent({ aggregateType: 'BankAccount', aggregateId: 'acc-2', eventType: 'account.opened', eventVersion: 1, data: { owner: 'grace' } }, 'acme');
+    await store.appendEvent(
+      { aggregateType: 'BankAccount', aggregateId: 'acc-2', eventType: 'account.opened', eventVersion: 1, data: { owner: 'grace' } },
+      'acme',
+    );
     const account = await accounts.load('acme', 'acc-2');
     expect(account).toMatchObject({ owner: 'grace', currency: 'EUR', balance: 0 });
     expect(account.history[0]).toBeInstanceOf(AccountOpened);

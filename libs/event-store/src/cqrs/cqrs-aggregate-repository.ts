@@ -64,8 +64,12 @@ export class CqrsAggregateRepository<T extends AggregateRoot> {
   static provide<A extends AggregateRoot>(aggregateClass: Type<A>, options: CqrsAggregateRepositoryOptions<A> = {}): Provider {
     return {
       provide: getCqrsAggregateRepositoryToken(aggregateClass),
-      useFactory: (store: EventStoreService, migrations: EventMigrationHandler, eventTypes: CqrsEventTypes, publisher: EventStorePublisher) =>
-        new CqrsAggregateRepository(store, migrations, eventTypes, aggregateClass, options, publisher),
+      useFactory: (
+        store: EventStoreService,
+        migrations: EventMigrationHandler,
+        eventTypes: CqrsEventTypes,
+        publisher: EventStorePublisher,
+      ) => new CqrsAggregateRepository(store, migrations, eventTypes, aggregateClass, options, publisher),
       inject: [EventStoreService, EventMigrationHandler, CqrsEventTypes, EventStorePublisher],
     };
   }
@@ -80,7 +84,8 @@ export class CqrsAggregateRepository<T extends AggregateRoot> {
   async load(tenantId: string, aggregateId: string): Promise<T> {
     const stored = await this.store.getEventsForAggregate(aggregateId, tenantId);
     // Another aggregate type's id answers "not found", like another tenant's.
-    if (stored.length === 0 || stored.some((e) => e.aggregateType !== this.aggregateType)) throw new EventNotFoundError('stream', aggregateId);
+    if (stored.length === 0 || stored.some((e) => e.aggregateType !== this.aggregateType))
+      throw new EventNotFoundError('stream', aggregateId);
     const history = stored.map((e) => this.toEvent(e));
     const aggregate = this.create(aggregateId);
     aggregate.loadFromHistory(history);
@@ -100,11 +105,16 @@ export class CqrsAggregateRepository<T extends AggregateRoot> {
    * @throws AggregateDefinitionError when the aggregate publishes on apply (`autoCommit`) or a new one has no id
    */
   async save(aggregate: T, tenantId: string, options: CqrsSaveOptions = {}): Promise<StoredDomainEvent[]> {
-    if (aggregate.autoCommit) throw new AggregateDefinitionError(this.aggregateClass.name, 'autoCommit publishes events before they are stored; turn it off to save the aggregate');
+    if (aggregate.autoCommit)
+      throw new AggregateDefinitionError(
+        this.aggregateClass.name,
+        'autoCommit publishes events before they are stored; turn it off to save the aggregate',
+      );
     const pending: IEvent[] = aggregate.getUncommittedEvents();
     if (pending.length === 0) return [];
     const position = positions.get(aggregate);
-    if (position && position.tenantId !== tenantId) throw EventValidationError.of('tenantId', `the aggregate was loaded for another tenant`);
+    if (position && position.tenantId !== tenantId)
+      throw EventValidationError.of('tenantId', `the aggregate was loaded for another tenant`);
     const aggregateId = position?.aggregateId ?? this.newAggregateId(aggregate);
     const events: NewDomainEvent[] = pending.map((event) => {
       const eventType = this.eventTypes.typeOf(event);
@@ -119,7 +129,9 @@ export class CqrsAggregateRepository<T extends AggregateRoot> {
     });
     const expected = { expectedVersion: position ? position.version : ('no_stream' as const) };
     // Through the publisher so that subscriptions (the EventBus bridge among them) wake after commit.
-    const stored = this.publisher ? await this.publisher.publishAll(events, tenantId, expected) : await this.store.appendEvents(events, tenantId, expected);
+    const stored = this.publisher
+      ? await this.publisher.publishAll(events, tenantId, expected)
+      : await this.store.appendEvents(events, tenantId, expected);
     aggregate.uncommit();
     positions.set(aggregate, { tenantId, aggregateId, version: stored[stored.length - 1].aggregateVersion });
     return stored;
@@ -139,11 +151,15 @@ export class CqrsAggregateRepository<T extends AggregateRoot> {
   private newAggregateId(aggregate: T): string {
     const id = this.idOf(aggregate);
     if (typeof id !== 'string' || id === '') {
-      throw new AggregateDefinitionError(this.aggregateClass.name, "a new aggregate needs a string 'id' property, or an idOf option in CqrsAggregateRepository.provide");
+      throw new AggregateDefinitionError(
+        this.aggregateClass.name,
+        "a new aggregate needs a string 'id' property, or an idOf option in CqrsAggregateRepository.provide",
+      );
     }
     return id;
   }
 }
 
 /** Injects the repository registered with `CqrsAggregateRepository.provide(aggregateClass)`. */
-export const InjectCqrsAggregateRepository = (aggregateClass: Type): ParameterDecorator => Inject(getCqrsAggregateRepositoryToken(aggregateClass));
+export const InjectCqrsAggregateRepository = (aggregateClass: Type): ParameterDecorator =>
+  Inject(getCqrsAggregateRepositoryToken(aggregateClass));

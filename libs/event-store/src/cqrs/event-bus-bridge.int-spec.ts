@@ -73,7 +73,11 @@ describeEachBackend('EventStoreCqrsModule', (mode: DatabaseMode) => {
   });
 
   it('publishes a committed event on the EventBus as an instance of the app class, upcast to the latest version', async () => {
-    await store.appendEvent({ aggregateType: 'Order', aggregateId: `order-${mode}-1`, eventType: 'OrderPlaced', eventVersion: 1, data: { amount: 42 } }, 'acme', { expectedVersion: 'no_stream' });
+    await store.appendEvent(
+      { aggregateType: 'Order', aggregateId: `order-${mode}-1`, eventType: 'OrderPlaced', eventVersion: 1, data: { amount: 42 } },
+      'acme',
+      { expectedVersion: 'no_stream' },
+    );
     await eventually(() => received.some((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-1`));
     const event = received.find((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-1`)!;
     expect(event).toBeInstanceOf(OrderPlaced);
@@ -86,7 +90,13 @@ describeEachBackend('EventStoreCqrsModule', (mode: DatabaseMode) => {
       store.appendEvents(
         [
           { aggregateType: 'Order', aggregateId: `order-${mode}-2`, eventType: 'OrderShipped', data: { carrier: 'post' } },
-          { aggregateType: 'Order', aggregateId: `order-${mode}-2`, eventType: 'OrderPlaced', eventVersion: 2, data: { amount: 7, currency: 'CHF' } },
+          {
+            aggregateType: 'Order',
+            aggregateId: `order-${mode}-2`,
+            eventType: 'OrderPlaced',
+            eventVersion: 2,
+            data: { amount: 7, currency: 'CHF' },
+          },
         ],
         'acme',
       ),
@@ -97,8 +107,19 @@ describeEachBackend('EventStoreCqrsModule', (mode: DatabaseMode) => {
 
   it('does not forward event types that have no class', async () => {
     await store.appendEvent({ aggregateType: 'Order', aggregateId: `order-${mode}-3`, eventType: 'OrderAudited', data: {} }, 'acme');
-    await store.appendEvent({ aggregateType: 'Order', aggregateId: `order-${mode}-3`, eventType: 'OrderPlaced', eventVersion: 2, data: { amount: 1, currency: 'EUR' } }, 'acme');
+    await store.appendEvent(
+      {
+        aggregateType: 'Order',
+        aggregateId: `order-${mode}-3`,
+        eventType: 'OrderPlaced',
+        eventVersion: 2,
+        data: { amount: 1, currency: 'EUR' },
+      },
+      'acme',
+    );
     await eventually(() => received.some((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-3`));
-    expect(received.filter((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-3`).map((e) => getEventEnvelope(e)?.eventType)).toEqual(['OrderPlaced']);
+    expect(
+      received.filter((e) => getEventEnvelope(e)?.aggregateId === `order-${mode}-3`).map((e) => getEventEnvelope(e)?.eventType),
+    ).toEqual(['OrderPlaced']);
   });
 });

@@ -29,7 +29,12 @@ export class EventBusBridge implements OnApplicationBootstrap {
       throw new Error('EventStoreCqrsModule needs the EventBus of @nestjs/cqrs: import CqrsModule.forRoot() in the root module.');
     }
     await this.subscriptions.subscribe(
-      { name: this.options.name ?? 'cqrs-event-bus', eventTypes: this.eventTypes.eventTypes(), startFrom: this.options.startFrom ?? 'now', tenantId: this.options.tenantId },
+      {
+        name: this.options.name ?? 'cqrs-event-bus',
+        eventTypes: this.eventTypes.eventTypes(),
+        startFrom: this.options.startFrom ?? 'now',
+        tenantId: this.options.tenantId,
+      },
       (event) => this.forward(event),
     );
   }

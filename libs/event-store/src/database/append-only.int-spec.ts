@@ -11,17 +11,24 @@ describeEachBackend('append-only guard', (mode) => {
   let stored: StoredDomainEvent;
   beforeAll(async () => {
     t = await openTestStore(mode);
-    stored = await t.store.appendEvent({ aggregateType: 'Doc', aggregateId: 'd-1', eventType: 'DocWritten', data: { text: 'hello' }, metadata: { userId: 'alice' } }, 'acme');
+    stored = await t.store.appendEvent(
+      { aggregateType: 'Doc', aggregateId: 'd-1', eventType: 'DocWritten', data: { text: 'hello' }, metadata: { userId: 'alice' } },
+      'acme',
+    );
   });
   afterAll(() => t?.close());
 
   const raw = (sql: string, params: unknown[] = []) => t.database.dataSource.query(sql, params);
 
   it('rejects UPDATE, DELETE and TRUNCATE with the append-only error', async () => {
-    await expect(raw(`UPDATE stored_domain_events SET data = '{"text":"changed"}' WHERE event_id = $1`, [stored.eventId])).rejects.toThrow(APPEND_ONLY);
+    await expect(raw(`UPDATE stored_domain_events SET data = '{"text":"changed"}' WHERE event_id = $1`, [stored.eventId])).rejects.toThrow(
+      APPEND_ONLY,
+    );
     await expect(raw(`DELETE FROM stored_domain_events WHERE event_id = $1`, [stored.eventId])).rejects.toThrow(APPEND_ONLY);
     await expect(raw(`TRUNCATE stored_domain_events`)).rejects.toThrow(APPEND_ONLY);
-    await expect(raw(`DELETE FROM stored_domain_events`)).rejects.toMatchObject({ driverError: expect.objectContaining({ code: 'ESAPO' }) });
+    await expect(raw(`DELETE FROM stored_domain_events`)).rejects.toMatchObject({
+      driverError: expect.objectContaining({ code: 'ESAPO' }),
+    });
     const [row] = await raw(`SELECT data FROM stored_domain_events WHERE event_id = $1`, [stored.eventId]);
     expect(row.data).toEqual({ text: 'hello' });
   });
@@ -33,13 +40,17 @@ describeEachBackend('append-only guard', (mode) => {
       await runner.startTransaction();
       await runner.query(`SELECT set_config('event_store.redaction', 'on', true), set_config('event_store.purge', 'on', true)`);
       await runner.query('SAVEPOINT s');
-      await expect(runner.query(`UPDATE stored_domain_events SET data = '{}' WHERE event_id = $1`, [stored.eventId])).rejects.toThrow(APPEND_ONLY);
+      await expect(runner.query(`UPDATE stored_domain_events SET data = '{}' WHERE event_id = $1`, [stored.eventId])).rejects.toThrow(
+        APPEND_ONLY,
+      );
       await runner.query('ROLLBACK TO SAVEPOINT s');
       await expect(runner.query(`DELETE FROM stored_domain_events WHERE event_id = $1`, [stored.eventId])).rejects.toThrow(APPEND_ONLY);
       await runner.query('ROLLBACK TO SAVEPOINT s');
       // Even as the writer, a rewrite must mark the event redacted and keep the envelope.
       await runner.query(`SELECT set_config('role', $1, true), set_config('app.tenant_id', 'acme', true)`, [t.database.roles.writer]);
-      await expect(runner.query(`UPDATE stored_domain_events SET data = '{}' WHERE event_id = $1`, [stored.eventId])).rejects.toThrow(/must redact an event not yet redacted/);
+      await expect(runner.query(`UPDATE stored_domain_events SET data = '{}' WHERE event_id = $1`, [stored.eventId])).rejects.toThrow(
+        /must redact an event not yet redacted/,
+      );
       await runner.query('ROLLBACK TO SAVEPOINT s');
     } finally {
       await runner.rollbackTransaction();

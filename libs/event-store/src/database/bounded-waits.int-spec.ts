@@ -13,14 +13,23 @@ import { NewDomainEvent } from '../types/stored-domain-event';
 const STATEMENT_TIMEOUT_MS = 400;
 // The client gives up 2 s after the statement bound when the server cannot answer.
 const CLIENT_BOUND_MS = STATEMENT_TIMEOUT_MS + 2000;
-const event = (aggregateId: string, n: number, eventId?: string): NewDomainEvent => ({ aggregateType: 'Ledger', aggregateId, eventType: 'Booked', data: { n }, eventId });
+const event = (aggregateId: string, n: number, eventId?: string): NewDomainEvent => ({
+  aggregateType: 'Ledger',
+  aggregateId,
+  eventType: 'Booked',
+  data: { n },
+  eventId,
+});
 const ID_A = '6f1c1f7e-0000-4000-8000-00000000000a';
 const ID_B = '6f1c1f7e-0000-4000-8000-00000000000b';
 
 /** Settles `promise` and says how long it took. */
 async function timed(promise: Promise<unknown>): Promise<{ error: unknown; ms: number }> {
   const started = Date.now();
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   return { error, ms: Date.now() - started };
 }
 
@@ -44,11 +53,13 @@ async function stallDatabase(t: TestStore, mode: DatabaseMode): Promise<() => Pr
   // Open the pool's connections first, so that the stalled operation sends its
   // query on an open connection and meets the client's query bound (rather
   // than the connection timeout of a new connection, tested below).
-  const warm = await Promise.all([0, 1, 2].map(async () => {
-    const r = t.database.dataSource.createQueryRunner();
-    await r.connect();
-    return r;
-  }));
+  const warm = await Promise.all(
+    [0, 1, 2].map(async () => {
+      const r = t.database.dataSource.createQueryRunner();
+      await r.connect();
+      return r;
+    }),
+  );
   for (const r of warm) await r.release();
   const runner = t.database.dataSource.createQueryRunner();
   await runner.connect();
@@ -198,7 +209,17 @@ describeEachBackend(
     it('answers StoreUnavailableError within the client bound when the server stops answering, and recovers', async () => {
       const relay = await startFreezableRelay(new URL(t.testDatabase.databaseUrl!));
       const app = await (
-        await Test.createTestingModule({ imports: [EventStoreModule.forRoot({ databaseUrl: relay.url, statementTimeoutMs: 300, connectionTimeoutMs: 300, migrationsRun: false, poolSize: 2 })] }).compile()
+        await Test.createTestingModule({
+          imports: [
+            EventStoreModule.forRoot({
+              databaseUrl: relay.url,
+              statementTimeoutMs: 300,
+              connectionTimeoutMs: 300,
+              migrationsRun: false,
+              poolSize: 2,
+            }),
+          ],
+        }).compile()
       ).init();
       try {
         const store = app.get(EventStoreService);

@@ -4,7 +4,12 @@ import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestStore, openTestStore } from '../testing/test-store';
 import { NewDomainEvent } from '../types/stored-domain-event';
 
-const event = (aggregateId: string, data: Record<string, unknown>): NewDomainEvent => ({ aggregateType: 'Ledger', aggregateId, eventType: 'Booked', data });
+const event = (aggregateId: string, data: Record<string, unknown>): NewDomainEvent => ({
+  aggregateType: 'Ledger',
+  aggregateId,
+  eventType: 'Booked',
+  data,
+});
 
 // Needs a second connection holding a lock and pg_terminate_backend: server only.
 describeEachBackend(
@@ -56,7 +61,9 @@ describeEachBackend(
 
       expect((await t.store.getEventsForAggregate('s-locked', 'acme')).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }]);
       expect(await t.store.getEventsForAggregate('a-free', 'acme')).toEqual([]);
-      const [streams] = await t.database.runInTenant('acme', (q) => q.query(`SELECT count(*)::int AS n FROM event_store_streams WHERE aggregate_id = 'a-free'`));
+      const [streams] = await t.database.runInTenant('acme', (q) =>
+        q.query(`SELECT count(*)::int AS n FROM event_store_streams WHERE aggregate_id = 'a-free'`),
+      );
       expect(streams.n).toBe(0);
 
       // The pool replaced the dead connection: the next appends and reads work.

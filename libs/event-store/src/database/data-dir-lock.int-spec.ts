@@ -46,7 +46,9 @@ async function startAppender(dataDir: string): Promise<{ appender: Appender; fir
     if (waiter) waiter(m);
     else inbox.push(m);
   });
-  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`appender exited with ${code}: ${output.join('')}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`appender exited with ${code}: ${output.join('')}`))),
+  );
   const first = await Promise.race([appender.next(), exited]);
   exited.catch(() => undefined);
   return { appender, first };
@@ -59,7 +61,14 @@ function runApi(dataDir: string): Promise<{ code: number | null; output: string;
   const child = fork(MAIN, [], {
     cwd: ROOT,
     execArgv: TS_NODE,
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '', PORT: '0', JWT_SECRET: 'lock-test-secret-0123456789', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json') },
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      PORT: '0',
+      JWT_SECRET: 'lock-test-secret-0123456789',
+      TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   child.stdout!.on('data', (d) => output.push(String(d)));
@@ -104,7 +113,11 @@ describe('the embedded data folder across processes', () => {
     // A second store process, and the API itself, refuse while the first keeps appending.
     const [{ appender: second, first: refusal }, api] = await Promise.all([startAppender(pgdata), runApi(dir)]);
     children.push(second.process);
-    expect(refusal).toEqual({ refused: 'DATA_DIR_LOCKED', holderPid: holder.process.pid, message: expect.stringContaining(`'${pgdata}' is in use by process ${holder.process.pid}`) });
+    expect(refusal).toEqual({
+      refused: 'DATA_DIR_LOCKED',
+      holderPid: holder.process.pid,
+      message: expect.stringContaining(`'${pgdata}' is in use by process ${holder.process.pid}`),
+    });
     expect(api.code).toBe(1);
     expect(api.output).toContain(`'${pgdata}' is in use by process ${holder.process.pid}`);
     expect(api.output).not.toContain('EADDRINUSE');
@@ -143,15 +156,20 @@ describe('the embedded data folder across processes', () => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid;
     writeFileSync(join(folder, LOCK_FILE_NAME), JSON.stringify({ pid: dead, startTime: '1', host: hostname(), nonce: 'stale' }));
     const startAt = Date.now() + 5000;
-    const racers = Array.from({ length: 6 }, () => spawn(process.execPath, [...TS_NODE, RACER], { cwd: ROOT, env: { ...process.env, DATA_DIR: folder, START_AT: String(startAt) } }));
+    const racers = Array.from({ length: 6 }, () =>
+      spawn(process.execPath, [...TS_NODE, RACER], { cwd: ROOT, env: { ...process.env, DATA_DIR: folder, START_AT: String(startAt) } }),
+    );
     children.push(...racers);
     // The winner holds the lock until killed: a slow racer meets it alive, whatever its start.
     const results = await Promise.all(
-      racers.map((racer) => new Promise<string>((resolve, reject) => {
-        let out = '';
-        racer.stdout!.on('data', (d) => (out += String(d)) && out.includes('\n') && resolve(out.trim()));
-        racer.once('close', (code) => reject(new Error(`racer exited with ${code} before answering`)));
-      })),
+      racers.map(
+        (racer) =>
+          new Promise<string>((resolve, reject) => {
+            let out = '';
+            racer.stdout!.on('data', (d) => (out += String(d)) && out.includes('\n') && resolve(out.trim()));
+            racer.once('close', (code) => reject(new Error(`racer exited with ${code} before answering`)));
+          }),
+      ),
     );
     expect(Date.now()).toBeGreaterThan(startAt);
     expect(results.filter((r) => r === 'won')).toHaveLength(1);

@@ -43,7 +43,13 @@ describe('DataDirLock', () => {
         error = e;
       }
       expect(error).toBeInstanceOf(DataDirLockedError);
-      expect(error).toMatchObject({ code: 'DATA_DIR_LOCKED', dataDir: lock.dataDir, holderPid: process.pid, lockFile: lock.file, holderHost: undefined });
+      expect(error).toMatchObject({
+        code: 'DATA_DIR_LOCKED',
+        dataDir: lock.dataDir,
+        holderPid: process.pid,
+        lockFile: lock.file,
+        holderHost: undefined,
+      });
       expect((error as Error).message).toContain(`'${lock.dataDir}' is in use by process ${process.pid}`);
     } finally {
       lock.release();
@@ -89,7 +95,10 @@ describe('DataDirLock', () => {
 
   it('removes a takeover guard left by a process that died mid-takeover', () => {
     writeLock({ pid: deadPid(), startTime: '1', host: hostname(), nonce: 'x' });
-    writeFileSync(join(dir, `${LOCK_FILE_NAME}.takeover`), JSON.stringify({ pid: deadPid(), startTime: '1', host: hostname(), nonce: 'y' }));
+    writeFileSync(
+      join(dir, `${LOCK_FILE_NAME}.takeover`),
+      JSON.stringify({ pid: deadPid(), startTime: '1', host: hostname(), nonce: 'y' }),
+    );
     const lock = DataDirLock.acquire(dir);
     expect(readdirSync(dir)).toEqual([LOCK_FILE_NAME]);
     lock.release();

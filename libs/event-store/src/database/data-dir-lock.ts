@@ -56,7 +56,8 @@ export class DataDirLock {
       const raw = readIfExists(file);
       if (raw === undefined) continue; // released in between: try again
       const holder = parseHolder(raw);
-      if (holder && isAlive(holder)) throw new DataDirLockedError(dir, holder.pid, file, holder.host === hostname() ? undefined : holder.host);
+      if (holder && isAlive(holder))
+        throw new DataDirLockedError(dir, holder.pid, file, holder.host === hostname() ? undefined : holder.host);
       removeStale(file, raw, content);
     }
     const holder = parseHolder(readIfExists(file) ?? '');
@@ -147,7 +148,12 @@ function parseHolder(raw: string): LockHolder | undefined {
   try {
     const holder = JSON.parse(raw) as Partial<LockHolder>;
     if (!Number.isInteger(holder.pid) || typeof holder.host !== 'string') return undefined;
-    return { pid: holder.pid!, startTime: typeof holder.startTime === 'string' ? holder.startTime : null, host: holder.host, nonce: String(holder.nonce) };
+    return {
+      pid: holder.pid!,
+      startTime: typeof holder.startTime === 'string' ? holder.startTime : null,
+      host: holder.host,
+      nonce: String(holder.nonce),
+    };
   } catch {
     return undefined;
   }

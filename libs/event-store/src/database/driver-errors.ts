@@ -22,7 +22,8 @@ function driverErrorOf(error: unknown): DriverError {
 
 // The client's own bounds (pg): no free connection in time, no connection
 // opened in time, no answer to a query in time (statementTimeoutMs + grace).
-const CLIENT_TIMEOUT = /timeout exceeded when trying to connect|Connection terminated due to connection timeout|timeout expired|Query read timeout/i;
+const CLIENT_TIMEOUT =
+  /timeout exceeded when trying to connect|Connection terminated due to connection timeout|timeout expired|Query read timeout/i;
 
 // The server's bounds: statement_timeout (57014, also an explicit cancel), lock_timeout (55P03).
 const SERVER_TIMEOUT_CODES = new Set(['57014', '55P03']);
@@ -36,7 +37,10 @@ export function isConnectionError(error: unknown): boolean {
   const e = driverErrorOf(error);
   if (e.code && (CONNECTION_CODES.has(e.code) || e.code.startsWith('08'))) return true;
   const message = e.message ?? '';
-  return CLIENT_TIMEOUT.test(message) || /Connection terminated|connection error|Client was closed|not queryable|ECONNRESET|socket hang up/i.test(message);
+  return (
+    CLIENT_TIMEOUT.test(message) ||
+    /Connection terminated|connection error|Client was closed|not queryable|ECONNRESET|socket hang up/i.test(message)
+  );
 }
 
 /** True when the server cancelled a statement that ran past its bound; the connection itself is fine. */
@@ -58,7 +62,10 @@ export function translateDriverError(error: unknown, operation: string): unknown
       return new ConcurrencyError(detail.aggregateId, detail.expectedVersion, detail.actualVersion);
     }
     case 'ESDUP':
-      return new DuplicateEventError(e.detail ?? 'unknown', e.message?.includes('another append') ? 'belongs to another append; a batch is idempotent only when resent whole' : undefined);
+      return new DuplicateEventError(
+        e.detail ?? 'unknown',
+        e.message?.includes('another append') ? 'belongs to another append; a batch is idempotent only when resent whole' : undefined,
+      );
     case 'ESTYP': {
       const detail = JSON.parse(e.detail ?? '{}') as { aggregateId: string; streamType: string; requestedType: string };
       return EventValidationError.of(
@@ -67,7 +74,11 @@ export function translateDriverError(error: unknown, operation: string): unknown
       );
     }
     case '23505':
-      if (e.constraint === 'uq_stored_domain_events_event_id') return new DuplicateEventError(/\(tenant_id, event_id\)=\([^,]*, ([^)]*)\)/.exec(e.detail ?? '')?.[1] ?? 'unknown', 'was stored concurrently by another append');
+      if (e.constraint === 'uq_stored_domain_events_event_id')
+        return new DuplicateEventError(
+          /\(tenant_id, event_id\)=\([^,]*, ([^)]*)\)/.exec(e.detail ?? '')?.[1] ?? 'unknown',
+          'was stored concurrently by another append',
+        );
       return error;
     // The store validates input before the database sees it; these are the
     // last line, so that input the checks missed is still a 400, never a 500.
@@ -76,7 +87,8 @@ export function translateDriverError(error: unknown, operation: string): unknown
       return EventValidationError.of('data', 'contains characters PostgreSQL cannot store (NUL or invalid Unicode)');
     case '22P02':
       // Only jsonb's parser: other invalid text representations are casts the store writes itself.
-      if (/type jsonb?\b/.test(e.message ?? '')) return EventValidationError.of('data', `is not JSON PostgreSQL can store: ${e.detail ?? e.message}`);
+      if (/type jsonb?\b/.test(e.message ?? ''))
+        return EventValidationError.of('data', `is not JSON PostgreSQL can store: ${e.detail ?? e.message}`);
       return error;
     case '22003':
       return EventValidationError.of('parameters', `a number is out of range for its column: ${e.message ?? ''}`);

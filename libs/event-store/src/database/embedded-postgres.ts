@@ -67,7 +67,10 @@ export class EmbeddedPostgres {
  */
 async function loadPglite(): Promise<{ PGlite: typeof PGlite; PGLiteSocketServer: typeof PGLiteSocketServer }> {
   try {
-    const [{ PGlite: pglite }, { PGLiteSocketServer: socketServer }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite-socket')]);
+    const [{ PGlite: pglite }, { PGLiteSocketServer: socketServer }] = await Promise.all([
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite-socket'),
+    ]);
     return { PGlite: pglite, PGLiteSocketServer: socketServer };
   } catch (error) {
     if ((error as { code?: string }).code === 'MODULE_NOT_FOUND' || (error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {

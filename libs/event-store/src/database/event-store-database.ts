@@ -73,7 +73,11 @@ export class EventStoreDatabase {
       // Our pool's clients only; other pg users in the process keep pg's defaults.
       // Every statement of the pool is bounded: by the server, and by the
       // client when the server cannot answer (see statementTimeoutMs).
-      extra: { types: EVENT_STORE_PG_TYPES, statement_timeout: options.statementTimeoutMs, query_timeout: options.statementTimeoutMs + CLIENT_GRACE_MS },
+      extra: {
+        types: EVENT_STORE_PG_TYPES,
+        statement_timeout: options.statementTimeoutMs,
+        query_timeout: options.statementTimeoutMs + CLIENT_GRACE_MS,
+      },
     });
     try {
       await dataSource.initialize();
@@ -83,7 +87,8 @@ export class EventStoreDatabase {
     }
     const database = new EventStoreDatabase(dataSource, embedded, options);
     try {
-      if (options.checkTransactionHorizon) await assertTransactionHorizon({ query: (sql, parameters) => database.query(sql, parameters ?? [], 'checkTransactionHorizon') });
+      if (options.checkTransactionHorizon)
+        await assertTransactionHorizon({ query: (sql, parameters) => database.query(sql, parameters ?? [], 'checkTransactionHorizon') });
       if (!embedded) await warnIfPrivileged(database);
     } catch (error) {
       await database.close();
@@ -100,17 +105,23 @@ export class EventStoreDatabase {
    * migrations and entities are left alone.
    */
   private static async openShared(shared: DataSource, options: ResolvedEventStoreOptions): Promise<EventStoreDatabase> {
-    if (!shared.isInitialized) throw new InvalidEventStoreOptionsError('dataSource', 'must be initialized before the store starts (TypeOrmModule.forRoot does that; inject it with getDataSourceToken())');
+    if (!shared.isInitialized)
+      throw new InvalidEventStoreOptionsError(
+        'dataSource',
+        'must be initialized before the store starts (TypeOrmModule.forRoot does that; inject it with getDataSourceToken())',
+      );
     try {
       const connection = shared.options as PostgresConnectionOptions;
       // Migrations are not bounded (as on the store's own database): the app's pool timeouts stay off this connection.
       const extra = { ...(connection.extra as object | undefined), statement_timeout: undefined, query_timeout: undefined };
-      if (options.migrationsRun) await this.runMigrations(new DataSource({ ...connection, ...migrationOnlyOptions(options), poolSize: 1, extra }));
+      if (options.migrationsRun)
+        await this.runMigrations(new DataSource({ ...connection, ...migrationOnlyOptions(options), poolSize: 1, extra }));
     } catch (error) {
       throw explainStartupError(error, undefined) ?? translateDriverError(error, 'migrate');
     }
     const database = new EventStoreDatabase(shared, undefined, options, false);
-    if (options.checkTransactionHorizon) await assertTransactionHorizon({ query: (sql, parameters) => database.query(sql, parameters ?? [], 'checkTransactionHorizon') });
+    if (options.checkTransactionHorizon)
+      await assertTransactionHorizon({ query: (sql, parameters) => database.query(sql, parameters ?? [], 'checkTransactionHorizon') });
     await warnIfPrivileged(database);
     return database;
   }
@@ -174,7 +185,12 @@ export class EventStoreDatabase {
     await this.embedded?.stop();
   }
 
-  private async transaction<T>(role: string | undefined, tenantId: string, work: (q: QueryRunner) => Promise<T>, operation: string): Promise<T> {
+  private async transaction<T>(
+    role: string | undefined,
+    tenantId: string,
+    work: (q: QueryRunner) => Promise<T>,
+    operation: string,
+  ): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     let failure: unknown;
     try {

@@ -73,7 +73,9 @@ export class HorizonMonitor implements OnApplicationBootstrap, BeforeApplication
   constructor(private readonly database: EventStoreDatabase) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.checkVisibility().catch((error) => this.logger.warn(`Could not check the read horizon's scope: ${(error as Error).message}`));
+    await this.checkVisibility().catch((error) =>
+      this.logger.warn(`Could not check the read horizon's scope: ${(error as Error).message}`),
+    );
     const every = this.database.options.horizonCheckIntervalMs;
     if (every > 0) this.schedule(every);
   }

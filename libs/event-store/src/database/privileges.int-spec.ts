@@ -25,12 +25,21 @@ describeEachBackend(
       t = await openTestStore(mode, { databaseUrl: db.runtimeUrl, migrationsUrl: db.ownerUrl, rolePrefix: db.rolePrefix });
       acme = await t.store.appendEvents(
         [
-          { aggregateType: 'Doc', aggregateId: 'd-1', eventType: 'DocWritten', data: { text: 'acme secret' }, metadata: { userId: 'alice' } },
+          {
+            aggregateType: 'Doc',
+            aggregateId: 'd-1',
+            eventType: 'DocWritten',
+            data: { text: 'acme secret' },
+            metadata: { userId: 'alice' },
+          },
           { aggregateType: 'Doc', aggregateId: 'd-1', eventType: 'DocWritten', data: { text: 'more' } },
         ],
         'acme',
       );
-      await t.store.appendEvent({ aggregateType: 'Doc', aggregateId: 'g-1', eventType: 'DocWritten', data: { text: 'globex secret' } }, 'globex');
+      await t.store.appendEvent(
+        { aggregateType: 'Doc', aggregateId: 'g-1', eventType: 'DocWritten', data: { text: 'globex secret' } },
+        'globex',
+      );
       await t.store.recordSnapshot('d-1', 'acme', { aggregateType: 'Doc', version: 2, state: { text: 'more' } });
       await t.store.redactEvent(acme[1].eventId, 'acme', DPO);
       client = new Client({ connectionString: db.runtimeUrl });
@@ -67,7 +76,9 @@ describeEachBackend(
         await client.query('ROLLBACK');
       }
     }
-    const asTenant = (tenant: string) => [`SELECT set_config('role', '${db.roles.tenant}', true), set_config('app.tenant_id', '${tenant}', true)`];
+    const asTenant = (tenant: string) => [
+      `SELECT set_config('role', '${db.roles.tenant}', true), set_config('app.tenant_id', '${tenant}', true)`,
+    ];
     const count = async (sql: string, setup: string[] = []): Promise<number> => {
       await client.query('BEGIN');
       try {
@@ -114,8 +125,15 @@ describeEachBackend(
 
     it('refuses the cross-tenant read to the tenant role and to event_store_read_batch(NULL, …)', async () => {
       expect(await attempt(`SELECT * FROM event_store_read_batch(NULL, '0'::xid8, 0, 100, NULL)`)).toMatch(/tenant is required/);
-      expect(await attempt(`SELECT * FROM event_store_read_batch(NULL, '0'::xid8, 0, 100, NULL)`, asTenant('acme'))).toMatch(/permission denied/);
-      for (const fn of [`event_store_read_all_batch('0'::xid8, 0, 100, NULL)`, 'event_store_head_checkpoint()', `event_store_reader_lag('0'::xid8, 0, NULL, NULL)`, 'event_store_transaction_horizon()']) {
+      expect(await attempt(`SELECT * FROM event_store_read_batch(NULL, '0'::xid8, 0, 100, NULL)`, asTenant('acme'))).toMatch(
+        /permission denied/,
+      );
+      for (const fn of [
+        `event_store_read_all_batch('0'::xid8, 0, 100, NULL)`,
+        'event_store_head_checkpoint()',
+        `event_store_reader_lag('0'::xid8, 0, NULL, NULL)`,
+        'event_store_transaction_horizon()',
+      ]) {
         expect(await attempt(`SELECT * FROM ${fn}`, asTenant('acme'))).toMatch(/permission denied/);
       }
     });
@@ -123,7 +141,9 @@ describeEachBackend(
     it('ignores the old redaction and purge switches: no rewrite or delete of events', async () => {
       const switches = [`SELECT set_config('event_store.redaction', 'on', true), set_config('event_store.purge', 'on', true)`];
       for (const setup of [switches, [...switches, ...asTenant('acme')]]) {
-        expect(await attempt(`UPDATE stored_domain_events SET data = '{"text":"forged"}', metadata = '{}' WHERE tenant_id = 'acme'`, setup)).toMatch(/permission denied/);
+        expect(
+          await attempt(`UPDATE stored_domain_events SET data = '{"text":"forged"}', metadata = '{}' WHERE tenant_id = 'acme'`, setup),
+        ).toMatch(/permission denied/);
         expect(await attempt(`DELETE FROM stored_domain_events WHERE tenant_id = 'acme'`, setup)).toMatch(/permission denied/);
         expect(await attempt(`TRUNCATE stored_domain_events`, setup)).toMatch(/permission denied/);
       }
@@ -152,7 +172,9 @@ describeEachBackend(
       const redact = `SELECT * FROM event_store_redact('globex', ARRAY(SELECT global_position FROM stored_domain_events), 'r', 'x', '{}')`;
       expect(await attempt(redact, asTenant('acme'))).toMatch(/not the tenant of this transaction/);
       expect(await attempt(redact)).toMatch(/not the tenant of this transaction/);
-      expect(await attempt(`SELECT event_store_purge_tenant('acme', 1000)`, [`SELECT set_config('app.tenant_id', 'acme', true)`])).toMatch(/permission denied/);
+      expect(await attempt(`SELECT event_store_purge_tenant('acme', 1000)`, [`SELECT set_config('app.tenant_id', 'acme', true)`])).toMatch(
+        /permission denied/,
+      );
       expect(await attempt(`SELECT event_store_purge_tenant('acme', 1000)`, asTenant('acme'))).toMatch(/permission denied/);
       await expect(t.store.clearTenantEvents('acme')).rejects.toBeInstanceOf(OperationNotAllowedError);
     });

@@ -73,14 +73,33 @@ describeEachBackend(
         // A writer of this database (another role) takes a position and holds its commit.
         await writer.query('BEGIN');
         await writer.query(`SELECT set_config('app.tenant_id', 'lg', true)`);
-        const events = JSON.stringify([{ i: 0, k: 1, event_id: randomUUID(), aggregate_type: 'Order', aggregate_id: 'late', event_type: 'OrderPlaced', event_version: 1, occurred_at: new Date().toISOString(), data: {}, metadata: {} }]);
+        const events = JSON.stringify([
+          {
+            i: 0,
+            k: 1,
+            event_id: randomUUID(),
+            aggregate_type: 'Order',
+            aggregate_id: 'late',
+            event_type: 'OrderPlaced',
+            event_version: 1,
+            occurred_at: new Date().toISOString(),
+            data: {},
+            metadata: {},
+          },
+        ]);
         await writer.query(`SELECT 1 FROM event_store_append('lg', $1::jsonb, '{}'::jsonb)`, [events]);
         await store.appendEvent(placed('after'), 'lg');
         expect(await drain(store, 'lg')).toEqual(['first']);
 
         // Named by pid and application; its age and statement are not readable to this login.
         const lag = await runtime!.get(HorizonMonitor).getHorizonLag();
-        expect(lag.holder).toMatchObject({ pid: expect.any(Number), applicationName: 'late-writer', statement: null, startedAt: null, ageExact: false });
+        expect(lag.holder).toMatchObject({
+          pid: expect.any(Number),
+          applicationName: 'late-writer',
+          statement: null,
+          startedAt: null,
+          ageExact: false,
+        });
 
         await writer.query('COMMIT');
         expect(await drain(store, 'lg')).toEqual(['first', 'late', 'after']);

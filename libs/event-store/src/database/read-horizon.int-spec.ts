@@ -11,7 +11,12 @@ import { TEST_SERVER_URL, TestDatabase, createTestDatabase } from '../testing/te
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { HorizonMonitor } from './horizon-monitor';
 
-const placed = (aggregateId: string): NewDomainEvent => ({ aggregateType: 'Order', aggregateId, eventType: 'OrderPlaced', data: { aggregateId } });
+const placed = (aggregateId: string): NewDomainEvent => ({
+  aggregateType: 'Order',
+  aggregateId,
+  eventType: 'OrderPlaced',
+  data: { aggregateId },
+});
 
 /** Counts what it applied; its read model is this array. */
 const projected: string[] = [];
@@ -74,7 +79,9 @@ describeEachBackend(
 
     it('delivers to a subscriber, a projection, streamEvents and queryEvents while a transaction is open in another database', async () => {
       const received: string[] = [];
-      const sub = await app.get(SubscriptionManager).subscribe({ name: 'horizon-sub', tenantId: 'hz' }, (e) => void received.push(e.aggregateId));
+      const sub = await app
+        .get(SubscriptionManager)
+        .subscribe({ name: 'horizon-sub', tenantId: 'hz' }, (e) => void received.push(e.aggregateId));
       const foreign = await openTransaction(TEST_SERVER_URL, 'horizon-test-foreign');
       try {
         const started = Date.now();
@@ -124,10 +131,15 @@ describeEachBackend(
     });
 
     it('holds other readers back for one projection chunk at most while a projection rebuilds', async () => {
-      await store.appendEvents(Array.from({ length: 57 }, (_, i) => placed(`r-${i}`)), 'hz');
+      await store.appendEvents(
+        Array.from({ length: 57 }, (_, i) => placed(`r-${i}`)),
+        'hz',
+      );
       await app.get(ProjectionManager).waitUntilCaughtUp('horizon-orders');
       let receivedAt = 0;
-      const sub = await app.get(SubscriptionManager).subscribe({ name: 'horizon-rebuild-sub', tenantId: 'hz-other' }, () => void (receivedAt = Date.now()));
+      const sub = await app
+        .get(SubscriptionManager)
+        .subscribe({ name: 'horizon-rebuild-sub', tenantId: 'hz-other' }, () => void (receivedAt = Date.now()));
       slow.applyMs = 25; // 10 events a chunk: each chunk's transaction stays open about 250 ms
       let appended: Promise<unknown> | undefined;
       try {

@@ -37,7 +37,9 @@ const PREFIX_PATTERN = /^[a-z_][a-z0-9_]{0,40}$/;
  */
 export function checkRolePrefix(prefix: string): string {
   if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
-    throw new Error(`EventStoreModule option rolePrefix must match ${PREFIX_PATTERN.source} (a lower-case SQL identifier), got ${JSON.stringify(prefix)}`);
+    throw new Error(
+      `EventStoreModule option rolePrefix must match ${PREFIX_PATTERN.source} (a lower-case SQL identifier), got ${JSON.stringify(prefix)}`,
+    );
   }
   return prefix;
 }
@@ -48,7 +50,13 @@ export function checkRolePrefix(prefix: string): string {
  */
 export function eventStoreRoles(prefix: string = DEFAULT_ROLE_PREFIX): EventStoreRoles {
   checkRolePrefix(prefix);
-  return { tenant: `${prefix}_tenant`, writer: `${prefix}_writer`, reader: `${prefix}_reader`, runtime: `${prefix}_runtime`, purge: `${prefix}_purge` };
+  return {
+    tenant: `${prefix}_tenant`,
+    writer: `${prefix}_writer`,
+    reader: `${prefix}_reader`,
+    runtime: `${prefix}_runtime`,
+    purge: `${prefix}_purge`,
+  };
 }
 
 /** The tenant role of the default prefix. */

@@ -4,7 +4,12 @@ import { EventNotFoundError } from '../errors/event-not-found.error';
 import { NewDomainEvent } from '../types/stored-domain-event';
 import { waitForHorizon } from '../testing/wait-for-horizon';
 
-const event = (aggregateId: string): NewDomainEvent => ({ aggregateType: 'Doc', aggregateId, eventType: 'DocWritten', data: { secret: aggregateId } });
+const event = (aggregateId: string): NewDomainEvent => ({
+  aggregateType: 'Doc',
+  aggregateId,
+  eventType: 'DocWritten',
+  data: { secret: aggregateId },
+});
 const COUNT_SQL = 'SELECT count(*)::int AS n FROM stored_domain_events';
 
 // The pool connects as a superuser (the test server's root, PGlite's postgres):
@@ -56,7 +61,9 @@ describeEachBackend('row-level security', (mode) => {
 
   it('the tenant role cannot write rows of another tenant', async () => {
     const insert = t.database.runInTenant('acme', (q) =>
-      q.query(`INSERT INTO event_store_snapshots (tenant_id, aggregate_id, aggregate_type, version, state) VALUES ('globex', 'g-1', 'Doc', 1, '{}')`),
+      q.query(
+        `INSERT INTO event_store_snapshots (tenant_id, aggregate_id, aggregate_type, version, state) VALUES ('globex', 'g-1', 'Doc', 1, '{}')`,
+      ),
     );
     await expect(insert).rejects.toThrow(/row-level security/);
   });
@@ -67,7 +74,9 @@ describeEachBackend('row-level security', (mode) => {
     await expect(
       t.database.runInTenant('acme', (q) => q.query(`SELECT count(*) FROM event_store_read_all_batch('0'::xid8, 0, 100, NULL)`)),
     ).rejects.toThrow(/permission denied/);
-    await expect(t.database.query(`SELECT count(*) FROM event_store_read_batch(NULL, '0'::xid8, 0, 100, NULL)`, [], 'test')).rejects.toThrow(/tenant is required/);
+    await expect(
+      t.database.query(`SELECT count(*) FROM event_store_read_batch(NULL, '0'::xid8, 0, 100, NULL)`, [], 'test'),
+    ).rejects.toThrow(/tenant is required/);
   });
 
   it("answers another tenant's event id with not found", async () => {

@@ -9,7 +9,10 @@ import { withServerAdmin } from '../testing/test-database';
 async function start(databaseUrl: string): Promise<unknown> {
   const moduleRef = await Test.createTestingModule({ imports: [EventStoreModule.forRoot({ databaseUrl })] })
     .compile()
-    .then((ref) => ref, (error: unknown) => error);
+    .then(
+      (ref) => ref,
+      (error: unknown) => error,
+    );
   if (moduleRef instanceof Error) return moduleRef;
   await (moduleRef as { close(): Promise<void> }).close();
   throw new Error(`the store started on ${databaseUrl}`);
@@ -36,7 +39,11 @@ describeEachBackend(
       const error = await start(`postgres://root@127.0.0.1:${port}/orders`);
       expect(error).toBeInstanceOf(DatabaseStartupError);
       expect(error).toMatchObject({ code: 'DATABASE_UNREACHABLE', target: { host: '127.0.0.1', port, database: 'orders' } });
-      expect((error as Error).message).toMatch(new RegExp(`^Cannot reach the PostgreSQL server at 127\\.0\\.0\\.1:${port} \\(database 'orders'\\)\\. Check that PostgreSQL is running`));
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^Cannot reach the PostgreSQL server at 127\\.0\\.0\\.1:${port} \\(database 'orders'\\)\\. Check that PostgreSQL is running`,
+        ),
+      );
     });
 
     it('rejects a database that does not exist with DatabaseStartupError saying how to create it', async () => {

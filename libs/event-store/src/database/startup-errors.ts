@@ -3,7 +3,9 @@ import { eventStoreRoles } from './roles';
 
 // The default installation's roles; with a rolePrefix the names change the same way.
 const ROLES = eventStoreRoles();
-const ROLE_NAMES = [...new Set(['event_store_tenant', 'event_store_system', ROLES.tenant, ROLES.writer, ROLES.reader, ROLES.runtime, ROLES.purge])].join(', ');
+const ROLE_NAMES = [
+  ...new Set(['event_store_tenant', 'event_store_system', ROLES.tenant, ROLES.writer, ROLES.reader, ROLES.runtime, ROLES.purge]),
+].join(', ');
 
 interface StartupDriverError {
   code?: string;
@@ -37,10 +39,20 @@ export function explainStartupError(error: unknown, databaseUrl: string | undefi
     );
   }
   if (code === '3D000') {
-    return new DatabaseStartupError('DATABASE_NOT_FOUND', target, `Create it first (createdb -h ${host} -p ${port} -U ${user} ${database}), or point databaseUrl at an existing database.`, error);
+    return new DatabaseStartupError(
+      'DATABASE_NOT_FOUND',
+      target,
+      `Create it first (createdb -h ${host} -p ${port} -U ${user} ${database}), or point databaseUrl at an existing database.`,
+      error,
+    );
   }
   if (code === '28P01' || code === '28000') {
-    return new DatabaseStartupError('DATABASE_LOGIN_FAILED', target, `Check the user and password in databaseUrl, and that pg_hba.conf lets '${user}' connect to '${database}' (${driverError.message ?? code}).`, error);
+    return new DatabaseStartupError(
+      'DATABASE_LOGIN_FAILED',
+      target,
+      `Check the user and password in databaseUrl, and that pg_hba.conf lets '${user}' connect to '${database}' (${driverError.message ?? code}).`,
+      error,
+    );
   }
   if (code === '42501' && /role/i.test(driverError.message ?? '')) {
     return new DatabaseStartupError(

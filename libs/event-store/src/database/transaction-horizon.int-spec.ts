@@ -24,7 +24,9 @@ describeEachBackend(
 
     it('refuses to start when stored transaction ids are ahead of the server (restored dump)', async () => {
       const first = await open(db.databaseUrl!);
-      await first.get(EventStoreService).appendEvent({ aggregateType: 'Order', aggregateId: 'o-1', eventType: 'OrderPlaced', data: {} }, 'acme');
+      await first
+        .get(EventStoreService)
+        .appendEvent({ aggregateType: 'Order', aggregateId: 'o-1', eventType: 'OrderPlaced', data: {} }, 'acme');
       await first.close();
 
       // As superuser (RLS bypassed; the trigger guards only UPDATE/DELETE/TRUNCATE),
@@ -42,7 +44,10 @@ describeEachBackend(
 
       const attempt = open(db.databaseUrl!);
       await expect(attempt).rejects.toBeInstanceOf(TransactionHorizonError);
-      await expect(open(db.databaseUrl!)).rejects.toMatchObject({ code: 'TRANSACTION_HORIZON', message: expect.stringMatching(/restored from a dump/) });
+      await expect(open(db.databaseUrl!)).rejects.toMatchObject({
+        code: 'TRANSACTION_HORIZON',
+        message: expect.stringMatching(/restored from a dump/),
+      });
 
       // The check can be switched off (e.g. to repair the data from inside the app).
       const unchecked = await open(db.databaseUrl!, { checkTransactionHorizon: false });

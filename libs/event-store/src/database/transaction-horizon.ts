@@ -10,7 +10,10 @@ import { Queryable } from './event-store-database';
 export class TransactionHorizonError extends EventStoreError {
   readonly code = 'TRANSACTION_HORIZON';
 
-  constructor(readonly maxStoredTransactionId: string, readonly serverNextTransactionId: string) {
+  constructor(
+    readonly maxStoredTransactionId: string,
+    readonly serverNextTransactionId: string,
+  ) {
     super(
       `Stored events carry transaction id ${maxStoredTransactionId}, but this server's next transaction id is ` +
         `${serverNextTransactionId}: the events were probably restored from a dump into a younger cluster. ` +

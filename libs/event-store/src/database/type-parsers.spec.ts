@@ -17,7 +17,7 @@ describe('parseTimestamptz', () => {
   });
 
   it.each(['infinity', '-infinity', '0044-03-15 12:00:00+00 BC', '12026-01-01 00:00:00+00', '0099-01-01 00:00:00+00', 'garbage'])(
-    'hands %s to pg\'s parser',
+    "hands %s to pg's parser",
     (text) => {
       const ours = parseTimestamptz(text) as unknown;
       const theirs = pgParse(text) as unknown;

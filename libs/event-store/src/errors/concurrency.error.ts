@@ -20,9 +20,7 @@ export class ConcurrencyError extends EventStoreError {
     readonly expectedVersion: ExpectedVersion,
     readonly actualVersion: number,
   ) {
-    super(
-      `Stream '${aggregateId}' is at version ${actualVersion}, but the append expected ${describe(expectedVersion)}`,
-    );
+    super(`Stream '${aggregateId}' is at version ${actualVersion}, but the append expected ${describe(expectedVersion)}`);
   }
 }
 

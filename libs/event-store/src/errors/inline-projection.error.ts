@@ -18,6 +18,9 @@ export class InlineProjectionError extends EventStoreError {
     readonly eventId: string,
     cause: unknown,
   ) {
-    super(`Inline projection '${projectionName}' failed on event ${eventId}; the append was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(
+      `Inline projection '${projectionName}' failed on event ${eventId}; the append was rolled back: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
 }

@@ -171,14 +171,12 @@ const UP = [
 
   // Row-level security, FORCE'd so that the table owner is bound too. A
   // transaction without app.tenant_id sees nothing; the system role reads all.
-  ...['stored_domain_events', 'event_store_streams', 'event_store_snapshots', 'event_store_redactions'].flatMap(
-    (table) => [
-      `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`,
-      `ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`,
-      `CREATE POLICY tenant_isolation ON ${table} USING (${tenantPredicate}) WITH CHECK (${tenantPredicate})`,
-      `CREATE POLICY system_read ON ${table} FOR SELECT TO event_store_system USING (true)`,
-    ],
-  ),
+  ...['stored_domain_events', 'event_store_streams', 'event_store_snapshots', 'event_store_redactions'].flatMap((table) => [
+    `ALTER TABLE ${table} ENABLE ROW LEVEL SECURITY`,
+    `ALTER TABLE ${table} FORCE ROW LEVEL SECURITY`,
+    `CREATE POLICY tenant_isolation ON ${table} USING (${tenantPredicate}) WITH CHECK (${tenantPredicate})`,
+    `CREATE POLICY system_read ON ${table} FOR SELECT TO event_store_system USING (true)`,
+  ]),
   `GRANT SELECT, INSERT, DELETE ON stored_domain_events TO event_store_tenant`,
   `GRANT UPDATE (data, metadata, is_redacted, redacted_at) ON stored_domain_events TO event_store_tenant`,
   `GRANT SELECT, INSERT, UPDATE, DELETE ON event_store_streams, event_store_snapshots TO event_store_tenant`,

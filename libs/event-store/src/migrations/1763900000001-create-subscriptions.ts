@@ -55,7 +55,4 @@ const UP = [
    )`,
 ];
 
-const DOWN = [
-  `DROP TABLE IF EXISTS event_store_dead_letters`,
-  `DROP TABLE IF EXISTS event_store_subscriptions`,
-];
+const DOWN = [`DROP TABLE IF EXISTS event_store_dead_letters`, `DROP TABLE IF EXISTS event_store_subscriptions`];

@@ -37,9 +37,17 @@ const TABLES = ['stored_domain_events', 'event_store_streams', 'event_store_snap
 const OLD_ROLES = 'event_store_tenant, event_store_system';
 
 // Existing functions whose bodies switch roles; they become SECURITY DEFINER.
-const REWRITTEN = ['event_store_append(text,jsonb,jsonb,boolean)', 'event_store_append_group(jsonb)', 'event_store_read_batch(text,xid8,bigint,integer,text[])'];
+const REWRITTEN = [
+  'event_store_append(text,jsonb,jsonb,boolean)',
+  'event_store_append_group(jsonb)',
+  'event_store_read_batch(text,xid8,bigint,integer,text[])',
+];
 const APPEND_AND_READ = [...REWRITTEN, 'event_store_append_each(jsonb)'];
-const WRITER_FUNCTIONS = [...APPEND_AND_READ, 'event_store_redact(text,bigint[],text,text,text[])', 'event_store_purge_tenant(text,integer)'];
+const WRITER_FUNCTIONS = [
+  ...APPEND_AND_READ,
+  'event_store_redact(text,bigint[],text,text,text[])',
+  'event_store_purge_tenant(text,integer)',
+];
 const READER_FUNCTIONS = [
   'event_store_read_all_batch(xid8,bigint,integer,text[])',
   'event_store_head_checkpoint()',
@@ -91,7 +99,8 @@ BEGIN
     EXECUTE v_def;
   END LOOP;
 END $do$`;
-const SWITCH_LEFT = (source: string) => `regexp_replace(${source}, ${dollar(`${MARK}[^\\n]*`)}, '', 'g') ~ ${dollar(`set_config\\(\\s*'role'`)}`;
+const SWITCH_LEFT = (source: string) =>
+  `regexp_replace(${source}, ${dollar(`${MARK}[^\\n]*`)}, '', 'g') ~ ${dollar(`set_config\\(\\s*'role'`)}`;
 
 // A function of the store that still switches roles would fail for a
 // non-member runtime login, or fail as SECURITY DEFINER: stop here instead,
@@ -347,7 +356,10 @@ function up(r: EventStoreRoles): string[] {
     rewriteBodies(
       REWRITTEN,
       [
-        [`PERFORM set_config\\('role', 'event_store_system', true\\);`, `${REFUSE_ALL_TENANTS} ${MARK}set_config('role', 'event_store_system', true)`],
+        [
+          `PERFORM set_config\\('role', 'event_store_system', true\\);`,
+          `${REFUSE_ALL_TENANTS} ${MARK}set_config('role', 'event_store_system', true)`,
+        ],
         [`PERFORM set_config\\('role', '([a-z0-9_]+)', true\\);`, `NULL; ${MARK}set_config('role', '\\1', true)`],
       ],
       SWITCH_LEFT('v_def'),
@@ -380,7 +392,12 @@ function down(r: EventStoreRoles): string[] {
       `v_def ~ ${dollar(MARK)}`,
     ),
     `GRANT EXECUTE ON FUNCTION ${APPEND_AND_READ.join(', ')} TO PUBLIC`,
-    ...[...READER_FUNCTIONS, ...HELPERS, 'event_store_redact(text,bigint[],text,text,text[])', 'event_store_purge_tenant(text,integer)'].map((f) => `DROP FUNCTION ${f}`),
+    ...[
+      ...READER_FUNCTIONS,
+      ...HELPERS,
+      'event_store_redact(text,bigint[],text,text,text[])',
+      'event_store_purge_tenant(text,integer)',
+    ].map((f) => `DROP FUNCTION ${f}`),
     `DROP TRIGGER trg_redactions_no_truncate ON event_store_redactions`,
     `DROP TRIGGER trg_redactions_append_only ON event_store_redactions`,
     `DROP TRIGGER trg_events_append_only ON stored_domain_events`,

@@ -30,13 +30,31 @@ describeEachBackend('migration 1764100000600 (least privilege)', (mode) => {
     const [policy] = await t.database.dataSource.query(`SELECT count(*)::int AS n FROM pg_policies WHERE policyname = 'system_read'`);
     expect(policy.n).toBe(4);
     // The base migration's append (switching to the tenant role itself) works again.
-    const appended = await t.database.dataSource.query(`SELECT count(*)::int AS n FROM event_store_append('acme', $1::jsonb, '{}'::jsonb)`, [
-      JSON.stringify([{ i: 0, k: 1, event_id: '00000000-0000-4000-8000-000000000001', aggregate_type: 'Doc', aggregate_id: 'd-1', event_type: 'DocWritten', event_version: 1, occurred_at: new Date().toISOString(), data: {}, metadata: {} }]),
-    ]);
+    const appended = await t.database.dataSource.query(
+      `SELECT count(*)::int AS n FROM event_store_append('acme', $1::jsonb, '{}'::jsonb)`,
+      [
+        JSON.stringify([
+          {
+            i: 0,
+            k: 1,
+            event_id: '00000000-0000-4000-8000-000000000001',
+            aggregate_type: 'Doc',
+            aggregate_id: 'd-1',
+            event_type: 'DocWritten',
+            event_version: 1,
+            occurred_at: new Date().toISOString(),
+            data: {},
+            metadata: {},
+          },
+        ]),
+      ],
+    );
     expect(appended[0].n).toBe(1);
 
     // A function of another migration that switches roles in a form the rewrite does not know stops the migration.
-    await t.database.dataSource.query(`CREATE FUNCTION event_store_other() RETURNS text LANGUAGE sql AS $$ SELECT set_config('role', 'event_store_system', true) $$`);
+    await t.database.dataSource.query(
+      `CREATE FUNCTION event_store_other() RETURNS text LANGUAGE sql AS $$ SELECT set_config('role', 'event_store_system', true) $$`,
+    );
     await expect(t.database.dataSource.runMigrations({ transaction: 'each' })).rejects.toThrow(/still switch roles.*event_store_other\(\)/);
     await t.database.dataSource.query(`DROP FUNCTION event_store_other()`);
 
@@ -45,7 +63,11 @@ describeEachBackend('migration 1764100000600 (least privilege)', (mode) => {
       [true, false],
       [true, false],
     ]);
-    const stored = await t.store.appendEvent({ aggregateType: 'Doc', aggregateId: 'd-1', eventType: 'DocWritten', data: { n: 2 } }, 'acme', { expectedVersion: 1 });
+    const stored = await t.store.appendEvent(
+      { aggregateType: 'Doc', aggregateId: 'd-1', eventType: 'DocWritten', data: { n: 2 } },
+      'acme',
+      { expectedVersion: 1 },
+    );
     expect(stored.aggregateVersion).toBe(2);
   });
 });

@@ -10,7 +10,12 @@ import { FAST_DELIVERY } from '../subscriptions/testing-fixtures/delivery-app';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { DatabaseMode, TestDatabase, createTestDatabase } from '../testing/test-database';
 import { ProjectionManager } from './projection-manager';
-import { CreateTicketReadModels1763900200000, InlineRedactionProjection, OpenTicketsProjection, TicketLogProjection } from './testing-fixtures/ticket-count.projection';
+import {
+  CreateTicketReadModels1763900200000,
+  InlineRedactionProjection,
+  OpenTicketsProjection,
+  TicketLogProjection,
+} from './testing-fixtures/ticket-count.projection';
 
 const STORE_OPTIONS: EventStoreModuleOptions = { migrations: [CreateTicketReadModels1763900200000], delivery: FAST_DELIVERY };
 const PROVIDERS = [OpenTicketsProjection, TicketLogProjection];
@@ -24,14 +29,22 @@ async function openApp(mode: DatabaseMode, db: TestDatabase): Promise<INestAppli
     mode === 'server'
       ? [
           TypeOrmModule.forRoot({ type: 'postgres', url: db.databaseUrl }),
-          EventStoreModule.forRootAsync({ inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => ({ dataSource, ...STORE_OPTIONS }) }),
+          EventStoreModule.forRootAsync({
+            inject: [getDataSourceToken()],
+            useFactory: (dataSource: DataSource) => ({ dataSource, ...STORE_OPTIONS }),
+          }),
         ]
       : [EventStoreModule.forRoot({ dataDir: db.dataDir, ...STORE_OPTIONS })];
   const moduleRef = await Test.createTestingModule({ imports, providers: PROVIDERS }).compile();
   return moduleRef.init();
 }
 
-const ticket = (id: string, eventType: string, data: Record<string, unknown> = {}) => ({ aggregateType: 'Ticket', aggregateId: id, eventType, data });
+const ticket = (id: string, eventType: string, data: Record<string, unknown> = {}) => ({
+  aggregateType: 'Ticket',
+  aggregateId: id,
+  eventType,
+  data,
+});
 
 describeEachBackend('inline projections and a shared DataSource', (mode) => {
   let db: TestDatabase;
@@ -39,7 +52,11 @@ describeEachBackend('inline projections and a shared DataSource', (mode) => {
   let store: EventStoreService;
   let database: EventStoreDatabase;
   const openTickets = async (tenant: string) =>
-    (await database.query<{ ticket_id: string; title: string }>(`SELECT ticket_id, title FROM test_open_tickets WHERE tenant_id = $1 ORDER BY ticket_id`, [tenant], 'test'));
+    await database.query<{ ticket_id: string; title: string }>(
+      `SELECT ticket_id, title FROM test_open_tickets WHERE tenant_id = $1 ORDER BY ticket_id`,
+      [tenant],
+      'test',
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase(mode);
@@ -72,15 +89,23 @@ describeEachBackend('inline projections and a shared DataSource', (mode) => {
   });
 
   it("shows an inline projection's row right after the append returns", async () => {
-    await store.appendEvents([ticket('t-1', 'TicketOpened', { title: 'Printer' }), ticket('t-2', 'TicketOpened', { title: 'Coffee' })], 'acme');
-    expect(await openTickets('acme')).toEqual([{ ticket_id: 't-1', title: 'Printer' }, { ticket_id: 't-2', title: 'Coffee' }]);
+    await store.appendEvents(
+      [ticket('t-1', 'TicketOpened', { title: 'Printer' }), ticket('t-2', 'TicketOpened', { title: 'Coffee' })],
+      'acme',
+    );
+    expect(await openTickets('acme')).toEqual([
+      { ticket_id: 't-1', title: 'Printer' },
+      { ticket_id: 't-2', title: 'Coffee' },
+    ]);
     await store.appendEvent(ticket('t-1', 'TicketClosed'), 'acme', { expectedVersion: 1 });
     expect(await openTickets('acme')).toEqual([{ ticket_id: 't-2', title: 'Coffee' }]);
   });
 
   it('rolls the append back when an inline projection throws: no event, stream version unchanged', async () => {
     await store.appendEvent(ticket('t-bad', 'TicketOpened', { title: 'Fine' }), 'globex');
-    await expect(store.appendEvents([ticket('t-bad', 'TicketClosed', { fail: true }), ticket('t-other', 'TicketOpened', { title: 'Lost' })], 'globex')).rejects.toMatchObject({
+    await expect(
+      store.appendEvents([ticket('t-bad', 'TicketClosed', { fail: true }), ticket('t-other', 'TicketOpened', { title: 'Lost' })], 'globex'),
+    ).rejects.toMatchObject({
       code: 'INLINE_PROJECTION_FAILED',
       projectionName: 'open-tickets',
     });
@@ -105,7 +130,11 @@ describeEachBackend('inline projections and a shared DataSource', (mode) => {
     expect(projections.names()).toEqual(['ticket-log']);
     await projections.waitUntilCaughtUp('ticket-log');
     const logged = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM test_ticket_log`, [], 'test');
-    const ticketEvents = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM stored_domain_events WHERE aggregate_type = 'Ticket'`, [], 'test');
+    const ticketEvents = await database.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM stored_domain_events WHERE aggregate_type = 'Ticket'`,
+      [],
+      'test',
+    );
     expect(logged[0].n).toBe(ticketEvents[0].n);
   });
 
@@ -117,7 +146,10 @@ describeEachBackend('inline projections and a shared DataSource', (mode) => {
 
   it('refuses at startup an inline projection with onRedacted, which it would never receive', async () => {
     if (mode !== 'embedded') return;
-    const moduleRef = await Test.createTestingModule({ imports: [EventStoreModule.forRoot({ dataDir: 'memory://' })], providers: [InlineRedactionProjection] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [EventStoreModule.forRoot({ dataDir: 'memory://' })],
+      providers: [InlineRedactionProjection],
+    }).compile();
     await expect(moduleRef.init()).rejects.toMatchObject({ code: 'INVALID_SUBSCRIPTION', subscriptionName: 'inline-with-redactions' });
     await moduleRef.close();
   });

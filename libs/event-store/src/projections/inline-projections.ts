@@ -27,7 +27,15 @@ interface InlineProjection {
 const OWN_TRANSACTION_SQL = `SELECT pg_current_xact_id_if_assigned()::text AS xid`;
 
 /** Neutral settings for checking inline projections with the subscription rules (name, eventTypes, tenantId, methods). */
-const CHECK_DEFAULTS = { enabled: false, pollIntervalMs: 1, leaseDurationMs: 1, leaseRenewIntervalMs: 1, batchSize: 1, retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 }, ownerId: 'inline' };
+const CHECK_DEFAULTS = {
+  enabled: false,
+  pollIntervalMs: 1,
+  leaseDurationMs: 1,
+  leaseRenewIntervalMs: 1,
+  batchSize: 1,
+  retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 },
+  ownerId: 'inline',
+};
 
 /**
  * The `@EventProjection({ mode: 'inline' })` providers of this process. An
@@ -55,10 +63,19 @@ export class InlineProjections implements OnModuleInit {
       if (found.kind !== 'projection' || found.options.mode !== 'inline') continue;
       const definition = toWorkerDefinition(found.options, { kind: 'projection', handler: found.instance }, CHECK_DEFAULTS);
       if (found.instance.onRedacted) {
-        throw new SubscriptionDefinitionError(definition.name, 'inline projections do not receive redactions yet; drop onRedacted or use the default async mode');
+        throw new SubscriptionDefinitionError(
+          definition.name,
+          'inline projections do not receive redactions yet; drop onRedacted or use the default async mode',
+        );
       }
-      if (this.projections.some((p) => p.name === definition.name)) throw new SubscriptionDefinitionError(definition.name, 'the name is used twice');
-      this.projections.push({ name: definition.name, eventTypes: found.options.eventTypes && new Set(found.options.eventTypes), tenantId: found.options.tenantId, handler: found.instance });
+      if (this.projections.some((p) => p.name === definition.name))
+        throw new SubscriptionDefinitionError(definition.name, 'the name is used twice');
+      this.projections.push({
+        name: definition.name,
+        eventTypes: found.options.eventTypes && new Set(found.options.eventTypes),
+        tenantId: found.options.tenantId,
+        handler: found.instance,
+      });
     }
   }
 
@@ -70,7 +87,9 @@ export class InlineProjections implements OnModuleInit {
   /** The inline projections that handle at least one event of this append; undefined when none (the fast path). */
   matching(tenantId: string, events: readonly NewDomainEvent[]): InlineProjection[] | undefined {
     if (this.projections.length === 0) return undefined;
-    const found = this.projections.filter((p) => (p.tenantId === undefined || p.tenantId === tenantId) && (!p.eventTypes || events.some((e) => p.eventTypes!.has(e.eventType))));
+    const found = this.projections.filter(
+      (p) => (p.tenantId === undefined || p.tenantId === tenantId) && (!p.eventTypes || events.some((e) => p.eventTypes!.has(e.eventType))),
+    );
     return found.length ? found : undefined;
   }
 
@@ -80,11 +99,20 @@ export class InlineProjections implements OnModuleInit {
    * @returns the append's rows, as the group commit path returns them
    * @throws whatever the append or a projection throws; nothing is then stored
    */
-  append(prepared: PreparedAppend, projections: InlineProjection[], toEvents: (rows: EventRow[]) => StoredDomainEvent[]): Promise<EventRow[]> {
+  append(
+    prepared: PreparedAppend,
+    projections: InlineProjection[],
+    toEvents: (rows: EventRow[]) => StoredDomainEvent[],
+  ): Promise<EventRow[]> {
     return this.database.runInTenantAsLogin(
       prepared.tenantId,
       async (runner) => {
-        const rows: EventRow[] = await runner.query(APPEND_EVENTS_SQL, [prepared.tenantId, prepared.eventsJson, prepared.expectedJson, prepared.clientIds]);
+        const rows: EventRow[] = await runner.query(APPEND_EVENTS_SQL, [
+          prepared.tenantId,
+          prepared.eventsJson,
+          prepared.expectedJson,
+          prepared.clientIds,
+        ]);
         const [{ xid }] = (await runner.query(OWN_TRANSACTION_SQL)) as { xid: string | null }[];
         if (xid === null) return rows;
         const events = toEvents(rows.filter((row) => String(row.transaction_id) === xid));

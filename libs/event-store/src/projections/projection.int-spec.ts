@@ -12,12 +12,25 @@ import { CreateStatusBoard1763900100000, StatusBoardProjection, projectionOwner 
 
 const TYPES = ['RequirementCreated', 'RequirementApproved', 'RequirementRejected', 'RequirementCommented'];
 const batch = (round: number, size: number): NewDomainEvent[] =>
-  Array.from({ length: size }, (_, i) => ({ aggregateType: 'Requirement', aggregateId: `req-${(round * 7 + i) % 20}`, eventType: TYPES[(round + i) % 4], data: { round, i } }));
+  Array.from({ length: size }, (_, i) => ({
+    aggregateType: 'Requirement',
+    aggregateId: `req-${(round * 7 + i) % 20}`,
+    eventType: TYPES[(round + i) % 4],
+    data: { round, i },
+  }));
 
 /** The whole read model, comparable across runs. */
 async function readModel(database: EventStoreDatabase) {
-  const board = await database.query(`SELECT tenant_id, aggregate_id, status, events, last_position::text FROM test_status_board ORDER BY 1, 2`, [], 'test');
-  const log = await database.query(`SELECT global_position::text AS global_position FROM test_status_log ORDER BY test_status_log.global_position`, [], 'test');
+  const board = await database.query(
+    `SELECT tenant_id, aggregate_id, status, events, last_position::text FROM test_status_board ORDER BY 1, 2`,
+    [],
+    'test',
+  );
+  const log = await database.query(
+    `SELECT global_position::text AS global_position FROM test_status_log ORDER BY test_status_log.global_position`,
+    [],
+    'test',
+  );
   return { board, log: log.map((r) => r.global_position) };
 }
 
@@ -25,7 +38,16 @@ describeEachBackend('projections', (mode) => {
   let db: TestDatabase;
   let app: INestApplicationContext | undefined;
   const open = async (enabled = true) => {
-    app = await openDeliveryApp(db, [StatusBoardProjection], { migrations: [CreateStatusBoard1763900100000], delivery: { enabled, pollIntervalMs: 50, leaseRenewIntervalMs: 300, leaseDurationMs: 2000, retry: { maxAttempts: 2, initialDelayMs: 5 } } });
+    app = await openDeliveryApp(db, [StatusBoardProjection], {
+      migrations: [CreateStatusBoard1763900100000],
+      delivery: {
+        enabled,
+        pollIntervalMs: 50,
+        leaseRenewIntervalMs: 300,
+        leaseDurationMs: 2000,
+        retry: { maxAttempts: 2, initialDelayMs: 5 },
+      },
+    });
     return app;
   };
   beforeAll(async () => {
@@ -65,12 +87,14 @@ describeEachBackend('projections', (mode) => {
     expect(start).toBeGreaterThan(100);
     await eventually(async () => (await lagOf()).eventsBehind < start - 30, 30_000, 'some progress');
     await a.close();
-    const stoppedAt = (await (async () => {
-      const check = await open(false);
-      const lag = await check.get(SubscriptionManager).getLag('requirement-status-board');
-      await check.close();
-      return lag;
-    })()).eventsBehind;
+    const stoppedAt = (
+      await (async () => {
+        const check = await open(false);
+        const lag = await check.get(SubscriptionManager).getLag('requirement-status-board');
+        await check.close();
+        return lag;
+      })()
+    ).eventsBehind;
     expect(stoppedAt).toBeGreaterThan(0); // really stopped mid-stream
 
     projectionOwner.delayMs = 0;
@@ -93,7 +117,13 @@ describeEachBackend('projections', (mode) => {
     const a = await open();
     projectionOwner.failOn.add('req-bad');
     const store = a.get(EventStoreService);
-    const [bad] = await store.appendEvents([{ aggregateType: 'Requirement', aggregateId: 'req-bad', eventType: 'RequirementCreated', data: {} }, { aggregateType: 'Requirement', aggregateId: 'req-good', eventType: 'RequirementCreated', data: {} }], 'acme');
+    const [bad] = await store.appendEvents(
+      [
+        { aggregateType: 'Requirement', aggregateId: 'req-bad', eventType: 'RequirementCreated', data: {} },
+        { aggregateType: 'Requirement', aggregateId: 'req-good', eventType: 'RequirementCreated', data: {} },
+      ],
+      'acme',
+    );
     const projections = a.get(ProjectionManager);
     await projections.waitUntilCaughtUp('requirement-status-board');
     const database = a.get(EventStoreDatabase);

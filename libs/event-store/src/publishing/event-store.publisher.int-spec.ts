@@ -28,7 +28,10 @@ class ApprovalRecorder implements DomainEventSubscriber {
   constructor(private readonly store: EventStoreService) {}
 
   async handle(event: StoredDomainEvent): Promise<void> {
-    const found = await this.store.getEventById(event.tenantId, event.eventId).then(() => true, () => false);
+    const found = await this.store.getEventById(event.tenantId, event.eventId).then(
+      () => true,
+      () => false,
+    );
     this.committedWhenHandled.push(found);
     this.seen.push(event);
   }
@@ -77,7 +80,8 @@ describeEachBackend('EventStorePublisher', (mode) => {
     await db?.drop();
   });
 
-  const caughtUp = () => Promise.all(['approval-recorder', 'flaky-mailer', 'other-types-only'].map((n) => subscriptions.waitUntilCaughtUp(n, 20_000)));
+  const caughtUp = () =>
+    Promise.all(['approval-recorder', 'flaky-mailer', 'other-types-only'].map((n) => subscriptions.waitUntilCaughtUp(n, 20_000)));
 
   it('delivers a published event to matching subscribers only after it committed', async () => {
     const stored = await publisher.publish(approved('req-1'), 'acme');
@@ -92,7 +96,9 @@ describeEachBackend('EventStorePublisher', (mode) => {
     const recorder = app.get(ApprovalRecorder);
     const before = recorder.seen.length;
     const failedId = randomUUID();
-    await expect(publisher.publish(approved('req-2', { eventId: failedId }), 'acme', { expectedVersion: 3 })).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(publisher.publish(approved('req-2', { eventId: failedId }), 'acme', { expectedVersion: 3 })).rejects.toBeInstanceOf(
+      ConcurrencyError,
+    );
     const marker = await publisher.publish(approved('req-3'), 'acme');
     await caughtUp();
     expect(recorder.seen.slice(before).map((e) => e.eventId)).toEqual([marker.eventId]);
@@ -100,11 +106,18 @@ describeEachBackend('EventStorePublisher', (mode) => {
   });
 
   it('publishes a batch atomically and delivers it in order', async () => {
-    const stored = await publisher.publishAll([approved('req-4'), approved('req-4'), approved('req-5')], 'acme', { expectedVersion: { 'req-4': 'no_stream' } });
+    const stored = await publisher.publishAll([approved('req-4'), approved('req-4'), approved('req-5')], 'acme', {
+      expectedVersion: { 'req-4': 'no_stream' },
+    });
     await caughtUp();
-    const seen = app.get(ApprovalRecorder).seen.slice(-3).map((e) => e.eventId);
+    const seen = app
+      .get(ApprovalRecorder)
+      .seen.slice(-3)
+      .map((e) => e.eventId);
     expect(seen).toEqual(stored.map((e) => e.eventId));
-    await expect(publisher.publishAll([approved('req-6'), approved('req-4')], 'acme', { expectedVersion: { 'req-4': 0 } })).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(
+      publisher.publishAll([approved('req-6'), approved('req-4')], 'acme', { expectedVersion: { 'req-4': 0 } }),
+    ).rejects.toBeInstanceOf(ConcurrencyError);
     expect(await publisher.replayEvents('req-6', 'acme')).toEqual([]);
   });
 

@@ -48,7 +48,11 @@ export class EventStorePublisher {
   }
 
   /** See EventStoreService.getEventsSince. */
-  getEventsSince(tenantId: string, since: { position: string | number } | Date, options?: { limit?: number } & ReadMode): Promise<StoredDomainEvent[]> {
+  getEventsSince(
+    tenantId: string,
+    since: { position: string | number } | Date,
+    options?: { limit?: number } & ReadMode,
+  ): Promise<StoredDomainEvent[]> {
     return this.store.getEventsSince(tenantId, since, options);
   }
 

@@ -50,19 +50,27 @@ export async function eraseSubjectInChunks(database: EventStoreDatabase, run: Er
   for (;;) {
     const found = await database.runInTenant(
       run.tenantId,
-      async (q) => ((await q.query(FIND_SUBJECT_EVENTS_SQL, [key, run.tenantId, run.chunkSize * CHUNKS_PER_LOOKUP])) as { global_position: string }[]).map((r) => String(r.global_position)),
+      async (q) =>
+        (
+          (await q.query(FIND_SUBJECT_EVENTS_SQL, [key, run.tenantId, run.chunkSize * CHUNKS_PER_LOOKUP])) as { global_position: string }[]
+        ).map((r) => String(r.global_position)),
       'eraseSubject',
     );
     if (found.length === 0) break;
     for (let i = 0; i < found.length; i += run.chunkSize) {
       const positions = found.slice(i, i + run.chunkSize);
       // As the login: the chunk's marker event goes through the append function, which the tenant role may not call.
-      const n = await database.runInTenantAsLogin(run.tenantId, (q) => redactAndAnnounce(q, run.tenantId, positions, run.request, run.allowList), 'eraseSubject');
+      const n = await database.runInTenantAsLogin(
+        run.tenantId,
+        (q) => redactAndAnnounce(q, run.tenantId, positions, run.request, run.allowList),
+        'eraseSubject',
+      );
       if (n > 0) run.committed();
       redacted += n;
       chunks++;
       run.onProgress?.({ subjectId: run.subjectId, chunks, redactedEvents: redacted, remaining: found.length - i - positions.length });
-      if (chunks % LOG_EVERY_CHUNKS === 0) logger.log(`Erasure in tenant ${run.tenantId}: ${redacted} event(s) redacted in ${chunks} chunk(s) so far`);
+      if (chunks % LOG_EVERY_CHUNKS === 0)
+        logger.log(`Erasure in tenant ${run.tenantId}: ${redacted} event(s) redacted in ${chunks} chunk(s) so far`);
     }
   }
   if (chunks >= LOG_EVERY_CHUNKS) logger.log(`Erasure in tenant ${run.tenantId} done: ${redacted} event(s) in ${chunks} chunk(s)`);

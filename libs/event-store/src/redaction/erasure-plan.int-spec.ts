@@ -40,7 +40,12 @@ describeEachBackend(
       explainer = new Client({ connectionString: t.testDatabase.databaseUrl });
       await explainer.connect();
       explainer.on('notice', (notice) => messages.push(notice.message ?? ''));
-      for (const setting of ["LOAD 'auto_explain'", 'SET auto_explain.log_min_duration = 0', 'SET auto_explain.log_nested_statements = on', 'SET client_min_messages = log']) {
+      for (const setting of [
+        "LOAD 'auto_explain'",
+        'SET auto_explain.log_min_duration = 0',
+        'SET auto_explain.log_nested_statements = on',
+        'SET client_min_messages = log',
+      ]) {
         await explainer.query(setting);
       }
     }, 120_000);
@@ -68,7 +73,12 @@ describeEachBackend(
     }
 
     const lookupPlans = (tenantId: string, subjectId: string) =>
-      plansInFunction(tenantId, FIND_SUBJECT_EVENTS_SQL, [subjectKey(tenantId, subjectId), tenantId, 5000], /Query Text: WITH hits AS MATERIALIZED/);
+      plansInFunction(
+        tenantId,
+        FIND_SUBJECT_EVENTS_SQL,
+        [subjectKey(tenantId, subjectId), tenantId, 5000],
+        /Query Text: WITH hits AS MATERIALIZED/,
+      );
 
     function expectServedByTheIndex(plans: string[]): void {
       for (const plan of plans) {
@@ -96,20 +106,32 @@ describeEachBackend(
       await t.store.appendEvents(events(500, 'subj-new', 10), 'new-tenant');
       expectServedByTheIndex(await lookupPlans('new-tenant', 'subj-new'));
       // And the lookup finds exactly that tenant's tagged events.
-      const found = await t.database.runInTenant('new-tenant', (q) => q.query(FIND_SUBJECT_EVENTS_SQL, [subjectKey('new-tenant', 'subj-new'), 'new-tenant', 5000]));
+      const found = await t.database.runInTenant('new-tenant', (q) =>
+        q.query(FIND_SUBJECT_EVENTS_SQL, [subjectKey('new-tenant', 'subj-new'), 'new-tenant', 5000]),
+      );
       expect(found).toHaveLength(50);
     });
 
     it('redacts a chunk by one key probe per position, never a scan of the tenant', async () => {
       const chunkPlans = async (tenantId: string, subjectId: string) => {
-        const found = await t.database.runInTenant(tenantId, (q) => q.query(FIND_SUBJECT_EVENTS_SQL, [subjectKey(tenantId, subjectId), tenantId, 500]));
+        const found = await t.database.runInTenant(tenantId, (q) =>
+          q.query(FIND_SUBJECT_EVENTS_SQL, [subjectKey(tenantId, subjectId), tenantId, 500]),
+        );
         const positions = found.map((r: { global_position: string }) => r.global_position);
-        return plansInFunction(tenantId, `SELECT count(*) FROM event_store_redact($1, $2::bigint[], 'r', 'x', '{}')`, [tenantId, positions], /Query Text: WITH old AS MATERIALIZED/);
+        return plansInFunction(
+          tenantId,
+          `SELECT count(*) FROM event_store_redact($1, $2::bigint[], 'r', 'x', '{}')`,
+          [tenantId, positions],
+          /Query Text: WITH old AS MATERIALIZED/,
+        );
       };
       for (const plan of [...(await chunkPlans('big-tenant', 'subj-old')), ...(await chunkPlans('new-tenant', 'subj-new'))]) {
         // The rows are found by one key probe per position, then rewritten by tuple id.
         expect(plan).not.toMatch(/Seq Scan on stored_domain_events|Bitmap (Heap|Index) Scan/);
-        const probes = plan.match(/Index Scan using (pk_stored_domain_events|ix_events_tenant_position) on stored_domain_events[^\n]*\n[^\n]*Index Cond: \(.*global_position = /g) ?? [];
+        const probes =
+          plan.match(
+            /Index Scan using (pk_stored_domain_events|ix_events_tenant_position) on stored_domain_events[^\n]*\n[^\n]*Index Cond: \(.*global_position = /g,
+          ) ?? [];
         expect(probes).toHaveLength(1);
         expect(plan).toMatch(/Tid Scan on stored_domain_events e/);
         expect(plan).toMatch(/CTE old/);

@@ -7,7 +7,13 @@ import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event'
 const DPO = { reason: 'GDPR art. 17 request', requestedBy: 'dpo-1' };
 
 const tagged = (aggregateId: string, n: number, subjectId: string): NewDomainEvent[] =>
-  Array.from({ length: n }, (_, i) => ({ aggregateType: 'Customer', aggregateId, eventType: 'CustomerNoted', data: { note: `secret ${i}` }, metadata: { subjectId } }));
+  Array.from({ length: n }, (_, i) => ({
+    aggregateType: 'Customer',
+    aggregateId,
+    eventType: 'CustomerNoted',
+    data: { note: `secret ${i}` },
+    metadata: { subjectId },
+  }));
 
 describeEachBackend('chunked erasure', (mode) => {
   let t: TestStore;
@@ -62,7 +68,9 @@ describeEachBackend('chunked erasure', (mode) => {
 
     expect(await t.store.eraseSubject('subj-b', 'chunky', DPO, { chunkSize: 2 })).toEqual({ subjectId: 'subj-b', redactedEvents: 3 });
     expect((await t.store.getEventsForAggregate('c-3', 'chunky')).every((e) => e.isRedacted)).toBe(true);
-    const [{ n }] = await t.database.runInTenant('chunky', (q) => q.query(`SELECT count(*)::int AS n FROM event_store_redactions WHERE removed_metadata_keys @> '{subjectId}'`));
+    const [{ n }] = await t.database.runInTenant('chunky', (q) =>
+      q.query(`SELECT count(*)::int AS n FROM event_store_redactions WHERE removed_metadata_keys @> '{subjectId}'`),
+    );
     expect(n).toBe(7 + 5);
   });
 
@@ -80,17 +88,29 @@ describeEachBackend('chunked erasure', (mode) => {
   });
 
   it('rejects a chunkSize outside 1..10000 and unknown options with EventValidationError naming them', async () => {
-    await expect(t.store.eraseSubject('s', 'chunky', DPO, { chunkSize: 0 })).rejects.toMatchObject({ violations: [{ field: 'chunkSize' }] });
+    await expect(t.store.eraseSubject('s', 'chunky', DPO, { chunkSize: 0 })).rejects.toMatchObject({
+      violations: [{ field: 'chunkSize' }],
+    });
     await expect(t.store.eraseSubject('s', 'chunky', DPO, { chunkSize: 2.5 })).rejects.toBeInstanceOf(EventValidationError);
-    await expect(t.store.eraseSubject('s', 'chunky', DPO, { batch: 3 } as never)).rejects.toMatchObject({ violations: [{ field: 'options' }] });
-    await expect(t.store.eraseSubject('s', 'chunky', DPO, { onProgress: 'yes' } as never)).rejects.toMatchObject({ violations: [{ field: 'onProgress' }] });
+    await expect(t.store.eraseSubject('s', 'chunky', DPO, { batch: 3 } as never)).rejects.toMatchObject({
+      violations: [{ field: 'options' }],
+    });
+    await expect(t.store.eraseSubject('s', 'chunky', DPO, { onProgress: 'yes' } as never)).rejects.toMatchObject({
+      violations: [{ field: 'onProgress' }],
+    });
   });
 
   it('refuses normal appends to the reserved $ streams and event types', async () => {
     const base = { aggregateType: 'Customer', aggregateId: 'c-9', eventType: 'CustomerNoted', data: {} };
-    await expect(t.store.appendEvent({ ...base, aggregateId: '$redactions' }, 'chunky')).rejects.toMatchObject({ violations: [{ field: 'events[0].aggregateId' }] });
-    await expect(t.store.appendEvent({ ...base, eventType: '$EventsRedacted' }, 'chunky')).rejects.toMatchObject({ violations: [{ field: 'events[0].eventType' }] });
-    await expect(t.store.appendEvent({ ...base, aggregateType: '$EventStore' }, 'chunky')).rejects.toMatchObject({ violations: [{ field: 'events[0].aggregateType' }] });
+    await expect(t.store.appendEvent({ ...base, aggregateId: '$redactions' }, 'chunky')).rejects.toMatchObject({
+      violations: [{ field: 'events[0].aggregateId' }],
+    });
+    await expect(t.store.appendEvent({ ...base, eventType: '$EventsRedacted' }, 'chunky')).rejects.toMatchObject({
+      violations: [{ field: 'events[0].eventType' }],
+    });
+    await expect(t.store.appendEvent({ ...base, aggregateType: '$EventStore' }, 'chunky')).rejects.toMatchObject({
+      violations: [{ field: 'events[0].aggregateType' }],
+    });
   });
 
   it('does not announce a redaction that changed nothing', async () => {

@@ -39,11 +39,24 @@ describeEachBackend('redactions delivered to read models', (mode) => {
   });
 
   it('lets a projection remove derived personal data: exactly once per redaction, and a rebuild ends in the same state', async () => {
-    const note = (aggregateId: string, text: string, subjectId?: string) => ({ aggregateType: 'Person', aggregateId, eventType: 'NoteTaken', data: { note: text }, metadata: subjectId ? { subjectId } : {} });
-    const notes = async () => (await app.get(EventStoreDatabase).query(`SELECT note FROM test_notes ORDER BY note`, [], 'test')).map((r) => r.note);
-    const handled = async () => (await app.get(EventStoreDatabase).query(`SELECT events FROM test_notes_redactions ORDER BY events`, [], 'test')).map((r) => r.events);
+    const note = (aggregateId: string, text: string, subjectId?: string) => ({
+      aggregateType: 'Person',
+      aggregateId,
+      eventType: 'NoteTaken',
+      data: { note: text },
+      metadata: subjectId ? { subjectId } : {},
+    });
+    const notes = async () =>
+      (await app.get(EventStoreDatabase).query(`SELECT note FROM test_notes ORDER BY note`, [], 'test')).map((r) => r.note);
+    const handled = async () =>
+      (await app.get(EventStoreDatabase).query(`SELECT events FROM test_notes_redactions ORDER BY events`, [], 'test')).map(
+        (r) => r.events,
+      );
     const projections = app.get(ProjectionManager);
-    const [, single] = await store.appendEvents([note('p-1', 'Ann lives at Elm St', 'ann'), note('p-2', 'Bob called'), note('p-1', 'Ann is allergic', 'ann')], NOTES_TENANT);
+    const [, single] = await store.appendEvents(
+      [note('p-1', 'Ann lives at Elm St', 'ann'), note('p-2', 'Bob called'), note('p-1', 'Ann is allergic', 'ann')],
+      NOTES_TENANT,
+    );
     await projections.waitUntilCaughtUp('test-notes');
     expect(await notes()).toEqual(['Ann is allergic', 'Ann lives at Elm St', 'Bob called']);
 
@@ -61,7 +74,11 @@ describeEachBackend('redactions delivered to read models', (mode) => {
   it('tells a filtered subscriber with onRedacted, in the global order after the events it names', async () => {
     const seen: Seen[] = [];
     const record = (e: StoredDomainEvent) => void seen.push({ kind: 'event', aggregateId: e.aggregateId, isRedacted: e.isRedacted });
-    const sub = await manager.subscribe({ name: 'titles', tenantId: 'acme', eventTypes: ['RequirementCreated'] }, record, (redaction) => void seen.push({ kind: 'redacted', redaction }));
+    const sub = await manager.subscribe(
+      { name: 'titles', tenantId: 'acme', eventTypes: ['RequirementCreated'] },
+      record,
+      (redaction) => void seen.push({ kind: 'redacted', redaction }),
+    );
     const [first] = await store.appendEvents([created('r-1', 'Call Jane Roe', 'jane'), created('r-2', 'Export CSV')], 'acme');
     await manager.waitUntilCaughtUp('titles');
     await store.eraseSubject('jane', 'acme', DPO);
@@ -70,7 +87,10 @@ describeEachBackend('redactions delivered to read models', (mode) => {
 
     expect(seen.map((s) => (s.kind === 'event' ? s.aggregateId : 'redacted'))).toEqual(['r-1', 'r-2', 'redacted', 'r-3']);
     const { redaction } = seen[2] as Extract<Seen, { kind: 'redacted' }>;
-    expect(redaction).toMatchObject({ tenantId: 'acme', events: [{ eventId: first.eventId, aggregateId: 'r-1', eventType: 'RequirementCreated', aggregateVersion: 1 }] });
+    expect(redaction).toMatchObject({
+      tenantId: 'acme',
+      events: [{ eventId: first.eventId, aggregateId: 'r-1', eventType: 'RequirementCreated', aggregateVersion: 1 }],
+    });
     expect(redaction.redactedAt).toBeInstanceOf(Date);
     await sub.stop();
   });
@@ -95,7 +115,12 @@ describeEachBackend('redactions delivered to read models', (mode) => {
     );
     await manager.waitUntilCaughtUp('late-reader');
     await eventually(() => seen.length === 4);
-    expect(seen.map((s) => (s.kind === 'event' ? `${s.aggregateId}:${s.isRedacted}` : 'redacted'))).toEqual(['r-1:true', 'r-2:false', 'redacted', 'r-3:false']);
+    expect(seen.map((s) => (s.kind === 'event' ? `${s.aggregateId}:${s.isRedacted}` : 'redacted'))).toEqual([
+      'r-1:true',
+      'r-2:false',
+      'redacted',
+      'r-3:false',
+    ]);
     await sub.stop();
   });
 });

@@ -35,5 +35,11 @@ export function isRedactionMarker(event: Pick<StoredDomainEvent, 'eventType' | '
 /** What a marker event announces, in the shape handed to `onRedacted`. */
 export function toEventsRedacted(marker: StoredDomainEvent): EventsRedacted {
   const events = (marker.data as { events?: RedactedEventRef[] }).events ?? [];
-  return { tenantId: marker.tenantId, markerEventId: marker.eventId, globalPosition: marker.globalPosition, redactedAt: marker.storedAt, events };
+  return {
+    tenantId: marker.tenantId,
+    markerEventId: marker.eventId,
+    globalPosition: marker.globalPosition,
+    redactedAt: marker.storedAt,
+    events,
+  };
 }

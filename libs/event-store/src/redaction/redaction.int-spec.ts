@@ -23,11 +23,20 @@ describeEachBackend('redaction and erasure', (mode) => {
   afterAll(() => t?.close());
 
   const logRows = (tenantId: string, eventId: string) =>
-    t.database.runInTenant(tenantId, (q) => q.query('SELECT reason, requested_by, removed_metadata_keys FROM event_store_redactions WHERE tenant_id = $1 AND event_id = $2', [tenantId, eventId]));
+    t.database.runInTenant(tenantId, (q) =>
+      q.query('SELECT reason, requested_by, removed_metadata_keys FROM event_store_redactions WHERE tenant_id = $1 AND event_id = $2', [
+        tenantId,
+        eventId,
+      ]),
+    );
 
   it('replaces the payload, keeps allow-listed metadata and the envelope, and logs it once', async () => {
     const stored = await t.store.appendEvent(
-      event('cust-1', { name: 'Alice Zebra', email: 'alice@example.com' }, { userId: 'alice', correlationId: 'c-1', causationId: 'k-1', source: 'web', ip: '10.0.0.1' }),
+      event(
+        'cust-1',
+        { name: 'Alice Zebra', email: 'alice@example.com' },
+        { userId: 'alice', correlationId: 'c-1', causationId: 'k-1', source: 'web', ip: '10.0.0.1' },
+      ),
       'acme',
     );
     const redacted = await t.store.redactEvent(stored.eventId, 'acme', DPO);
@@ -54,8 +63,12 @@ describeEachBackend('redaction and erasure', (mode) => {
     await expect(t.store.redactEvent(stored.eventId, 'globex', DPO)).rejects.toBeInstanceOf(EventNotFoundError);
     expect((await t.store.getEventById('acme', stored.eventId)).data).toEqual({ name: 'Bob' });
     await expect(t.store.redactEvent('00000000-0000-4000-8000-000000000000', 'acme', DPO)).rejects.toBeInstanceOf(EventNotFoundError);
-    await expect(t.store.redactEvent(stored.eventId, 'acme', { reason: ' ', requestedBy: 'x' })).rejects.toMatchObject({ violations: [{ field: 'reason' }] });
-    await expect(t.store.redactEvent(stored.eventId, 'acme', { reason: 'r' } as never)).rejects.toMatchObject({ violations: [{ field: 'requestedBy' }] });
+    await expect(t.store.redactEvent(stored.eventId, 'acme', { reason: ' ', requestedBy: 'x' })).rejects.toMatchObject({
+      violations: [{ field: 'reason' }],
+    });
+    await expect(t.store.redactEvent(stored.eventId, 'acme', { reason: 'r' } as never)).rejects.toMatchObject({
+      violations: [{ field: 'requestedBy' }],
+    });
     await expect(t.store.redactEvent('nope', 'acme', DPO)).rejects.toBeInstanceOf(EventValidationError);
     expect(await logRows('acme', stored.eventId)).toHaveLength(0);
   });

@@ -37,7 +37,13 @@ export function checkRedactionRequest(request: RedactionRequest): void {
  * an event, decision 0003). Runs inside a transaction of that tenant.
  * @returns the envelopes of the rows it redacted, in global order
  */
-export async function redactPositions(q: Queryable, tenantId: string, positions: string[], request: RedactionRequest, allowList: string[]): Promise<RedactedRow[]> {
+export async function redactPositions(
+  q: Queryable,
+  tenantId: string,
+  positions: string[],
+  request: RedactionRequest,
+  allowList: string[],
+): Promise<RedactedRow[]> {
   if (positions.length === 0) return [];
   return q.query(REDACT_POSITIONS_SQL, [tenantId, positions, request.reason, request.requestedBy, allowList]);
 }
@@ -48,7 +54,13 @@ export async function redactPositions(q: Queryable, tenantId: string, positions:
  * announcement commit together or not at all.
  * @returns how many events were redacted
  */
-export async function redactAndAnnounce(q: Queryable, tenantId: string, positions: string[], request: RedactionRequest, allowList: string[]): Promise<number> {
+export async function redactAndAnnounce(
+  q: Queryable,
+  tenantId: string,
+  positions: string[],
+  request: RedactionRequest,
+  allowList: string[],
+): Promise<number> {
   const rows = await redactPositions(q, tenantId, positions, request, allowList);
   if (rows.length) await appendRedactionMarker(q, tenantId, rows.map(toRef));
   return rows.length;
@@ -60,7 +72,13 @@ export async function redactAndAnnounce(q: Queryable, tenantId: string, position
  * @returns the event as stored after the redaction, and whether this call redacted it
  * @throws EventNotFoundError when the tenant has no such event
  */
-export async function redactEvent(q: Queryable, tenantId: string, eventId: string, request: RedactionRequest, allowList: string[]): Promise<{ row: EventRow; changed: boolean }> {
+export async function redactEvent(
+  q: Queryable,
+  tenantId: string,
+  eventId: string,
+  request: RedactionRequest,
+  allowList: string[],
+): Promise<{ row: EventRow; changed: boolean }> {
   const [found] = (await q.query(FIND_EVENT_POSITION_SQL, [tenantId, eventId])) as { global_position: string }[];
   const changed = found ? (await redactAndAnnounce(q, tenantId, [found.global_position], request, allowList)) > 0 : false;
   return { row: await readEventById(q, tenantId, eventId), changed };

@@ -26,8 +26,12 @@ export function checkSnapshotInput(input: SnapshotInput): void {
   assertKnownOptions('snapshot', input, ['aggregateType', 'version', 'state', 'schemaVersion']);
   const v = new Violations();
   checkTypeName(v, 'aggregateType', input?.aggregateType);
-  if (!Number.isInteger(input?.version) || input.version < 1 || input.version > INT4_MAX) v.add('version', `must be an integer from 1 to ${INT4_MAX}`);
-  if (input?.schemaVersion !== undefined && (!Number.isInteger(input.schemaVersion) || input.schemaVersion < 1 || input.schemaVersion > INT4_MAX)) {
+  if (!Number.isInteger(input?.version) || input.version < 1 || input.version > INT4_MAX)
+    v.add('version', `must be an integer from 1 to ${INT4_MAX}`);
+  if (
+    input?.schemaVersion !== undefined &&
+    (!Number.isInteger(input.schemaVersion) || input.schemaVersion < 1 || input.schemaVersion > INT4_MAX)
+  ) {
     v.add('schemaVersion', `must be an integer from 1 to ${INT4_MAX}`);
   }
   if (input?.state === undefined) v.add('state', 'is required');
@@ -41,15 +45,36 @@ export function checkSnapshotInput(input: SnapshotInput): void {
 export async function recordSnapshot(q: Queryable, tenantId: string, aggregateId: string, input: SnapshotInput): Promise<void> {
   const [stream] = (await q.query(STREAM_SQL, [tenantId, aggregateId])) as { aggregate_type: string; version: number }[];
   if (!stream) throw new EventNotFoundError('stream', aggregateId);
-  if (stream.aggregate_type !== input.aggregateType) throw EventValidationError.of('aggregateType', `stream '${aggregateId}' is of type '${stream.aggregate_type}'`);
-  if (input.version > stream.version) throw EventValidationError.of('version', `stream '${aggregateId}' is only at version ${stream.version}`);
-  await q.query(UPSERT_SQL, [tenantId, aggregateId, input.aggregateType, input.version, input.schemaVersion ?? 1, JSON.stringify(input.state)]);
+  if (stream.aggregate_type !== input.aggregateType)
+    throw EventValidationError.of('aggregateType', `stream '${aggregateId}' is of type '${stream.aggregate_type}'`);
+  if (input.version > stream.version)
+    throw EventValidationError.of('version', `stream '${aggregateId}' is only at version ${stream.version}`);
+  await q.query(UPSERT_SQL, [
+    tenantId,
+    aggregateId,
+    input.aggregateType,
+    input.version,
+    input.schemaVersion ?? 1,
+    JSON.stringify(input.state),
+  ]);
 }
 
 /** The newest snapshot at or below `maxVersion` (of `schemaVersion` when given), or null. */
-export async function readLatestSnapshot<T>(q: Queryable, tenantId: string, aggregateId: string, maxVersion?: number, schemaVersion?: number): Promise<Snapshot<T> | null> {
+export async function readLatestSnapshot<T>(
+  q: Queryable,
+  tenantId: string,
+  aggregateId: string,
+  maxVersion?: number,
+  schemaVersion?: number,
+): Promise<Snapshot<T> | null> {
   const [row] = (await q.query(LATEST_SQL, [tenantId, aggregateId, maxVersion ?? INT4_MAX, schemaVersion ?? null])) as {
-    tenant_id: string; aggregate_id: string; aggregate_type: string; version: number; schema_version: number; state: T; created_at: Date;
+    tenant_id: string;
+    aggregate_id: string;
+    aggregate_type: string;
+    version: number;
+    schema_version: number;
+    state: T;
+    created_at: Date;
   }[];
   if (!row) return null;
   return {

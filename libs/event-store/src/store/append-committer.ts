@@ -112,7 +112,11 @@ export class AppendCommitter {
   }
 
   private alone(prepared: PreparedAppend): Promise<EventRow[]> {
-    return this.database.query<EventRow>(APPEND_EVENTS_SQL, [prepared.tenantId, prepared.eventsJson, prepared.expectedJson, prepared.clientIds], 'appendEvents');
+    return this.database.query<EventRow>(
+      APPEND_EVENTS_SQL,
+      [prepared.tenantId, prepared.eventsJson, prepared.expectedJson, prepared.clientIds],
+      'appendEvents',
+    );
   }
 
   private async runAlone(waiting: Waiting): Promise<void> {

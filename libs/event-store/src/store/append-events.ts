@@ -59,7 +59,8 @@ export function prepareAppend(
   assertTenantId(tenantId);
   assertKnownOptions('options', options, APPEND_OPTION_KEYS);
   if (!Array.isArray(events) || events.length === 0) throw EventValidationError.of('events', 'must be a non-empty array');
-  if (events.length > limits.maxEventsPerAppend) throw EventValidationError.of('events', `must hold at most ${limits.maxEventsPerAppend} events per append`);
+  if (events.length > limits.maxEventsPerAppend)
+    throw EventValidationError.of('events', `must hold at most ${limits.maxEventsPerAppend} events per append`);
 
   const v = new Violations();
   const now = new Date().toISOString();
@@ -92,18 +93,23 @@ export function prepareAppend(
     const aggregateIdProblem = idProblem(event.aggregateId);
     if (aggregateIdProblem) v.add(`${at()}.aggregateId`, aggregateIdProblem);
     // `$…` streams are the store's own (e.g. `$redactions`, see REDACTION_MARKER).
-    else if (event.aggregateId.startsWith('$')) v.add(`${at()}.aggregateId`, 'must not start with "$" (reserved for the store\'s own streams)');
+    else if (event.aggregateId.startsWith('$'))
+      v.add(`${at()}.aggregateId`, 'must not start with "$" (reserved for the store\'s own streams)');
     const eventTypeProblem = typeNameProblem(event.eventType);
     if (eventTypeProblem) v.add(`${at()}.eventType`, eventTypeProblem);
     else if (!aggregateTypeProblem) {
       // A registered aggregate could not load a stream holding a type it does not handle.
       const declared = eventTypesOf?.(event.aggregateType);
       if (declared && !declared.has(event.eventType)) {
-        v.add(`${at()}.eventType`, `'${event.eventType}' is not an event type of aggregate type '${event.aggregateType}' (declared: ${[...declared].join(', ')})`);
+        v.add(
+          `${at()}.eventType`,
+          `'${event.eventType}' is not an event type of aggregate type '${event.aggregateType}' (declared: ${[...declared].join(', ')})`,
+        );
       }
     }
     const eventVersion = event.eventVersion ?? 1;
-    if (!Number.isInteger(eventVersion) || eventVersion < 1 || eventVersion > 10_000) v.add(`${at()}.eventVersion`, 'must be an integer from 1 to 10000');
+    if (!Number.isInteger(eventVersion) || eventVersion < 1 || eventVersion > 10_000)
+      v.add(`${at()}.eventVersion`, 'must be an integer from 1 to 10000');
     const occurredAt = occurredAtOf(event.occurredAt, now);
     if (occurredAt === undefined) v.add(`${at()}.occurredAt`, 'must be a valid date or ISO-8601 timestamp');
     if (!isPlainObject(event.data)) v.add(`${at()}.data`, 'must be a JSON object');
@@ -119,7 +125,8 @@ export function prepareAppend(
     // UTF-8 takes at most 3 bytes per UTF-16 code unit: count bytes only near the limit.
     if ((dataJson.length + metadataJson.length) * 3 > limits.maxEventSizeBytes) {
       const size = Buffer.byteLength(dataJson) + Buffer.byteLength(metadataJson);
-      if (size > limits.maxEventSizeBytes) v.add(at(), `is ${size} bytes; the limit is ${limits.maxEventSizeBytes} bytes (payload and metadata as JSON)`);
+      if (size > limits.maxEventSizeBytes)
+        v.add(at(), `is ${size} bytes; the limit is ${limits.maxEventSizeBytes} bytes (payload and metadata as JSON)`);
     }
     if (containsEscapedNul(dataJson)) v.add(`${at()}.data`, 'must not contain NUL characters (\\u0000)');
     if (containsEscapedNul(metadataJson)) v.add(`${at()}.metadata`, 'must not contain NUL characters (\\u0000)');
@@ -137,7 +144,15 @@ export function prepareAppend(
   });
   const expectedJson = expectedVersionJson(v, options?.expectedVersion);
   v.throwIfAny();
-  return { tenantId, eventsJson: `[${parts.join(',')}]`, expectedJson, clientIds, eventIds, dataJson: dataJsons, metadataJson: metadataJsons };
+  return {
+    tenantId,
+    eventsJson: `[${parts.join(',')}]`,
+    expectedJson,
+    clientIds,
+    eventIds,
+    dataJson: dataJsons,
+    metadataJson: metadataJsons,
+  };
 }
 
 // JSON.stringify throws on cycles and BigInt, and overflows the stack on absurd nesting.

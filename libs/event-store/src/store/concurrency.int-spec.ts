@@ -26,7 +26,11 @@ describeEachBackend(
     it('lets exactly one of 20 appenders with the same expected version win, without partial batches', async () => {
       await t.store.appendEvent(event('acc-1', { n: 0 }), 'acme', { expectedVersion: 'no_stream' });
       const attempts = Array.from({ length: 20 }, (_, writer) =>
-        t.store.appendEvents([0, 1, 2].map((i) => event('acc-1', { writer, i })), 'acme', { expectedVersion: 1 }),
+        t.store.appendEvents(
+          [0, 1, 2].map((i) => event('acc-1', { writer, i })),
+          'acme',
+          { expectedVersion: 1 },
+        ),
       );
       const results = await Promise.allSettled(attempts);
       const won = results.filter((r) => r.status === 'fulfilled');
@@ -47,7 +51,12 @@ describeEachBackend(
 
     it('serializes 20 appenders with expectedVersion any into contiguous versions', async () => {
       const results = await Promise.all(
-        Array.from({ length: 20 }, (_, writer) => t.store.appendEvents([0, 1, 2].map((i) => event('acc-2', { writer, i })), 'acme')),
+        Array.from({ length: 20 }, (_, writer) =>
+          t.store.appendEvents(
+            [0, 1, 2].map((i) => event('acc-2', { writer, i })),
+            'acme',
+          ),
+        ),
       );
       const stream = await t.store.getEventsForAggregate('acc-2', 'acme');
       expect(stream.map((e) => e.aggregateVersion)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));

@@ -23,7 +23,17 @@ import { ErasureOptions, ErasureResult, RedactionRequest } from '../types/redact
 import { Snapshot, SnapshotInput } from '../types/snapshot';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
-import { INT4_MAX, assertKnownOptions, assertOptionalInt, assertTenantId, assertUuid, checkId, checkTypeName, isCheckpoint, Violations } from '../validation/rules';
+import {
+  INT4_MAX,
+  assertKnownOptions,
+  assertOptionalInt,
+  assertTenantId,
+  assertUuid,
+  checkId,
+  checkTypeName,
+  isCheckpoint,
+  Violations,
+} from '../validation/rules';
 import { DeclaredEventTypes } from '../aggregates/declared-event-types';
 import { InlineProjections } from '../projections/inline-projections';
 import { AppendCommitter } from './append-committer';
@@ -61,7 +71,11 @@ export class EventStoreService {
     @Optional() private readonly inline?: InlineProjections,
   ) {
     const { appendConcurrency, maxAppendsPerTransaction, maxEventsPerAppend } = database.options;
-    this.committer = new AppendCommitter(database, { concurrency: appendConcurrency, maxAppends: maxAppendsPerTransaction, maxEvents: maxEventsPerAppend });
+    this.committer = new AppendCommitter(database, {
+      concurrency: appendConcurrency,
+      maxAppends: maxAppendsPerTransaction,
+      maxEvents: maxEventsPerAppend,
+    });
     this.appended = new AppendSignal(database);
   }
 
@@ -148,7 +162,11 @@ export class EventStoreService {
    * The stream's type and version with its events.
    * @throws EventNotFoundError when the tenant has no such stream
    */
-  async getStream(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<{ aggregateId: string; aggregateType: string; version: number; events: StoredDomainEvent[] }> {
+  async getStream(
+    aggregateId: string,
+    tenantId: string,
+    range?: VersionRange & ReadMode,
+  ): Promise<{ aggregateId: string; aggregateType: string; version: number; events: StoredDomainEvent[] }> {
     assertTenantId(tenantId);
     const { from, to } = checkStreamRead(aggregateId, range);
     const { head, rows } = await this.database.runInTenant(
@@ -164,7 +182,11 @@ export class EventStoreService {
    * date, up to `limit` (default 1000). For consuming the log use streamEvents
    * or a subscription, which checkpoint gap-safely.
    */
-  async getEventsSince(tenantId: string, since: { position: string | number } | Date, options?: { limit?: number } & ReadMode): Promise<StoredDomainEvent[]> {
+  async getEventsSince(
+    tenantId: string,
+    since: { position: string | number } | Date,
+    options?: { limit?: number } & ReadMode,
+  ): Promise<StoredDomainEvent[]> {
     assertTenantId(tenantId);
     assertKnownOptions('options', options, ['limit', 'raw']);
     assertOptionalInt('limit', options?.limit, 1, 10_000);
@@ -179,7 +201,11 @@ export class EventStoreService {
       normalized = { position };
     }
     v.throwIfAny();
-    const rows = await this.database.runInTenant(tenantId, (q) => readEventsSince(q, tenantId, normalized, options?.limit ?? 1000), 'getEventsSince');
+    const rows = await this.database.runInTenant(
+      tenantId,
+      (q) => readEventsSince(q, tenantId, normalized, options?.limit ?? 1000),
+      'getEventsSince',
+    );
     return this.toEvents(rows, options);
   }
 
@@ -192,7 +218,11 @@ export class EventStoreService {
   }
 
   /** Events of one aggregate type in the store's order (up to `limit`, default 1000). */
-  async getEventsByAggregateType(tenantId: string, aggregateType: string, options?: { limit?: number } & ReadMode): Promise<StoredDomainEvent[]> {
+  async getEventsByAggregateType(
+    tenantId: string,
+    aggregateType: string,
+    options?: { limit?: number } & ReadMode,
+  ): Promise<StoredDomainEvent[]> {
     const v = new Violations();
     checkTypeName(v, 'aggregateType', aggregateType);
     v.throwIfAny();
@@ -215,10 +245,18 @@ export class EventStoreService {
    * order: following `nextCursor` yields every match exactly once, even while
    * new events arrive.
    */
-  async queryEvents(tenantId: string, filter: EventQueryFilter = {}, page: EventPageRequest & ReadMode = {}): Promise<EventPage<StoredDomainEvent>> {
+  async queryEvents(
+    tenantId: string,
+    filter: EventQueryFilter = {},
+    page: EventPageRequest & ReadMode = {},
+  ): Promise<EventPage<StoredDomainEvent>> {
     assertTenantId(tenantId);
     const request = checkQuery(filter, page);
-    const result = await this.database.runInTenant(tenantId, (q) => queryEventRows(q, tenantId, filter, { ...request, includeTotal: page.includeTotal }), 'queryEvents');
+    const result = await this.database.runInTenant(
+      tenantId,
+      (q) => queryEventRows(q, tenantId, filter, { ...request, includeTotal: page.includeTotal }),
+      'queryEvents',
+    );
     const items = this.toEvents(result.rows, page);
     return result.total === undefined
       ? { items, nextCursor: result.nextCursor, hasMore: result.hasMore }
@@ -239,7 +277,12 @@ export class EventStoreService {
     if (!isCheckpoint(after)) {
       throw EventValidationError.of('after', 'must be a checkpoint from a streamed event');
     }
-    const batches = streamEventRows(this.database, { tenantId: options.tenantId, after, batchSize: options.batchSize ?? 1000, eventTypes: options.eventTypes });
+    const batches = streamEventRows(this.database, {
+      tenantId: options.tenantId,
+      after,
+      batchSize: options.batchSize ?? 1000,
+      eventTypes: options.eventTypes,
+    });
     for await (const rows of batches) {
       for (const row of rows) {
         // Built with its checkpoint in one literal: one object shape for every streamed event.
@@ -273,7 +316,11 @@ export class EventStoreService {
    * @param options.maxVersion newest version to consider (time travel)
    * @param options.schemaVersion only snapshots of this state shape
    */
-  async getLatestSnapshot<T = unknown>(aggregateId: string, tenantId: string, options?: { maxVersion?: number; schemaVersion?: number }): Promise<Snapshot<T> | null> {
+  async getLatestSnapshot<T = unknown>(
+    aggregateId: string,
+    tenantId: string,
+    options?: { maxVersion?: number; schemaVersion?: number },
+  ): Promise<Snapshot<T> | null> {
     assertTenantId(tenantId);
     assertKnownOptions('options', options, ['maxVersion', 'schemaVersion']);
     assertOptionalInt('maxVersion', options?.maxVersion, 1, INT4_MAX);
@@ -281,7 +328,11 @@ export class EventStoreService {
     const v = new Violations();
     checkId(v, 'aggregateId', aggregateId);
     v.throwIfAny();
-    return this.database.runInTenant(tenantId, (q) => readLatestSnapshot<T>(q, tenantId, aggregateId, options?.maxVersion, options?.schemaVersion), 'getLatestSnapshot');
+    return this.database.runInTenant(
+      tenantId,
+      (q) => readLatestSnapshot<T>(q, tenantId, aggregateId, options?.maxVersion, options?.schemaVersion),
+      'getLatestSnapshot',
+    );
   }
 
   /**
@@ -298,7 +349,11 @@ export class EventStoreService {
     checkRedactionRequest(request);
     const allowList = this.database.options.redactionMetadataAllowList;
     // As the login: the redaction's marker event goes through the append function, which the tenant role may not call.
-    const { row, changed } = await this.database.runInTenantAsLogin(tenantId, (q) => redactEvent(q, tenantId, eventId, request, allowList), 'redactEvent');
+    const { row, changed } = await this.database.runInTenantAsLogin(
+      tenantId,
+      (q) => redactEvent(q, tenantId, eventId, request, allowList),
+      'redactEvent',
+    );
     if (changed) this.appended.fire();
     return toStoredEvent(row);
   }
@@ -345,14 +400,20 @@ export class EventStoreService {
   async clearTenantEvents(tenantId: string): Promise<{ deletedEvents: number }> {
     assertTenantId(tenantId);
     if (!this.database.options.allowTenantPurge) {
-      throw new OperationNotAllowedError('clearTenantEvents', 'set allowTenantPurge: true in EventStoreModule options (meant for tests and tenant off-boarding)');
+      throw new OperationNotAllowedError(
+        'clearTenantEvents',
+        'set allowTenantPurge: true in EventStoreModule options (meant for tests and tenant off-boarding)',
+      );
     }
     try {
       const deletedEvents = await purgeTenant(this.database, tenantId);
       return { deletedEvents };
     } catch (error) {
       if ((error as { driverError?: { code?: string } }).driverError?.code === '42501') {
-        throw new OperationNotAllowedError('clearTenantEvents', `the database login needs the role ${this.database.roles.purge} (GRANT ${this.database.roles.purge} TO <login>)`);
+        throw new OperationNotAllowedError(
+          'clearTenantEvents',
+          `the database login needs the role ${this.database.roles.purge} (GRANT ${this.database.roles.purge} TO <login>)`,
+        );
       }
       throw error;
     }

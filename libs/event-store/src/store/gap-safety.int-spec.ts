@@ -6,7 +6,12 @@ import { waitForHorizon } from '../testing/wait-for-horizon';
 import { StreamCheckpoint } from '../types/read-options';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 
-const event = (aggregateId: string, data: Record<string, unknown>): NewDomainEvent => ({ aggregateType: 'Order', aggregateId, eventType: 'OrderPlaced', data });
+const event = (aggregateId: string, data: Record<string, unknown>): NewDomainEvent => ({
+  aggregateType: 'Order',
+  aggregateId,
+  eventType: 'OrderPlaced',
+  data,
+});
 
 /** The append function's input for a batch, as APPEND_EVENTS_SQL would send it. */
 const appendJson = (aggregateId: string, count: number) =>
@@ -56,15 +61,18 @@ describeEachBackend(
     async function holdAppend(tenantId: string, aggregateId: string, count: number): Promise<StoredDomainEvent[]> {
       await holder.query('BEGIN');
       // As the store appends: on the login's connection (the function takes the tenant; the tenant role may not append).
-      const { rows } = await holder.query(`SELECT event_id AS "eventId", global_position::text AS "globalPosition" FROM event_store_append($1, $2::jsonb, '{}'::jsonb)`, [
-        tenantId,
-        appendJson(aggregateId, count),
-      ]);
+      const { rows } = await holder.query(
+        `SELECT event_id AS "eventId", global_position::text AS "globalPosition" FROM event_store_append($1, $2::jsonb, '{}'::jsonb)`,
+        [tenantId, appendJson(aggregateId, count)],
+      );
       return rows as StoredDomainEvent[];
     }
 
     it('streamEvents never reads past an open transaction, and reads its events once after it commits', async () => {
-      const before = await t.store.appendEvents([1, 2, 3].map((n) => event('before', { n })), 'gap');
+      const before = await t.store.appendEvents(
+        [1, 2, 3].map((n) => event('before', { n })),
+        'gap',
+      );
       // The horizon is cluster-wide: let transactions of other test files end first.
       await waitForHorizon(t.database);
       const held = await holdAppend('gap', 'held', 3);
@@ -86,7 +94,10 @@ describeEachBackend(
     });
 
     it('queryEvents pages stop at an open transaction and resume to give every event exactly once', async () => {
-      const before = await t.store.appendEvents([1, 2, 3, 4].map((n) => event('q-before', { n })), 'gap-q');
+      const before = await t.store.appendEvents(
+        [1, 2, 3, 4].map((n) => event('q-before', { n })),
+        'gap-q',
+      );
       await waitForHorizon(t.database);
       const held = await holdAppend('gap-q', 'q-held', 2);
       const after = await t.store.appendEvents([event('q-after', { n: 1 }), event('q-after', { n: 2 })], 'gap-q');

@@ -26,7 +26,11 @@ describeEachBackend('group commit of concurrent appends', (mode) => {
   afterAll(() => t?.close());
 
   it('commits queued appends in one transaction, each with its own versions and result', async () => {
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => t.store.appendEvents([event(`g1-${i % 3}`, { i }), event(`g1-${i % 3}`, { i, second: true })], 'acme')));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        t.store.appendEvents([event(`g1-${i % 3}`, { i }), event(`g1-${i % 3}`, { i, second: true })], 'acme'),
+      ),
+    );
     // The first went alone; the other eleven shared one commit.
     const transactions = new Set(results.slice(1).map((batch) => batch[0].transactionId));
     expect(transactions.size).toBe(1);
@@ -88,17 +92,33 @@ describeEachBackend('group commit of concurrent appends', (mode) => {
       t.store.appendEvent(event('g5-a', { n: 'stale' }), 'acme', { expectedVersion: 1 }),
       t.store.appendEvent(event('g5-a', { n: 2 }), 'acme', { expectedVersion: 2 }),
       // A two-stream append rejected on its second stream writes neither.
-      t.store.appendEvents([event('g5-b', { n: 1 }), event('g5-a', { n: 'nope' })], 'acme', { expectedVersion: { 'g5-b': 'no_stream', 'g5-a': 0 } }),
+      t.store.appendEvents([event('g5-b', { n: 1 }), event('g5-a', { n: 'nope' })], 'acme', {
+        expectedVersion: { 'g5-b': 'no_stream', 'g5-a': 0 },
+      }),
       t.store.appendEvent(event('g5-b', { n: 1 }), 'acme', { expectedVersion: 'no_stream' }),
       t.store.appendEvent(event('g5-a', { n: 'typed' }, { aggregateType: 'Invoice' }), 'acme'),
       t.store.appendEvent(event('g5-c', { n: 1 }), 'globex', { expectedVersion: 'stream_exists' }),
       t.store.appendEvent(event('g5-c', { n: 1 }), 'globex', { expectedVersion: 'no_stream' }),
     ]);
     const status = outcomes.map((o) => (o.status === 'fulfilled' ? 'ok' : (o.reason as Error).constructor.name));
-    expect(status).toEqual(['ok', 'ok', 'ConcurrencyError', 'ok', 'ConcurrencyError', 'ok', 'EventValidationError', 'ConcurrencyError', 'ok']);
+    expect(status).toEqual([
+      'ok',
+      'ok',
+      'ConcurrencyError',
+      'ok',
+      'ConcurrencyError',
+      'ok',
+      'EventValidationError',
+      'ConcurrencyError',
+      'ok',
+    ]);
     expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ aggregateId: 'g5-a', expectedVersion: 1, actualVersion: 2 });
     expect((outcomes[4] as PromiseRejectedResult).reason).toMatchObject({ aggregateId: 'g5-a', expectedVersion: 0, actualVersion: 3 });
-    expect((outcomes[7] as PromiseRejectedResult).reason).toMatchObject({ aggregateId: 'g5-c', expectedVersion: 'stream_exists', actualVersion: 0 });
+    expect((outcomes[7] as PromiseRejectedResult).reason).toMatchObject({
+      aggregateId: 'g5-c',
+      expectedVersion: 'stream_exists',
+      actualVersion: 0,
+    });
     expect((await t.store.getEventsForAggregate('g5-a', 'acme')).map((e) => [e.aggregateVersion, e.data])).toEqual([
       [1, { n: 0 }],
       [2, { n: 1 }],
@@ -116,7 +136,11 @@ describeEachBackend('group commit of concurrent appends', (mode) => {
     const ids = [randomUUID(), randomUUID()];
     const batch = ids.map((eventId, i) => event('g3', { i }, { eventId }));
     const blocker = t.store.appendEvent(event('g3-x', {}), 'acme');
-    const [, a, b] = await Promise.all([blocker, t.store.appendEvents(batch, 'acme', { expectedVersion: 'no_stream' }), t.store.appendEvents(batch, 'acme', { expectedVersion: 'no_stream' })]);
+    const [, a, b] = await Promise.all([
+      blocker,
+      t.store.appendEvents(batch, 'acme', { expectedVersion: 'no_stream' }),
+      t.store.appendEvents(batch, 'acme', { expectedVersion: 'no_stream' }),
+    ]);
     expect(a.map((e) => e.globalPosition)).toEqual(b.map((e) => e.globalPosition));
     expect(await t.store.getEventsForAggregate('g3', 'acme')).toHaveLength(2);
   });
@@ -138,12 +162,17 @@ describeEachBackend(
       await t?.close();
     });
 
-    it('falls back to one append at a time when another transaction creates one of the group\'s new streams', async () => {
+    it("falls back to one append at a time when another transaction creates one of the group's new streams", async () => {
       await locker.query('BEGIN');
       // As the superuser, not bound by row-level security: a stream row another writer is creating.
-      await locker.query(`INSERT INTO event_store_streams (tenant_id, aggregate_id, aggregate_type, version) VALUES ('acme', 'g6-new', 'Account', 0)`);
+      await locker.query(
+        `INSERT INTO event_store_streams (tenant_id, aggregate_id, aggregate_type, version) VALUES ('acme', 'g6-new', 'Account', 0)`,
+      );
       const first = t.store.appendEvent(event('g6-first', {}), 'acme');
-      const grouped = Promise.all([t.store.appendEvent(event('g6-other', {}), 'acme'), t.store.appendEvent(event('g6-new', { n: 1 }), 'acme')]);
+      const grouped = Promise.all([
+        t.store.appendEvent(event('g6-other', {}), 'acme'),
+        t.store.appendEvent(event('g6-new', { n: 1 }), 'acme'),
+      ]);
       await first;
       // The group now waits for the locker's uncommitted stream row.
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -167,7 +196,12 @@ describeEachBackend(
         t.store.appendEvent(event('g4-b', {}), 'acme'),
         t.store.appendEvent(event('g4-locked', { n: 1 }), 'acme'),
         t.store.appendEvent(event('g4-c', {}), 'acme'),
-      ].map((p) => p.then(() => undefined, (e: unknown) => e));
+      ].map((p) =>
+        p.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
       await first;
       let pid: number | undefined;
       for (let i = 0; i < 200 && pid === undefined; i++) {

@@ -30,9 +30,16 @@ describeEachBackend('idempotent appends', (mode) => {
 
   it('rejects the same id with other content, or for another stream or type, with DuplicateEventError', async () => {
     const first = await t.store.appendEvent(event('pay-2', { amount: 10 }), 'acme');
-    await expect(t.store.appendEvent(event('pay-2', { amount: 11 }, first.eventId), 'acme')).rejects.toMatchObject({ code: 'DUPLICATE_EVENT_ID', eventId: first.eventId });
-    await expect(t.store.appendEvent(event('pay-other', { amount: 10 }, first.eventId), 'acme')).rejects.toBeInstanceOf(DuplicateEventError);
-    await expect(t.store.appendEvent({ ...event('pay-2', { amount: 10 }, first.eventId), eventType: 'PaymentRefunded' }, 'acme')).rejects.toBeInstanceOf(DuplicateEventError);
+    await expect(t.store.appendEvent(event('pay-2', { amount: 11 }, first.eventId), 'acme')).rejects.toMatchObject({
+      code: 'DUPLICATE_EVENT_ID',
+      eventId: first.eventId,
+    });
+    await expect(t.store.appendEvent(event('pay-other', { amount: 10 }, first.eventId), 'acme')).rejects.toBeInstanceOf(
+      DuplicateEventError,
+    );
+    await expect(
+      t.store.appendEvent({ ...event('pay-2', { amount: 10 }, first.eventId), eventType: 'PaymentRefunded' }, 'acme'),
+    ).rejects.toBeInstanceOf(DuplicateEventError);
     expect(await t.store.getEventsForAggregate('pay-2', 'acme')).toHaveLength(1);
     expect(await t.store.getEventsForAggregate('pay-other', 'acme')).toHaveLength(0);
   });
@@ -42,7 +49,11 @@ describeEachBackend('idempotent appends', (mode) => {
     const first = await t.store.appendEvents(batch, 'acme', { expectedVersion: { 'pay-3': 'no_stream', 'pay-4': 'no_stream' } });
     const again = await t.store.appendEvents(batch, 'acme', { expectedVersion: { 'pay-3': 'no_stream', 'pay-4': 'no_stream' } });
     expect(again.map((e) => e.globalPosition)).toEqual(first.map((e) => e.globalPosition));
-    expect(again.map((e) => [e.aggregateId, e.aggregateVersion])).toEqual([['pay-3', 1], ['pay-4', 1], ['pay-3', 2]]);
+    expect(again.map((e) => [e.aggregateId, e.aggregateVersion])).toEqual([
+      ['pay-3', 1],
+      ['pay-4', 1],
+      ['pay-3', 2],
+    ]);
 
     const mixed = [batch[0], event('pay-3', { n: 4 })];
     await expect(t.store.appendEvents(mixed, 'acme')).rejects.toBeInstanceOf(DuplicateEventError);

@@ -62,7 +62,8 @@ describeEachBackend('input hardening', (mode) => {
     });
 
     it('rejects subject ids that are not strings of 1-200 characters, and subjectIds that are not an array of them', async () => {
-      for (const subjectId of [42, ['s'], { id: 's' }, '', 's'.repeat(201)]) await rejects('events[0].metadata.subjectId', [event({ metadata: { subjectId } })]);
+      for (const subjectId of [42, ['s'], { id: 's' }, '', 's'.repeat(201)])
+        await rejects('events[0].metadata.subjectId', [event({ metadata: { subjectId } })]);
       await rejects('events[0].metadata.subjectIds', [event({ metadata: { subjectIds: 's' } })]);
       await rejects('events[0].metadata.subjectIds[0]', [event({ metadata: { subjectIds: [7] } })]);
     });
@@ -79,7 +80,9 @@ describeEachBackend('input hardening', (mode) => {
     });
 
     it('rejects an expectedVersion beyond int4', async () => {
-      expect(await fieldsOf(() => t.store.appendEvents([event()], 'acme', { expectedVersion: 2 ** 31 }))).toEqual(['options.expectedVersion']);
+      expect(await fieldsOf(() => t.store.appendEvents([event()], 'acme', { expectedVersion: 2 ** 31 }))).toEqual([
+        'options.expectedVersion',
+      ]);
     });
   });
 
@@ -102,12 +105,16 @@ describeEachBackend('input hardening', (mode) => {
       expect(await fieldsOf(() => t.store.getEventsForAggregate('o-1', 'acme', { fromVersion: big }))).toContain('fromVersion');
       expect(await fieldsOf(() => t.store.getEventsForAggregate('o-1', 'acme', { toVersion: big }))).toEqual(['toVersion']);
       expect(await fieldsOf(() => t.store.getLatestSnapshot('o-1', 'acme', { maxVersion: big }))).toEqual(['maxVersion']);
-      expect(await fieldsOf(() => t.store.recordSnapshot('o-1', 'acme', { aggregateType: 'Order', version: big, state: {} }))).toEqual(['version']);
+      expect(await fieldsOf(() => t.store.recordSnapshot('o-1', 'acme', { aggregateType: 'Order', version: big, state: {} }))).toEqual([
+        'version',
+      ]);
     });
 
     it('rejects a redaction or erasure request whose reason or requester is not valid Unicode', async () => {
       const stored = await t.store.appendEvent(event({ aggregateId: 'o-redact' }), 'acme');
-      expect(await fieldsOf(() => t.store.redactEvent(stored.eventId, 'acme', { reason: 'r\ud800', requestedBy: 'dpo' }))).toEqual(['reason']);
+      expect(await fieldsOf(() => t.store.redactEvent(stored.eventId, 'acme', { reason: 'r\ud800', requestedBy: 'dpo' }))).toEqual([
+        'reason',
+      ]);
       expect(await fieldsOf(() => t.store.eraseSubject('s-1', 'acme', { reason: 'r', requestedBy: '\udc00' }))).toEqual(['requestedBy']);
       expect(await fieldsOf(() => t.store.eraseSubject('s-\ud800', 'acme', { reason: 'r', requestedBy: 'dpo' }))).toEqual(['subjectId']);
       expect((await t.store.getEventById('acme', stored.eventId)).isRedacted).toBe(false);
@@ -121,13 +128,24 @@ describeEachBackend('input hardening', (mode) => {
 
   describe('aggregate repositories', () => {
     it('declare their handlers, and loading a stream written before with an unknown event throws UnknownEventTypeError', async () => {
-      await t.store.appendEvents([
-        { aggregateType: 'Ticket', aggregateId: 'T-poison', eventType: 'TicketOpened', data: { title: 'x' } },
-        { aggregateType: 'Ticket', aggregateId: 'T-poison', eventType: 'toString', data: {} },
-      ], 'acme');
+      await t.store.appendEvents(
+        [
+          { aggregateType: 'Ticket', aggregateId: 'T-poison', eventType: 'TicketOpened', data: { title: 'x' } },
+          { aggregateType: 'Ticket', aggregateId: 'T-poison', eventType: 'toString', data: {} },
+        ],
+        'acme',
+      );
       const tickets = new AggregateRepository(t.store, t.migrations, Ticket);
-      await expect(tickets.load('acme', 'T-poison')).rejects.toMatchObject({ constructor: UnknownEventTypeError, eventType: 'toString', aggregateVersion: 2 });
-      expect(await fieldsOf(() => t.store.appendEvent({ aggregateType: 'Ticket', aggregateId: 'T-new', eventType: 'toString', data: {} }, 'acme'))).toEqual(['events[0].eventType']);
+      await expect(tickets.load('acme', 'T-poison')).rejects.toMatchObject({
+        constructor: UnknownEventTypeError,
+        eventType: 'toString',
+        aggregateVersion: 2,
+      });
+      expect(
+        await fieldsOf(() =>
+          t.store.appendEvent({ aggregateType: 'Ticket', aggregateId: 'T-new', eventType: 'toString', data: {} }, 'acme'),
+        ),
+      ).toEqual(['events[0].eventType']);
       expect([...t.store.getDeclaredEventTypes('Ticket')!].sort()).toEqual(['TicketClosed', 'TicketCommented', 'TicketOpened']);
     });
 

@@ -46,7 +46,8 @@ export function tableAccesses(plan: PlanNode, table: string): TableAccess[] {
     const type = node['Node Type'];
     if (type === 'Bitmap Heap Scan') {
       walk(node, (inner) => {
-        if (inner['Node Type'] === 'Bitmap Index Scan') accesses.push({ node: type, index: inner['Index Name'], condition: inner['Index Cond'], filter: node.Filter });
+        if (inner['Node Type'] === 'Bitmap Index Scan')
+          accesses.push({ node: type, index: inner['Index Name'], condition: inner['Index Cond'], filter: node.Filter });
       });
     } else if (type === 'ModifyTable') {
       // An INSERT … ON CONFLICT finds its conflicting row through the arbiter index, by the full key.
@@ -68,7 +69,8 @@ export function planProblems(plan: PlanNode, intended: IntendedAccess): string[]
   const accesses = tableAccesses(plan, intended.table);
   if (accesses.length === 0) return [`no read of ${intended.table}`];
   const problems: string[] = [];
-  const matches = (name: string | undefined) => (typeof intended.index === 'string' ? name === intended.index : name !== undefined && intended.index.test(name));
+  const matches = (name: string | undefined) =>
+    typeof intended.index === 'string' ? name === intended.index : name !== undefined && intended.index.test(name);
   for (const access of accesses) {
     const where = `${access.node} using ${access.index ?? '(no index)'} [cond: ${access.condition ?? '-'}; filter: ${access.filter ?? '-'}]`;
     if (!matches(access.index)) problems.push(`${where}: expected index ${String(intended.index)}`);

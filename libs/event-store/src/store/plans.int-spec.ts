@@ -46,17 +46,62 @@ const MIDDLE_CURSOR_SQL = `
   OFFSET (SELECT count(*) / 2 FROM stored_domain_events WHERE tenant_id = $1) LIMIT 1`;
 
 const DIRECT: DirectStatement[] = [
-  { name: 'stream read', sql: (t) => ({ text: READ_STREAM_SQL, values: [t, `${t}-7`, 1, 2_147_483_647] }), intended: [via('uq_stored_domain_events_stream_version', 'aggregate_id')] },
-  { name: 'stream head', sql: (t) => ({ text: STREAM_EXISTS_SQL, values: [t, `${t}-7`] }), intended: [{ table: 'event_store_streams', index: 'pk_event_store_streams', keys: ['tenant_id', 'aggregate_id'] }] },
-  { name: 'event by id', sql: (t) => ({ text: BY_ID_SQL, values: [t, randomUUID()] }), intended: [via('uq_stored_domain_events_event_id', 'event_id')] },
-  { name: 'keyset page', page: {}, sql: (t) => buildQueryEventsQuery(t, {}, null, 100, 'asc'), intended: [via('ix_events_tenant_tx_order')] },
-  { name: 'keyset page of 1000', page: {}, sql: (t) => buildQueryEventsQuery(t, {}, null, 1000, 'asc'), intended: [via('ix_events_tenant_tx_order')] },
-  { name: 'keyset page after a cursor, newest first', page: {}, sql: (t, cursor) => buildQueryEventsQuery(t, {}, cursor, 100, 'desc'), intended: [via('ix_events_tenant_tx_order', 'transaction_id')] },
+  {
+    name: 'stream read',
+    sql: (t) => ({ text: READ_STREAM_SQL, values: [t, `${t}-7`, 1, 2_147_483_647] }),
+    intended: [via('uq_stored_domain_events_stream_version', 'aggregate_id')],
+  },
+  {
+    name: 'stream head',
+    sql: (t) => ({ text: STREAM_EXISTS_SQL, values: [t, `${t}-7`] }),
+    intended: [{ table: 'event_store_streams', index: 'pk_event_store_streams', keys: ['tenant_id', 'aggregate_id'] }],
+  },
+  {
+    name: 'event by id',
+    sql: (t) => ({ text: BY_ID_SQL, values: [t, randomUUID()] }),
+    intended: [via('uq_stored_domain_events_event_id', 'event_id')],
+  },
+  {
+    name: 'keyset page',
+    page: {},
+    sql: (t) => buildQueryEventsQuery(t, {}, null, 100, 'asc'),
+    intended: [via('ix_events_tenant_tx_order')],
+  },
+  {
+    name: 'keyset page of 1000',
+    page: {},
+    sql: (t) => buildQueryEventsQuery(t, {}, null, 1000, 'asc'),
+    intended: [via('ix_events_tenant_tx_order')],
+  },
+  {
+    name: 'keyset page after a cursor, newest first',
+    page: {},
+    sql: (t, cursor) => buildQueryEventsQuery(t, {}, cursor, 100, 'desc'),
+    intended: [via('ix_events_tenant_tx_order', 'transaction_id')],
+  },
   // getEventsByType: one type, 1000 events
-  { name: 'keyset page by event type', page: { eventTypes: ['Seeded3'] }, sql: (t) => buildQueryEventsQuery(t, { eventTypes: ['Seeded3'] }, null, 1000, 'asc'), intended: [via('ix_events_tenant_type', 'event_type')] },
-  { name: 'keyset page by aggregate type', page: { aggregateType: 'Order' }, sql: (t) => buildQueryEventsQuery(t, { aggregateType: 'Order' }, null, 1000, 'asc'), intended: [via('ix_events_tenant_aggregate_type', 'aggregate_type')] },
-  { name: 'statistics: counts', sql: (t) => ({ text: COUNTS_SQL, values: [t] }), intended: [via(/^(ix_events_tenant_|uq_stored_domain_events_)/)] },
-  { name: 'statistics: first and last event', sql: (t) => ({ text: RANGE_SQL, values: [t] }), intended: [via('ix_events_tenant_occurred')] },
+  {
+    name: 'keyset page by event type',
+    page: { eventTypes: ['Seeded3'] },
+    sql: (t) => buildQueryEventsQuery(t, { eventTypes: ['Seeded3'] }, null, 1000, 'asc'),
+    intended: [via('ix_events_tenant_type', 'event_type')],
+  },
+  {
+    name: 'keyset page by aggregate type',
+    page: { aggregateType: 'Order' },
+    sql: (t) => buildQueryEventsQuery(t, { aggregateType: 'Order' }, null, 1000, 'asc'),
+    intended: [via('ix_events_tenant_aggregate_type', 'aggregate_type')],
+  },
+  {
+    name: 'statistics: counts',
+    sql: (t) => ({ text: COUNTS_SQL, values: [t] }),
+    intended: [via(/^(ix_events_tenant_|uq_stored_domain_events_)/)],
+  },
+  {
+    name: 'statistics: first and last event',
+    sql: (t) => ({ text: RANGE_SQL, values: [t] }),
+    intended: [via('ix_events_tenant_occurred')],
+  },
 ];
 
 /** A statement inside one of the store's functions, seen through auto_explain (server only). */
@@ -70,18 +115,49 @@ interface FunctionStatement {
 
 // One event for an existing stream of type Order, in the form prepareAppend sends.
 const appendJson = (tenant: string) =>
-  JSON.stringify([{ i: 0, k: 1, event_id: randomUUID(), aggregate_type: 'Order', aggregate_id: `${tenant}-6`, event_type: 'Probed', event_version: 1, occurred_at: new Date().toISOString(), data: {}, metadata: {} }]);
+  JSON.stringify([
+    {
+      i: 0,
+      k: 1,
+      event_id: randomUUID(),
+      aggregate_type: 'Order',
+      aggregate_id: `${tenant}-6`,
+      event_type: 'Probed',
+      event_version: 1,
+      occurred_at: new Date().toISOString(),
+      data: {},
+      metadata: {},
+    },
+  ]);
 
 const IN_FUNCTIONS: FunctionStatement[] = [
-  { name: 'append: idempotency probe', call: (t) => ({ text: APPEND_EVENTS_SQL, values: [t, appendJson(t), '{}', true] }), inner: /x\.event_id = e\.event_id\s+LIMIT 1\) s$/, intended: [via('uq_stored_domain_events_event_id', 'event_id')] },
-  { name: 'append: expected-version check (stream upsert)', call: (t) => ({ text: APPEND_EVENTS_SQL, values: [t, appendJson(t), '{}', true] }), inner: /INSERT INTO event_store_streams/, intended: [{ table: 'event_store_streams', index: 'pk_event_store_streams', keys: [] }] },
+  {
+    name: 'append: idempotency probe',
+    call: (t) => ({ text: APPEND_EVENTS_SQL, values: [t, appendJson(t), '{}', true] }),
+    inner: /x\.event_id = e\.event_id\s+LIMIT 1\) s$/,
+    intended: [via('uq_stored_domain_events_event_id', 'event_id')],
+  },
+  {
+    name: 'append: expected-version check (stream upsert)',
+    call: (t) => ({ text: APPEND_EVENTS_SQL, values: [t, appendJson(t), '{}', true] }),
+    inner: /INSERT INTO event_store_streams/,
+    intended: [{ table: 'event_store_streams', index: 'pk_event_store_streams', keys: [] }],
+  },
   {
     name: 'append group: stream lock',
-    call: (t) => ({ text: APPEND_GROUP_SQL, values: [`[{"tenant":${JSON.stringify(t)},"events":${appendJson(t)},"expected":{},"clientIds":false}]`] }),
+    call: (t) => ({
+      text: APPEND_GROUP_SQL,
+      values: [`[{"tenant":${JSON.stringify(t)},"events":${appendJson(t)},"expected":{},"clientIds":false}]`],
+    }),
     inner: /FOR UPDATE\) s$/,
     intended: [{ table: 'event_store_streams', index: 'pk_event_store_streams', keys: ['tenant_id', 'aggregate_id'] }],
   },
-  { name: 'streamEvents batch (one tenant)', call: (t) => ({ text: STREAM_BATCH_SQL, values: ['0', '0', 1000, null, t] }), inner: /^SELECT e\.\* FROM stored_domain_events/, intended: [via('ix_events_tenant_tx_order', 'transaction_id')] },
+  {
+    name: 'streamEvents batch (one tenant)',
+    call: (t) => ({ text: STREAM_BATCH_SQL, values: ['0', '0', 1000, null, t] }),
+    inner: /^SELECT e\.\* FROM stored_domain_events/,
+    intended: [via('ix_events_tenant_tx_order', 'transaction_id')],
+  },
   {
     name: 'subscription catch-up batch (all tenants)',
     call: () => ({ text: STREAM_ALL_BATCH_SQL, values: ['0', '0', 1000, null] }),
@@ -104,13 +180,15 @@ describeEachBackend('plans of hot statements stay on their index whatever the st
   const sizes = mode === 'server' ? { big: 60_000, small: 2_000, grown: 20_000 } : { big: 20_000, small: 1_000, grown: 5_000 };
   // In chunks, one transaction each: a real log has many transaction ids.
   const seed = async (tenant: string, count: number, prefix = tenant) => {
-    for (let first = 0; first < count; first += 2000) await t.database.query(SEED_EVENTS_SQL, [tenant, prefix, first, Math.min(count, first + 2000) - 1], 'seed');
+    for (let first = 0; first < count; first += 2000)
+      await t.database.query(SEED_EVENTS_SQL, [tenant, prefix, first, Math.min(count, first + 2000) - 1], 'seed');
     await t.database.query(SEED_STREAMS_SQL, [tenant, prefix, count], 'seed');
   };
 
   beforeAll(async () => {
     t = await openTestStore(mode);
-    for (const table of [EVENTS, 'event_store_streams']) await t.database.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`, [], 'setup');
+    for (const table of [EVENTS, 'event_store_streams'])
+      await t.database.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`, [], 'setup');
     await seed('big', sizes.big);
     await seed('small', sizes.small);
     if (mode === 'server') {
@@ -118,7 +196,13 @@ describeEachBackend('plans of hot statements stay on their index whatever the st
       explainer = new Client({ connectionString: t.testDatabase.databaseUrl });
       await explainer.connect();
       explainer.on('notice', (notice) => messages.push(notice.message ?? ''));
-      for (const setting of ["LOAD 'auto_explain'", 'SET auto_explain.log_min_duration = 0', 'SET auto_explain.log_nested_statements = on', 'SET auto_explain.log_format = json', 'SET client_min_messages = log']) {
+      for (const setting of [
+        "LOAD 'auto_explain'",
+        'SET auto_explain.log_min_duration = 0',
+        'SET auto_explain.log_nested_statements = on',
+        'SET auto_explain.log_format = json',
+        'SET client_min_messages = log',
+      ]) {
         await explainer.query(setting);
       }
     }
@@ -177,17 +261,23 @@ describeEachBackend('plans of hot statements stay on their index whatever the st
       }, 120_000);
 
       for (const tenant of state.tenants) {
-        it.each(DIRECT.map((d) => [d.name, d] as const))(`keeps %s of tenant "${tenant}" on its index with the full key`, async (_name, statement) => {
-          const plan = await explainDirect(statement, tenant);
-          expect(statement.intended.flatMap((intended) => planProblems(plan, intended))).toEqual([]);
-        });
+        it.each(DIRECT.map((d) => [d.name, d] as const))(
+          `keeps %s of tenant "${tenant}" on its index with the full key`,
+          async (_name, statement) => {
+            const plan = await explainDirect(statement, tenant);
+            expect(statement.intended.flatMap((intended) => planProblems(plan, intended))).toEqual([]);
+          },
+        );
 
         if (mode === 'server') {
-          it.each(IN_FUNCTIONS.map((f) => [f.name, f] as const))(`keeps %s of tenant "${tenant}" on its index with the full key`, async (_name, statement) => {
-            const plans = await explainInFunction(statement, tenant);
-            expect(plans.length).toBeGreaterThan(0);
-            expect(plans.flatMap((plan) => statement.intended.flatMap((intended) => planProblems(plan, intended)))).toEqual([]);
-          });
+          it.each(IN_FUNCTIONS.map((f) => [f.name, f] as const))(
+            `keeps %s of tenant "${tenant}" on its index with the full key`,
+            async (_name, statement) => {
+              const plans = await explainInFunction(statement, tenant);
+              expect(plans.length).toBeGreaterThan(0);
+              expect(plans.flatMap((plan) => statement.intended.flatMap((intended) => planProblems(plan, intended)))).toEqual([]);
+            },
+          );
         }
       }
     });

@@ -5,7 +5,12 @@ import { waitForHorizon } from '../testing/wait-for-horizon';
 import { EventPageRequest, EventQueryFilter } from '../types/read-options';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 
-const event = (aggregateId: string, eventType: string, data: Record<string, unknown>, extra: Partial<NewDomainEvent> = {}): NewDomainEvent => ({
+const event = (
+  aggregateId: string,
+  eventType: string,
+  data: Record<string, unknown>,
+  extra: Partial<NewDomainEvent> = {},
+): NewDomainEvent => ({
   aggregateType: 'Requirement',
   aggregateId,
   eventType,
@@ -20,9 +25,24 @@ describeEachBackend('queryEvents', (mode) => {
     t = await openTestStore(mode);
     seeded = await t.store.appendEvents(
       [
-        event('r-1', 'RequirementCreated', { title: 'Brakes must work' }, { occurredAt: '2026-01-01T10:00:00Z', metadata: { userId: 'alice', correlationId: 'c-1' } }),
-        event('r-1', 'RequirementApproved', { by: 'bob' }, { occurredAt: '2026-01-02T10:00:00Z', metadata: { userId: 'bob', correlationId: 'c-1' } }),
-        event('r-2', 'RequirementCreated', { title: 'Lights 100% on' }, { occurredAt: '2026-01-03T10:00:00Z', metadata: { userId: 'alice' } }),
+        event(
+          'r-1',
+          'RequirementCreated',
+          { title: 'Brakes must work' },
+          { occurredAt: '2026-01-01T10:00:00Z', metadata: { userId: 'alice', correlationId: 'c-1' } },
+        ),
+        event(
+          'r-1',
+          'RequirementApproved',
+          { by: 'bob' },
+          { occurredAt: '2026-01-02T10:00:00Z', metadata: { userId: 'bob', correlationId: 'c-1' } },
+        ),
+        event(
+          'r-2',
+          'RequirementCreated',
+          { title: 'Lights 100% on' },
+          { occurredAt: '2026-01-03T10:00:00Z', metadata: { userId: 'alice' } },
+        ),
         event('b-1', 'BugFiled', { title: 'brakes squeak' }, { aggregateType: 'Bug', occurredAt: '2026-01-04T10:00:00Z' }),
         ...Array.from({ length: 8 }, (_, i) => event('r-3', 'RequirementEdited', { i }, { occurredAt: '2026-01-05T10:00:00Z' })),
       ],
@@ -54,10 +74,17 @@ describeEachBackend('queryEvents', (mode) => {
 
   it('filters by type, aggregate, dates, keyword, correlation and user', async () => {
     const ids = async (filter: EventQueryFilter) => (await all(filter, { limit: 3 })).map((e) => e.aggregateId + ':' + e.eventType);
-    expect(await ids({ eventTypes: ['RequirementCreated', 'BugFiled'] })).toEqual(['r-1:RequirementCreated', 'r-2:RequirementCreated', 'b-1:BugFiled']);
+    expect(await ids({ eventTypes: ['RequirementCreated', 'BugFiled'] })).toEqual([
+      'r-1:RequirementCreated',
+      'r-2:RequirementCreated',
+      'b-1:BugFiled',
+    ]);
     expect(await ids({ aggregateType: 'Bug' })).toEqual(['b-1:BugFiled']);
     expect(await ids({ aggregateId: 'r-1' })).toEqual(['r-1:RequirementCreated', 'r-1:RequirementApproved']);
-    expect(await ids({ from: new Date('2026-01-02T10:00:00Z'), to: new Date('2026-01-04T10:00:00Z') })).toEqual(['r-1:RequirementApproved', 'r-2:RequirementCreated']);
+    expect(await ids({ from: new Date('2026-01-02T10:00:00Z'), to: new Date('2026-01-04T10:00:00Z') })).toEqual([
+      'r-1:RequirementApproved',
+      'r-2:RequirementCreated',
+    ]);
     expect(await ids({ keyword: 'BRAKES' })).toEqual(['r-1:RequirementCreated', 'b-1:BugFiled']);
     // LIKE wildcards in the keyword are matched literally.
     expect(await ids({ keyword: '100%' })).toEqual(['r-2:RequirementCreated']);
@@ -72,7 +99,10 @@ describeEachBackend('queryEvents', (mode) => {
 
   it('finds keywords that JSON text shows escaped, and values nested in arrays', async () => {
     await t.store.appendEvents(
-      [event('q-1', 'Quoted', { said: 'she said "ship it"', path: 'C:\\temp' }), event('q-2', 'Nested', { items: [{ name: 'Ünïcode Ärger' }] })],
+      [
+        event('q-1', 'Quoted', { said: 'she said "ship it"', path: 'C:\\temp' }),
+        event('q-2', 'Nested', { items: [{ name: 'Ünïcode Ärger' }] }),
+      ],
       'initech',
     );
     await waitForHorizon(t.database);
@@ -96,7 +126,9 @@ describeEachBackend('queryEvents', (mode) => {
     const forged = Buffer.from(JSON.stringify({ t: '1; DROP TABLE x', p: '1', o: 'asc' })).toString('base64url');
     await expect(t.store.queryEvents('acme', {}, { cursor: forged })).rejects.toBeInstanceOf(EventValidationError);
     const { nextCursor } = await t.store.queryEvents('acme', {}, { limit: 1 });
-    await expect(t.store.queryEvents('acme', {}, { cursor: nextCursor, order: 'desc' })).rejects.toMatchObject({ violations: [{ field: 'cursor' }] });
+    await expect(t.store.queryEvents('acme', {}, { cursor: nextCursor, order: 'desc' })).rejects.toMatchObject({
+      violations: [{ field: 'cursor' }],
+    });
   });
 
   it('rejects bad filters and pages naming the field', async () => {
@@ -127,7 +159,11 @@ describeEachBackend(
     let t: TestStore;
     beforeAll(async () => {
       t = await openTestStore(mode, { poolSize: 12 });
-      for (let w = 0; w < 4; w++) await t.store.appendEvents(Array.from({ length: 10 }, (_, n) => event(`seed-${w}`, 'Seeded', { n })), 'busy');
+      for (let w = 0; w < 4; w++)
+        await t.store.appendEvents(
+          Array.from({ length: 10 }, (_, n) => event(`seed-${w}`, 'Seeded', { n })),
+          'busy',
+        );
       await waitForHorizon(t.database);
     });
     afterAll(() => t?.close());

@@ -4,7 +4,16 @@ describe('buildQueryEventsQuery', () => {
   const hostile = "x'; DROP TABLE stored_domain_events; --";
 
   it('keeps every input out of the SQL text', () => {
-    const filter = { eventTypes: [hostile], aggregateType: hostile, aggregateId: hostile, keyword: hostile, correlationId: hostile, userId: hostile, from: new Date(0), to: new Date(1) };
+    const filter = {
+      eventTypes: [hostile],
+      aggregateType: hostile,
+      aggregateId: hostile,
+      keyword: hostile,
+      correlationId: hostile,
+      userId: hostile,
+      from: new Date(0),
+      to: new Date(1),
+    };
     const query = buildQueryEventsQuery(hostile, filter, { transactionId: '5', globalPosition: '9' }, 10, 'asc');
     expect(query.text).not.toContain('DROP');
     expect(query.values).toContain(hostile);

@@ -62,12 +62,20 @@ function whereClause(tenantId: string, filter: EventQueryFilter): { conditions: 
  * One keyset page in the store's gap-safe order (transaction_id, global_position),
  * fetching one row more than asked to know whether another page follows.
  */
-export function buildQueryEventsQuery(tenantId: string, filter: EventQueryFilter, cursor: KeysetCursor | null, limit: number, order: 'asc' | 'desc'): BuiltQuery {
+export function buildQueryEventsQuery(
+  tenantId: string,
+  filter: EventQueryFilter,
+  cursor: KeysetCursor | null,
+  limit: number,
+  order: 'asc' | 'desc',
+): BuiltQuery {
   const { conditions, values } = whereClause(tenantId, filter);
   const param = (value: unknown) => `$${values.push(value)}`;
   if (cursor) {
     const op = order === 'asc' ? '>' : '<';
-    conditions.push(`(transaction_id, global_position) ${op} (${param(cursor.transactionId)}::xid8, ${param(cursor.globalPosition)}::bigint)`);
+    conditions.push(
+      `(transaction_id, global_position) ${op} (${param(cursor.transactionId)}::xid8, ${param(cursor.globalPosition)}::bigint)`,
+    );
   }
   const direction = order === 'asc' ? 'ASC' : 'DESC';
   const text = `SELECT ${EVENT_COLUMNS} FROM stored_domain_events WHERE ${conditions.join(' AND ')}

@@ -20,7 +20,10 @@ export interface RowPage {
 }
 
 /** @throws EventValidationError naming each bad filter or page field */
-export function checkQuery(filter: EventQueryFilter, page: EventPageRequest): { limit: number; order: 'asc' | 'desc'; cursor: KeysetCursor | null } {
+export function checkQuery(
+  filter: EventQueryFilter,
+  page: EventPageRequest,
+): { limit: number; order: 'asc' | 'desc'; cursor: KeysetCursor | null } {
   assertKnownOptions('filter', filter, FILTER_KEYS);
   assertKnownOptions('page', page, PAGE_KEYS);
   const v = new Violations();

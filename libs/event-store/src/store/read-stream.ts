@@ -33,7 +33,11 @@ export async function readStream(q: Queryable, tenantId: string, aggregateId: st
 }
 
 /** The stream's type and current version. @throws EventNotFoundError when the tenant has no such stream */
-export async function readStreamHead(q: Queryable, tenantId: string, aggregateId: string): Promise<{ aggregateType: string; version: number }> {
+export async function readStreamHead(
+  q: Queryable,
+  tenantId: string,
+  aggregateId: string,
+): Promise<{ aggregateType: string; version: number }> {
   const [row] = (await q.query(STREAM_EXISTS_SQL, [tenantId, aggregateId])) as { aggregate_type: string; version: number }[];
   if (!row) throw new EventNotFoundError('stream', aggregateId);
   return { aggregateType: row.aggregate_type, version: row.version };

@@ -43,7 +43,14 @@ describeEachBackend('statistics, reads and tenant purge', (mode) => {
       firstEventAt: new Date('2026-02-01T00:00:00Z'),
       lastEventAt: new Date('2026-02-04T00:00:00Z'),
     });
-    expect(await t.store.getStatistics('nobody')).toEqual({ totalEvents: 0, redactedEvents: 0, byEventType: {}, byAggregateType: {}, firstEventAt: null, lastEventAt: null });
+    expect(await t.store.getStatistics('nobody')).toEqual({
+      totalEvents: 0,
+      redactedEvents: 0,
+      byEventType: {},
+      byAggregateType: {},
+      firstEventAt: null,
+      lastEventAt: null,
+    });
   });
 
   it('getEventsSince a position (exclusive) or a date (inclusive, by occurrence)', async () => {
@@ -65,13 +72,22 @@ describeEachBackend('statistics, reads and tenant purge', (mode) => {
   });
 
   it("getEventById finds the tenant's event and answers another tenant's id with not found", async () => {
-    expect(await t.store.getEventById('acme', acme[0].eventId)).toMatchObject({ eventId: acme[0].eventId, aggregateVersion: 1, data: { at: '2026-02-01T00:00:00Z' } });
+    expect(await t.store.getEventById('acme', acme[0].eventId)).toMatchObject({
+      eventId: acme[0].eventId,
+      aggregateVersion: 1,
+      data: { at: '2026-02-01T00:00:00Z' },
+    });
     await expect(t.store.getEventById('acme', globex[0].eventId)).rejects.toBeInstanceOf(EventNotFoundError);
     await expect(t.store.getEventById('acme', '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('getStream returns the head and events, and not found for another tenant', async () => {
-    expect(await t.store.getStream('o-1', 'acme', { fromVersion: 2 })).toMatchObject({ aggregateId: 'o-1', aggregateType: 'Order', version: 2, events: [{ aggregateVersion: 2 }] });
+    expect(await t.store.getStream('o-1', 'acme', { fromVersion: 2 })).toMatchObject({
+      aggregateId: 'o-1',
+      aggregateType: 'Order',
+      version: 2,
+      events: [{ aggregateVersion: 2 }],
+    });
     await expect(t.store.getStream('i-1', 'globex')).rejects.toBeInstanceOf(EventNotFoundError);
   });
 
@@ -82,7 +98,9 @@ describeEachBackend('statistics, reads and tenant purge', (mode) => {
     await expect(t.store.getStream('o-1', 'globex')).rejects.toBeInstanceOf(EventNotFoundError);
     expect((await t.store.getStatistics('acme')).totalEvents).toBe(4);
     // The tenant can start over from version 1.
-    const again = await t.store.appendEvent(event('Order', 'o-1', 'OrderPlaced', '2026-03-01T00:00:00Z'), 'globex', { expectedVersion: 'no_stream' });
+    const again = await t.store.appendEvent(event('Order', 'o-1', 'OrderPlaced', '2026-03-01T00:00:00Z'), 'globex', {
+      expectedVersion: 'no_stream',
+    });
     expect(again.aggregateVersion).toBe(1);
   });
 });
@@ -100,7 +118,10 @@ describeEachBackend(
     it('is refused with OperationNotAllowedError and deletes nothing', async () => {
       await t.store.appendEvent(event('Order', 'o-1', 'OrderPlaced', '2026-02-01T00:00:00Z'), 'acme');
       await expect(t.store.clearTenantEvents('acme')).rejects.toBeInstanceOf(OperationNotAllowedError);
-      await expect(t.store.clearTenantEvents('acme')).rejects.toMatchObject({ code: 'OPERATION_NOT_ALLOWED', message: expect.stringMatching(/allowTenantPurge/) });
+      await expect(t.store.clearTenantEvents('acme')).rejects.toMatchObject({
+        code: 'OPERATION_NOT_ALLOWED',
+        message: expect.stringMatching(/allowTenantPurge/),
+      });
       expect((await t.store.getStatistics('acme')).totalEvents).toBe(1);
     });
   },

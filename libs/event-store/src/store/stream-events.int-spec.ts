@@ -40,9 +40,12 @@ describeEachBackend('streamEvents', (mode) => {
     const writing = Promise.all(
       Array.from({ length: writers }, async (_, w) => {
         // Batches of 1-3 events, so that transactions of different sizes interleave.
-        for (let n = 0; n < perWriter; ) {
+        for (let n = 0; n < perWriter;) {
           const size = Math.min(1 + ((n + w) % 3), perWriter - n);
-          await t.store.appendEvents(Array.from({ length: size }, (_, k) => event(`cart-${w}`, { w, n: n + k })), 'tail');
+          await t.store.appendEvents(
+            Array.from({ length: size }, (_, k) => event(`cart-${w}`, { w, n: n + k })),
+            'tail',
+          );
           n += size;
         }
       }),
@@ -71,17 +74,24 @@ describeEachBackend('streamEvents', (mode) => {
     expect(new Set(ids)).toEqual(new Set(stored.items.map((e) => e.eventId)));
     // Each stream arrives in version order, and the checkpoints only go forward.
     for (let w = 0; w < writers; w++) {
-      expect(seen.filter((e) => e.aggregateId === `cart-${w}`).map((e) => e.aggregateVersion)).toEqual(Array.from({ length: perWriter }, (_, i) => i + 1));
+      expect(seen.filter((e) => e.aggregateId === `cart-${w}`).map((e) => e.aggregateVersion)).toEqual(
+        Array.from({ length: perWriter }, (_, i) => i + 1),
+      );
     }
     for (let i = 1; i < seen.length; i++) {
       const [a, b] = [seen[i - 1].checkpoint, seen[i].checkpoint];
-      const forward = BigInt(b.transactionId) > BigInt(a.transactionId) || (b.transactionId === a.transactionId && BigInt(b.globalPosition) > BigInt(a.globalPosition));
+      const forward =
+        BigInt(b.transactionId) > BigInt(a.transactionId) ||
+        (b.transactionId === a.transactionId && BigInt(b.globalPosition) > BigInt(a.globalPosition));
       expect(forward).toBe(true);
     }
   });
 
   it('resumes after a checkpoint without repeating or skipping', async () => {
-    await t.store.appendEvents([0, 1, 2, 3, 4].map((n) => event('resume-1', { n })), 'resume');
+    await t.store.appendEvents(
+      [0, 1, 2, 3, 4].map((n) => event('resume-1', { n })),
+      'resume',
+    );
     await waitForHorizon(t.database);
     const all = await drain({ tenantId: 'resume', after: null });
     expect(all.events).toHaveLength(5);

@@ -4,7 +4,8 @@ import { TestStore, openTestStore } from '../testing/test-store';
 import { AppendOptions } from '../types/append-options';
 import { NewDomainEvent } from '../types/stored-domain-event';
 
-const valid = (extra: Record<string, unknown> = {}): NewDomainEvent => ({ aggregateType: 'Order', aggregateId: 'o-1', eventType: 'OrderPlaced', data: { n: 1 }, ...extra }) as NewDomainEvent;
+const valid = (extra: Record<string, unknown> = {}): NewDomainEvent =>
+  ({ aggregateType: 'Order', aggregateId: 'o-1', eventType: 'OrderPlaced', data: { n: 1 }, ...extra }) as NewDomainEvent;
 
 describeEachBackend('input validation', (mode) => {
   let t: TestStore;
@@ -76,7 +77,8 @@ describeEachBackend('input validation', (mode) => {
   });
 
   it.each([[-1], [1.5], ['latest'], [null], [2 ** 31], [{ 'o-1': 'soon' }]])('rejects expectedVersion %p', async (expectedVersion) => {
-    const field = typeof expectedVersion === 'object' && expectedVersion !== null ? 'options.expectedVersion.o-1' : 'options.expectedVersion';
+    const field =
+      typeof expectedVersion === 'object' && expectedVersion !== null ? 'options.expectedVersion.o-1' : 'options.expectedVersion';
     await rejectsAppend(field, [valid()], 'acme', { expectedVersion });
   });
 
@@ -106,12 +108,15 @@ describeEachBackend('input validation', (mode) => {
   });
 
   it('reports every bad field of a batch at once', async () => {
-    const error = (await t.store.appendEvents([valid({ eventType: '' }), valid({ data: [] })], 'acme').catch((e: unknown) => e)) as EventValidationError;
+    const error = (await t.store
+      .appendEvents([valid({ eventType: '' }), valid({ data: [] })], 'acme')
+      .catch((e: unknown) => e)) as EventValidationError;
     expect(error.violations.map((v) => v.field)).toEqual(['events[0].eventType', 'events[1].data']);
   });
 
   it('rejects bad read arguments: limits, filters, ids, versions, positions', async () => {
-    const fieldOf = async (attempt: Promise<unknown>) => ((await attempt.catch((e: unknown) => e)) as EventValidationError).violations?.map((v) => v.field);
+    const fieldOf = async (attempt: Promise<unknown>) =>
+      ((await attempt.catch((e: unknown) => e)) as EventValidationError).violations?.map((v) => v.field);
     expect(await fieldOf(t.store.queryEvents('acme', {}, { limit: 0 }))).toEqual(['limit']);
     expect(await fieldOf(t.store.queryEvents('acme', { tenant: 'x' } as never))).toEqual(['filter']);
     expect(await fieldOf(t.store.getEventsSince('acme', { position: -1 }))).toEqual(['since.position']);

@@ -28,12 +28,14 @@ export class DeliveryExplorer {
     for (const wrapper of this.discovery.getProviders({ metadataKey: EventStoreSubscriber.KEY })) {
       const options = this.discovery.getMetadataByDecorator(EventStoreSubscriber, wrapper);
       const instance = this.instanceOf(wrapper);
-      if (options && instance) found.push({ kind: 'subscriber', options, instance: instance as DomainEventSubscriber, provider: String(wrapper.name) });
+      if (options && instance)
+        found.push({ kind: 'subscriber', options, instance: instance as DomainEventSubscriber, provider: String(wrapper.name) });
     }
     for (const wrapper of this.discovery.getProviders({ metadataKey: EventProjection.KEY })) {
       const options = this.discovery.getMetadataByDecorator(EventProjection, wrapper);
       const instance = this.instanceOf(wrapper);
-      if (options && instance) found.push({ kind: 'projection', options, instance: instance as ProjectionHandler, provider: String(wrapper.name) });
+      if (options && instance)
+        found.push({ kind: 'projection', options, instance: instance as ProjectionHandler, provider: String(wrapper.name) });
     }
     return found;
   }

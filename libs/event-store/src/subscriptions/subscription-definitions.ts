@@ -18,7 +18,8 @@ export function toWorkerDefinition(
   const fail = (reason: string): never => {
     throw new SubscriptionDefinitionError(name || '(unnamed)', reason);
   };
-  if (!SUBSCRIPTION_NAME_PATTERN.test(name) || name.length > 100) fail('name must be stable kebab-case (e.g. requirement-status-board), at most 100 characters');
+  if (!SUBSCRIPTION_NAME_PATTERN.test(name) || name.length > 100)
+    fail('name must be stable kebab-case (e.g. requirement-status-board), at most 100 characters');
   if (options.eventTypes !== undefined) {
     if (!Array.isArray(options.eventTypes) || options.eventTypes.length === 0) fail('eventTypes must be a non-empty array when given');
     if (options.eventTypes.some((t) => typeof t !== 'string' || !t)) fail('eventTypes must be non-empty strings');
@@ -36,8 +37,10 @@ export function toWorkerDefinition(
   if (target.kind === 'projection' && (typeof target.handler?.apply !== 'function' || typeof target.handler?.reset !== 'function')) {
     fail('a projection must have apply(event, tx) and reset(tx) methods');
   }
-  if (target.kind === 'subscriber' && target.onRedacted !== undefined && typeof target.onRedacted !== 'function') fail('onRedacted must be a method');
-  if (target.kind === 'projection' && target.handler.onRedacted !== undefined && typeof target.handler.onRedacted !== 'function') fail('onRedacted must be a method');
+  if (target.kind === 'subscriber' && target.onRedacted !== undefined && typeof target.onRedacted !== 'function')
+    fail('onRedacted must be a method');
+  if (target.kind === 'projection' && target.handler.onRedacted !== undefined && typeof target.handler.onRedacted !== 'function')
+    fail('onRedacted must be a method');
   // A handler with onRedacted hears of redactions whatever event types it filters on.
   const hearsRedactions = target.kind === 'subscriber' ? target.onRedacted !== undefined : target.handler.onRedacted !== undefined;
   const eventTypes = options.eventTypes && hearsRedactions ? [...options.eventTypes, REDACTION_MARKER.eventType] : options.eventTypes;

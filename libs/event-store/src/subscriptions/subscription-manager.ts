@@ -15,7 +15,13 @@ import { EventStoreSubscriberOptions } from './event-subscriber.decorator';
 import { runAsOwner } from './owner-transaction';
 import { toWorkerDefinition } from './subscription-definitions';
 import { describeError, listDeadLetters } from './subscription-store';
-import { DELETE_DEAD_LETTER_SQL, FAILED_RETRY_SQL, READ_SUBSCRIPTION_SQL, READER_LAG_SQL, readerLagParameters } from './subscription-store.sql';
+import {
+  DELETE_DEAD_LETTER_SQL,
+  FAILED_RETRY_SQL,
+  READ_SUBSCRIPTION_SQL,
+  READER_LAG_SQL,
+  readerLagParameters,
+} from './subscription-store.sql';
 import { SubscriptionDefinitionError, SubscriptionNotFoundError } from './subscription.errors';
 import { SubscriptionWorker, WorkerDefinition } from './subscription-worker';
 import { sleep } from './sleep';
@@ -68,13 +74,14 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
     for (const found of this.explorer.explore()) {
       // Inline projections run in the append's transaction (InlineProjections), not as subscriptions.
       if (found.kind === 'projection' && found.options.mode === 'inline') continue;
-      const target = found.kind === 'subscriber'
-        ? {
-            kind: 'subscriber' as const,
-            handle: (event: StoredDomainEvent) => found.instance.handle(event),
-            onRedacted: found.instance.onRedacted ? (redaction: EventsRedacted) => found.instance.onRedacted!(redaction) : undefined,
-          }
-        : { kind: 'projection' as const, handler: found.instance };
+      const target =
+        found.kind === 'subscriber'
+          ? {
+              kind: 'subscriber' as const,
+              handle: (event: StoredDomainEvent) => found.instance.handle(event),
+              onRedacted: found.instance.onRedacted ? (redaction: EventsRedacted) => found.instance.onRedacted!(redaction) : undefined,
+            }
+          : { kind: 'projection' as const, handler: found.instance };
       this.add(toWorkerDefinition(found.options, target, this.options));
     }
     if (!this.options.enabled || this.workers.size === 0) return;
@@ -154,7 +161,11 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
     const [row] = await this.database.query(READ_SUBSCRIPTION_SQL, [name], 'getSubscriptionLag');
     const xid = row?.xid ?? '0';
     const position = row?.position ?? '0';
-    const parameters = readerLagParameters({ transactionId: xid, globalPosition: position }, worker.definition.tenantId, worker.definition.eventTypes);
+    const parameters = readerLagParameters(
+      { transactionId: xid, globalPosition: position },
+      worker.definition.tenantId,
+      worker.definition.eventTypes,
+    );
     const [lag] = await this.database.query<{ behind: string; head: string }>(READER_LAG_SQL, parameters, 'getSubscriptionLag');
     return { name, headPosition: lag.head, checkpointPosition: position, eventsBehind: Number(lag.behind) };
   }
@@ -169,7 +180,8 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
     for (;;) {
       const lag = await this.getLag(name);
       if (lag.eventsBehind === 0) return;
-      if (Date.now() > deadline) throw new Error(`Subscription '${name}' is still ${lag.eventsBehind} event(s) behind after ${timeoutMs} ms`);
+      if (Date.now() > deadline)
+        throw new Error(`Subscription '${name}' is still ${lag.eventsBehind} event(s) behind after ${timeoutMs} ms`);
       this.worker(name).wake();
       await sleep(Math.min(50, this.options.pollIntervalMs));
     }
@@ -203,14 +215,18 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
           else await target.handle(event);
           await this.database.query(DELETE_DEAD_LETTER_SQL, [letter.id], 'retryDeadLetters');
         } else {
-          await runAsOwner(this.database, async (runner) => {
-            // Removing the row first makes a concurrent retry of the same letter apply nothing.
-            const removed = await runner.query(DELETE_DEAD_LETTER_SQL, [letter.id]);
-            if (!removed.length) return;
-            const tx = toProjectionTransaction(runner);
-            if (marker) await target.handler.onRedacted?.(toEventsRedacted(event), tx);
-            else await target.handler.apply(event, tx);
-          }, 'retryDeadLetters');
+          await runAsOwner(
+            this.database,
+            async (runner) => {
+              // Removing the row first makes a concurrent retry of the same letter apply nothing.
+              const removed = await runner.query(DELETE_DEAD_LETTER_SQL, [letter.id]);
+              if (!removed.length) return;
+              const tx = toProjectionTransaction(runner);
+              if (marker) await target.handler.onRedacted?.(toEventsRedacted(event), tx);
+              else await target.handler.apply(event, tx);
+            },
+            'retryDeadLetters',
+          );
         }
         result.succeeded++;
       } catch (error) {
@@ -234,7 +250,10 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
 
   private add(definition: WorkerDefinition): SubscriptionWorker {
     if (this.workers.has(definition.name)) {
-      throw new SubscriptionDefinitionError(definition.name, 'another subscriber or projection of this process has the same name (names key the checkpoints)');
+      throw new SubscriptionDefinitionError(
+        definition.name,
+        'another subscriber or projection of this process has the same name (names key the checkpoints)',
+      );
     }
     const worker = new SubscriptionWorker(definition, this.database, this.events, this.options);
     this.workers.set(definition.name, worker);

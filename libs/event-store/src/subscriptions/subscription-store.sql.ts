@@ -1,4 +1,3 @@
-
 // SQL of the subscription table (checkpoint + lease) and the dead letters.
 // Every statement is keyed by the primary key pk_event_store_subscriptions
 // or by uq_event_store_dead_letters.
@@ -79,6 +78,10 @@ export const HEAD_CHECKPOINT_SQL = `SELECT xid, "position" AS position FROM even
 export const READER_LAG_SQL = `SELECT behind, head FROM event_store_reader_lag($1::xid8, $2::bigint, $3::text, $4::text[])`;
 
 /** The parameters of READER_LAG_SQL. */
-export function readerLagParameters(after: { transactionId: string; globalPosition: string }, tenantId: string | undefined, eventTypes: string[] | undefined): unknown[] {
+export function readerLagParameters(
+  after: { transactionId: string; globalPosition: string },
+  tenantId: string | undefined,
+  eventTypes: string[] | undefined,
+): unknown[] {
   return [after.transactionId, after.globalPosition, tenantId ?? null, eventTypes?.length ? eventTypes : null];
 }

@@ -48,7 +48,11 @@ export class SubscriptionStore {
 
   /** Takes the lease from whoever holds it. */
   async forceAcquire(): Promise<StreamCheckpoint> {
-    const [row] = await this.database.query<CheckpointRow>(FORCE_LEASE_SQL, [this.name, this.kind, this.owner, this.leaseMs], 'takeSubscriptionLease');
+    const [row] = await this.database.query<CheckpointRow>(
+      FORCE_LEASE_SQL,
+      [this.name, this.kind, this.owner, this.leaseMs],
+      'takeSubscriptionLease',
+    );
     return toCheckpoint(row);
   }
 
@@ -78,14 +82,28 @@ export class SubscriptionStore {
    * @throws CheckpointFencedError when the lease was lost or the checkpoint reset meanwhile
    */
   async advance(q: Queryable, from: StreamCheckpoint, to: StreamCheckpoint): Promise<void> {
-    const rows = await q.query(ADVANCE_CHECKPOINT_SQL, [this.name, this.owner, from.transactionId, from.globalPosition, to.transactionId, to.globalPosition]);
+    const rows = await q.query(ADVANCE_CHECKPOINT_SQL, [
+      this.name,
+      this.owner,
+      from.transactionId,
+      from.globalPosition,
+      to.transactionId,
+      to.globalPosition,
+    ]);
     if (!rows.length) throw new CheckpointFencedError(this.name);
   }
 
   /** Records an event as a dead letter (in the caller's transaction, beside the checkpoint move). */
   async park(q: Queryable, event: CheckpointedEvent, error: unknown, attempts: number): Promise<void> {
     await q.query(PARK_EVENT_SQL, [
-      this.name, event.globalPosition, event.transactionId, event.eventId, event.tenantId, event.eventType, describeError(error), attempts,
+      this.name,
+      event.globalPosition,
+      event.transactionId,
+      event.eventId,
+      event.tenantId,
+      event.eventType,
+      describeError(error),
+      attempts,
     ]);
   }
 

@@ -17,7 +17,11 @@ import { READER_LAG_SQL, readerLagParameters } from './subscription-store.sql';
 
 /** Where a worker delivers: a subscriber (called outside any transaction) or a projection (inside one). */
 export type DeliveryTarget =
-  | { kind: 'subscriber'; handle(event: StoredDomainEvent): Promise<void> | void; onRedacted?: (redaction: EventsRedacted) => Promise<void> | void }
+  | {
+      kind: 'subscriber';
+      handle(event: StoredDomainEvent): Promise<void> | void;
+      onRedacted?: (redaction: EventsRedacted) => Promise<void> | void;
+    }
   | { kind: 'projection'; handler: ProjectionHandler };
 
 /** Everything a worker needs to know about its subscription. */
@@ -125,11 +129,15 @@ export class SubscriptionWorker {
     this.stopRequested = false;
     this.beginOwnership(await this.store.forceAcquire());
     try {
-      await runAsOwner(this.database, async (runner) => {
-        await this.store.advance(runner, this.checkpoint, START_CHECKPOINT);
-        await this.store.clearDeadLetters(runner);
-        await target.handler.reset(toProjectionTransaction(runner));
-      }, 'resetProjection');
+      await runAsOwner(
+        this.database,
+        async (runner) => {
+          await this.store.advance(runner, this.checkpoint, START_CHECKPOINT);
+          await this.store.clearDeadLetters(runner);
+          await target.handler.reset(toProjectionTransaction(runner));
+        },
+        'resetProjection',
+      );
       this.checkpoint = START_CHECKPOINT;
       this.logger.log('Read model reset; replaying the log');
       const processed = await this.catchUp(onProgress);
@@ -238,7 +246,8 @@ export class SubscriptionWorker {
     const total = onProgress ? await this.countBehind() : 0;
     let processed = 0;
     let chunk: CheckpointedEvent[] = [];
-    const report = (event: CheckpointedEvent) => onProgress?.({ name: this.name, processed, total: Math.max(total, processed), globalPosition: event.globalPosition });
+    const report = (event: CheckpointedEvent) =>
+      onProgress?.({ name: this.name, processed, total: Math.max(total, processed), globalPosition: event.globalPosition });
     try {
       for await (const event of this.events.streamEvents({ after: this.checkpoint, tenantId, eventTypes, batchSize })) {
         if (this.shouldStop) break;
@@ -339,16 +348,20 @@ export class SubscriptionWorker {
   /** Applies events and moves the checkpoint past the last one, in one transaction. */
   private async applyInTransaction(handler: ProjectionHandler, events: CheckpointedEvent[]): Promise<void> {
     const to = events[events.length - 1].checkpoint;
-    await runAsOwner(this.database, async (runner) => {
-      // Fence first: the row lock also keeps a concurrent rebuild or takeover out until commit.
-      await this.store.advance(runner, this.checkpoint, to);
-      const tx = toProjectionTransaction(runner);
-      // The handler sees the plain event; the checkpoint is the worker's business.
-      for (const { checkpoint: _checkpoint, ...event } of events) {
-        if (!isRedactionMarker(event)) await handler.apply(event, tx);
-        else if (handler.onRedacted) await handler.onRedacted(toEventsRedacted(event), tx);
-      }
-    }, 'applyProjection');
+    await runAsOwner(
+      this.database,
+      async (runner) => {
+        // Fence first: the row lock also keeps a concurrent rebuild or takeover out until commit.
+        await this.store.advance(runner, this.checkpoint, to);
+        const tx = toProjectionTransaction(runner);
+        // The handler sees the plain event; the checkpoint is the worker's business.
+        for (const { checkpoint: _checkpoint, ...event } of events) {
+          if (!isRedactionMarker(event)) await handler.apply(event, tx);
+          else if (handler.onRedacted) await handler.onRedacted(toEventsRedacted(event), tx);
+        }
+      },
+      'applyProjection',
+    );
     this.checkpoint = to;
   }
 
@@ -358,12 +371,18 @@ export class SubscriptionWorker {
    */
   private async failedAttempt(event: CheckpointedEvent, error: unknown, attempt: number): Promise<boolean> {
     const { maxAttempts } = this.definition.retry;
-    this.logger.warn(`Event ${event.eventId} (${event.eventType} at position ${event.globalPosition}) failed, attempt ${attempt}/${maxAttempts}: ${describeError(error)}`);
+    this.logger.warn(
+      `Event ${event.eventId} (${event.eventType} at position ${event.globalPosition}) failed, attempt ${attempt}/${maxAttempts}: ${describeError(error)}`,
+    );
     if (attempt >= maxAttempts) {
-      await runAsOwner(this.database, async (runner) => {
-        await this.store.advance(runner, this.checkpoint, event.checkpoint);
-        await this.store.park(runner, event, error, attempt);
-      }, 'parkEvent');
+      await runAsOwner(
+        this.database,
+        async (runner) => {
+          await this.store.advance(runner, this.checkpoint, event.checkpoint);
+          await this.store.park(runner, event, error, attempt);
+        },
+        'parkEvent',
+      );
       this.checkpoint = event.checkpoint;
       this.delivered = undefined;
       this.logger.error(`Event ${event.eventId} parked as a dead letter after ${attempt} attempts`);

@@ -13,7 +13,10 @@ export class SubscriptionNotFoundError extends EventStoreError {
 export class SubscriptionDefinitionError extends EventStoreError {
   readonly code = 'INVALID_SUBSCRIPTION';
 
-  constructor(readonly subscriptionName: string, readonly reason: string) {
+  constructor(
+    readonly subscriptionName: string,
+    readonly reason: string,
+  ) {
     super(`Subscription '${subscriptionName}': ${reason}`);
   }
 }

@@ -7,7 +7,12 @@ import { SubscriptionManager } from './subscription-manager';
 import { SubscriptionDefinitionError, SubscriptionNotFoundError } from './subscription.errors';
 import { createDurableTestDatabase, eventually, openDeliveryApp } from './testing-fixtures/delivery-app';
 
-const created = (aggregateId: string, data: Record<string, unknown> = {}) => ({ aggregateType: 'Requirement', aggregateId, eventType: 'RequirementCreated', data });
+const created = (aggregateId: string, data: Record<string, unknown> = {}) => ({
+  aggregateType: 'Requirement',
+  aggregateId,
+  eventType: 'RequirementCreated',
+  data,
+});
 
 /** (transactionId, globalPosition) as a comparable pair. */
 const order = (e: StoredDomainEvent): [bigint, bigint] => [BigInt(e.transactionId), BigInt(e.globalPosition)];
@@ -33,11 +38,14 @@ describeEachBackend('durable subscriptions: dead letters and definitions', (mode
     let healthy = false;
     const attempts = new Map<string, number>();
     const handled: string[] = [];
-    const sub = await manager.subscribe({ name: 'poison-test', tenantId: 'acme', retry: { maxAttempts: 3, initialDelayMs: 5 } }, (event) => {
-      attempts.set(event.eventId, (attempts.get(event.eventId) ?? 0) + 1);
-      if (event.data.poison && !healthy) throw new Error(`cannot handle ${event.aggregateId}`);
-      handled.push(event.aggregateId);
-    });
+    const sub = await manager.subscribe(
+      { name: 'poison-test', tenantId: 'acme', retry: { maxAttempts: 3, initialDelayMs: 5 } },
+      (event) => {
+        attempts.set(event.eventId, (attempts.get(event.eventId) ?? 0) + 1);
+        if (event.data.poison && !healthy) throw new Error(`cannot handle ${event.aggregateId}`);
+        handled.push(event.aggregateId);
+      },
+    );
     const [poison] = await store.appendEvents([created('p-1', { poison: true })], 'acme');
     await store.appendEvents([created('p-2'), created('p-3', {})], 'acme');
     await store.appendEvent(created('other-tenant'), 'globex');
@@ -46,7 +54,13 @@ describeEachBackend('durable subscriptions: dead letters and definitions', (mode
     expect(attempts.get(poison.eventId)).toBe(3);
     const parked = await manager.listDeadLetters('poison-test');
     expect(parked).toHaveLength(1);
-    expect(parked[0]).toMatchObject({ subscriptionName: 'poison-test', eventId: poison.eventId, tenantId: 'acme', attempts: 3, globalPosition: poison.globalPosition });
+    expect(parked[0]).toMatchObject({
+      subscriptionName: 'poison-test',
+      eventId: poison.eventId,
+      tenantId: 'acme',
+      attempts: 3,
+      globalPosition: poison.globalPosition,
+    });
     expect(parked[0].error).toContain('cannot handle p-1');
 
     expect(await manager.retryDeadLetters('poison-test')).toEqual({ succeeded: 0, failed: 1 });
@@ -80,8 +94,12 @@ describeEachBackend('durable subscriptions: dead letters and definitions', (mode
 
   it('rejects bad and duplicate names and unknown subscriptions', async () => {
     await expect(manager.subscribe({ name: 'Not Kebab' }, () => undefined)).rejects.toBeInstanceOf(SubscriptionDefinitionError);
-    await expect(manager.subscribe({ name: 'ok-name', eventTypes: [] }, () => undefined)).rejects.toBeInstanceOf(SubscriptionDefinitionError);
-    await expect(manager.subscribe({ name: 'ok-name', tenantId: 'bad tenant!' }, () => undefined)).rejects.toBeInstanceOf(SubscriptionDefinitionError);
+    await expect(manager.subscribe({ name: 'ok-name', eventTypes: [] }, () => undefined)).rejects.toBeInstanceOf(
+      SubscriptionDefinitionError,
+    );
+    await expect(manager.subscribe({ name: 'ok-name', tenantId: 'bad tenant!' }, () => undefined)).rejects.toBeInstanceOf(
+      SubscriptionDefinitionError,
+    );
     const sub = await manager.subscribe({ name: 'taken-name' }, () => undefined);
     await expect(manager.subscribe({ name: 'taken-name' }, () => undefined)).rejects.toMatchObject({ code: 'INVALID_SUBSCRIPTION' });
     await sub.stop();
@@ -89,48 +107,60 @@ describeEachBackend('durable subscriptions: dead letters and definitions', (mode
   });
 });
 
-describeEachBackend('durable subscriptions: concurrent writers and restarts', (mode) => {
-  let db: TestDatabase;
-  beforeAll(async () => {
-    db = await createDurableTestDatabase(mode);
-  });
-  afterAll(() => db?.drop());
+describeEachBackend(
+  'durable subscriptions: concurrent writers and restarts',
+  (mode) => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await createDurableTestDatabase(mode);
+    });
+    afterAll(() => db?.drop());
 
-  it('delivers every event of 8 concurrent writers once, in gap-safe order, and resumes after a restart without redelivery', async () => {
-    const seen: StoredDomainEvent[] = [];
-    const record = (e: StoredDomainEvent) => void seen.push(e);
-    let app = await openDeliveryApp(db, []);
-    let manager = app.get(SubscriptionManager);
-    await manager.subscribe({ name: 'all-writers', batchSize: 7 }, record);
-    const store = app.get(EventStoreService);
-    const writers = Array.from({ length: 8 }, (_, w) => (async () => {
-      for (let i = 0; i < 15; i++) await store.appendEvents(Array.from({ length: 1 + (i % 3) }, () => created(`w-${w}`, { i })), 'acme');
-    })());
-    await Promise.all(writers);
-    const total = 8 * (5 * (1 + 2 + 3));
-    await manager.waitUntilCaughtUp('all-writers');
-    expect(seen).toHaveLength(total);
-    for (let i = 1; i < seen.length; i++) expect(after(order(seen[i]), order(seen[i - 1]))).toBe(true);
-    for (let w = 0; w < 8; w++) {
-      expect(seen.filter((e) => e.aggregateId === `w-${w}`).map((e) => e.aggregateVersion)).toEqual(Array.from({ length: total / 8 }, (_, i) => i + 1));
-    }
-    const checkpoint = (await manager.getStatus('all-writers')).checkpoint!;
-    expect(checkpoint.globalPosition).toBe(seen[seen.length - 1].globalPosition);
+    it('delivers every event of 8 concurrent writers once, in gap-safe order, and resumes after a restart without redelivery', async () => {
+      const seen: StoredDomainEvent[] = [];
+      const record = (e: StoredDomainEvent) => void seen.push(e);
+      let app = await openDeliveryApp(db, []);
+      let manager = app.get(SubscriptionManager);
+      await manager.subscribe({ name: 'all-writers', batchSize: 7 }, record);
+      const store = app.get(EventStoreService);
+      const writers = Array.from({ length: 8 }, (_, w) =>
+        (async () => {
+          for (let i = 0; i < 15; i++)
+            await store.appendEvents(
+              Array.from({ length: 1 + (i % 3) }, () => created(`w-${w}`, { i })),
+              'acme',
+            );
+        })(),
+      );
+      await Promise.all(writers);
+      const total = 8 * (5 * (1 + 2 + 3));
+      await manager.waitUntilCaughtUp('all-writers');
+      expect(seen).toHaveLength(total);
+      for (let i = 1; i < seen.length; i++) expect(after(order(seen[i]), order(seen[i - 1]))).toBe(true);
+      for (let w = 0; w < 8; w++) {
+        expect(seen.filter((e) => e.aggregateId === `w-${w}`).map((e) => e.aggregateVersion)).toEqual(
+          Array.from({ length: total / 8 }, (_, i) => i + 1),
+        );
+      }
+      const checkpoint = (await manager.getStatus('all-writers')).checkpoint!;
+      expect(checkpoint.globalPosition).toBe(seen[seen.length - 1].globalPosition);
 
-    await app.close();
-    // Written while no process delivers: must arrive after the restart, and nothing before the checkpoint again.
-    const offline = await openDeliveryApp(db, [], { delivery: { enabled: false } });
-    await offline.get(EventStoreService).appendEvents([created('while-down'), created('while-down')], 'acme');
-    await offline.close();
+      await app.close();
+      // Written while no process delivers: must arrive after the restart, and nothing before the checkpoint again.
+      const offline = await openDeliveryApp(db, [], { delivery: { enabled: false } });
+      await offline.get(EventStoreService).appendEvents([created('while-down'), created('while-down')], 'acme');
+      await offline.close();
 
-    const afterRestart: StoredDomainEvent[] = [];
-    app = await openDeliveryApp(db, []);
-    manager = app.get(SubscriptionManager);
-    await manager.subscribe({ name: 'all-writers' }, (e) => void afterRestart.push(e));
-    await app.get(EventStoreService).appendEvent(created('after-restart'), 'acme');
-    await manager.waitUntilCaughtUp('all-writers');
-    expect(afterRestart.map((e) => e.aggregateId)).toEqual(['while-down', 'while-down', 'after-restart']);
-    expect(after(order(afterRestart[0]), [BigInt(checkpoint.transactionId), BigInt(checkpoint.globalPosition)])).toBe(true);
-    await app.close();
-  });
-}, ['server']);
+      const afterRestart: StoredDomainEvent[] = [];
+      app = await openDeliveryApp(db, []);
+      manager = app.get(SubscriptionManager);
+      await manager.subscribe({ name: 'all-writers' }, (e) => void afterRestart.push(e));
+      await app.get(EventStoreService).appendEvent(created('after-restart'), 'acme');
+      await manager.waitUntilCaughtUp('all-writers');
+      expect(afterRestart.map((e) => e.aggregateId)).toEqual(['while-down', 'while-down', 'after-restart']);
+      expect(after(order(afterRestart[0]), [BigInt(checkpoint.transactionId), BigInt(checkpoint.globalPosition)])).toBe(true);
+      await app.close();
+    });
+  },
+  ['server'],
+);

@@ -50,7 +50,11 @@ const BASE_TIME = Date.UTC(2026, 0, 1);
  * given(Requirement, [created, rejected]).when((r) => r.approve()).thenThrows(DomainRuleViolationError);
  * ```
  */
-export function given<T extends EventSourcedAggregate>(aggregateClass: AggregateClass<T>, events: GivenEvent[], options: AggregateSpecificationOptions = {}) {
+export function given<T extends EventSourcedAggregate>(
+  aggregateClass: AggregateClass<T>,
+  events: GivenEvent[],
+  options: AggregateSpecificationOptions = {},
+) {
   const build = (): T => {
     const aggregateId = options.aggregateId ?? 'aggregate-under-test';
     const aggregate = new aggregateClass(aggregateId);
@@ -64,10 +68,18 @@ export function given<T extends EventSourcedAggregate>(aggregateClass: Aggregate
         then(expected) {
           const aggregate = build();
           command(aggregate);
-          const actual = aggregate.getUncommittedEvents().map((e, i) =>
-            expected[i]?.eventVersion === undefined ? { eventType: e.eventType, data: e.data } : { eventType: e.eventType, data: e.data, eventVersion: e.eventVersion },
+          const actual = aggregate
+            .getUncommittedEvents()
+            .map((e, i) =>
+              expected[i]?.eventVersion === undefined
+                ? { eventType: e.eventType, data: e.data }
+                : { eventType: e.eventType, data: e.data, eventVersion: e.eventVersion },
+            );
+          deepStrictEqual(
+            actual,
+            expected.map((e) => ({ ...e })),
+            'the command applied other events than expected',
           );
-          deepStrictEqual(actual, expected.map((e) => ({ ...e })), 'the command applied other events than expected');
           return aggregate;
         },
         thenThrows(errorClass, message) {
@@ -77,7 +89,8 @@ export function given<T extends EventSourcedAggregate>(aggregateClass: Aggregate
           } catch (error) {
             if (!(error instanceof errorClass)) fail(`expected ${errorClass.name}, got ${String(error)}`);
             if (typeof message === 'string' && error.message !== message) fail(`expected message '${message}', got '${error.message}'`);
-            if (message instanceof RegExp && !message.test(error.message)) fail(`expected message matching ${String(message)}, got '${error.message}'`);
+            if (message instanceof RegExp && !message.test(error.message))
+              fail(`expected message matching ${String(message)}, got '${error.message}'`);
             deepStrictEqual(aggregate.getUncommittedEvents().length, 0, 'a failed command must not leave events behind');
             return;
           }
@@ -88,7 +101,13 @@ export function given<T extends EventSourcedAggregate>(aggregateClass: Aggregate
   };
 }
 
-function toStored(aggregateType: string, aggregateId: string, e: GivenEvent, index: number, migrations?: EventMigrationHandler): StoredDomainEvent {
+function toStored(
+  aggregateType: string,
+  aggregateId: string,
+  e: GivenEvent,
+  index: number,
+  migrations?: EventMigrationHandler,
+): StoredDomainEvent {
   const occurredAt = e.occurredAt ?? new Date(BASE_TIME + index * 1000);
   const stored: StoredDomainEvent = {
     globalPosition: String(index + 1),

@@ -6,7 +6,11 @@ import { DatabaseMode, SERVER_MODE, serverReachable } from './test-database';
  * `EVENT_STORE_TEST_SERVER=required` (CI), and is skipped with a visible
  * reason otherwise, so that a newcomer without a server still runs the rest.
  */
-export function describeEachBackend(name: string, suite: (mode: DatabaseMode) => void, modes: DatabaseMode[] = ['embedded', 'server']): void {
+export function describeEachBackend(
+  name: string,
+  suite: (mode: DatabaseMode) => void,
+  modes: DatabaseMode[] = ['embedded', 'server'],
+): void {
   for (const mode of modes) {
     if (mode === 'server' && SERVER_MODE === 'off') {
       describe.skip(`${name} [server: EVENT_STORE_TEST_SERVER=off]`, () => suite(mode));

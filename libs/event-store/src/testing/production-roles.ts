@@ -63,7 +63,9 @@ export async function createProductionRolesDatabase(): Promise<ProductionRolesDa
     drop: () =>
       asAdmin([
         `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`,
-        ...[runtimeLogin, owner, roles.tenant, roles.writer, roles.reader, roles.runtime, roles.purge].map((role) => `DROP ROLE IF EXISTS ${role}`),
+        ...[runtimeLogin, owner, roles.tenant, roles.writer, roles.reader, roles.runtime, roles.purge].map(
+          (role) => `DROP ROLE IF EXISTS ${role}`,
+        ),
       ]),
   };
 }

@@ -21,7 +21,14 @@ export interface TestStore {
 export async function openTestStore(mode: DatabaseMode, options: EventStoreModuleOptions = {}): Promise<TestStore> {
   const testDatabase = await createTestDatabase(mode);
   const moduleRef = await Test.createTestingModule({
-    imports: [EventStoreModule.forRoot({ databaseUrl: testDatabase.databaseUrl, dataDir: testDatabase.dataDir, allowTenantPurge: true, ...options })],
+    imports: [
+      EventStoreModule.forRoot({
+        databaseUrl: testDatabase.databaseUrl,
+        dataDir: testDatabase.dataDir,
+        allowTenantPurge: true,
+        ...options,
+      }),
+    ],
   }).compile();
   const app = await moduleRef.init();
   app.enableShutdownHooks();

@@ -4,7 +4,10 @@ import { EventStoreError } from '../errors/event-store.error';
 export class EventMigrationRegistrationError extends EventStoreError {
   readonly code = 'MIGRATION_REGISTRATION';
 
-  constructor(readonly eventType: string, reason: string) {
+  constructor(
+    readonly eventType: string,
+    reason: string,
+  ) {
     super(`Cannot register migration for '${eventType}': ${reason}`);
   }
 }
@@ -13,7 +16,14 @@ export class EventMigrationRegistrationError extends EventStoreError {
 export class EventMigrationFailedError extends EventStoreError {
   readonly code = 'MIGRATION_FAILED';
 
-  constructor(readonly eventId: string, readonly eventType: string, readonly fromVersion: number, cause: unknown) {
-    super(`Upcasting event '${eventId}' (${eventType}) from v${fromVersion} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  constructor(
+    readonly eventId: string,
+    readonly eventType: string,
+    readonly fromVersion: number,
+    cause: unknown,
+  ) {
+    super(`Upcasting event '${eventId}' (${eventType}) from v${fromVersion} failed: ${(cause as Error)?.message ?? String(cause)}`, {
+      cause,
+    });
   }
 }

@@ -217,7 +217,13 @@ describe('EventMigrationHandler', () => {
     it('validates appends of a registered (eventType, eventVersion) with field paths per event', async () => {
       const handler = referenceHandler();
       handler.registerSchema('RequirementApproved', 'v3', RequirementApprovedV3);
-      const good = { aggregateType: 'Requirement', aggregateId: 'r', eventType: 'RequirementApproved', eventVersion: 3, data: { approvedBy: 'a', approverRole: 'OWNER', approvalTimestamp: '2026-01-01T10:00:00Z' } };
+      const good = {
+        aggregateType: 'Requirement',
+        aggregateId: 'r',
+        eventType: 'RequirementApproved',
+        eventVersion: 3,
+        data: { approvedBy: 'a', approverRole: 'OWNER', approvalTimestamp: '2026-01-01T10:00:00Z' },
+      };
       const bad = { ...good, data: { approvedBy: 7, approverRole: 'OWNER', approvalTimestamp: 'yesterday', extra: true } };
       await expect(handler.validatePayloads([good])).resolves.toBeUndefined();
       const error = await handler.validatePayloads([good, bad]).catch((e: unknown) => e);
@@ -238,7 +244,9 @@ describe('EventMigrationHandler', () => {
       handler.registerSchema('RequirementApproved', 3, RequirementApprovedV3);
       handler.registerSchema('RequirementApproved', 3, RequirementApprovedV3);
       class Other {}
-      expect(() => handler.registerSchema('RequirementApproved', 'v3', Other)).toThrow(/schema for v3 is already registered \(RequirementApprovedV3\)/);
+      expect(() => handler.registerSchema('RequirementApproved', 'v3', Other)).toThrow(
+        /schema for v3 is already registered \(RequirementApprovedV3\)/,
+      );
       expect(() => handler.registerSchema('RequirementApproved', 'three' as never, Other)).toThrow(/not a version/);
     });
   });
@@ -253,7 +261,16 @@ describe('EventMigrationHandler', () => {
       handler.registerSchema('RequirementCreated', 1, class Created {});
       handler.registerMigration('RequirementRejected', 1, 2, toV2);
       expect(handler.listEventTypes()).toEqual([
-        { eventType: 'RequirementApproved', latestVersion: 3, migrations: [{ from: 1, to: 2 }, { from: 2, to: 3 }], hasSchema: true, schemaVersions: [1, 3] },
+        {
+          eventType: 'RequirementApproved',
+          latestVersion: 3,
+          migrations: [
+            { from: 1, to: 2 },
+            { from: 2, to: 3 },
+          ],
+          hasSchema: true,
+          schemaVersions: [1, 3],
+        },
         { eventType: 'RequirementCreated', latestVersion: 1, migrations: [], hasSchema: true, schemaVersions: [1] },
         { eventType: 'RequirementRejected', latestVersion: 2, migrations: [{ from: 1, to: 2 }], hasSchema: false, schemaVersions: [] },
       ]);

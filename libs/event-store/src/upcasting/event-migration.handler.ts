@@ -54,7 +54,8 @@ export class EventMigrationHandler implements OnApplicationBootstrap {
     const to = parseEventVersion(eventType, toVersion);
     if (typeof migrate !== 'function') throw new EventMigrationRegistrationError(eventType, 'migrate must be a function');
     if (to <= from) throw new EventMigrationRegistrationError(eventType, `v${from} → v${to} is not an upgrade`);
-    if (to !== from + 1) throw new EventMigrationRegistrationError(eventType, `v${from} → v${to} skips a version; register one step per version`);
+    if (to !== from + 1)
+      throw new EventMigrationRegistrationError(eventType, `v${from} → v${to} skips a version; register one step per version`);
     const chain = this.steps.get(eventType) ?? new Map<number, MigrationStep>();
     if (chain.has(from)) throw new EventMigrationRegistrationError(eventType, `a migration v${from} → v${to} is already registered`);
     chain.set(from, { fromVersion: from, toVersion: to, migrate });
@@ -170,7 +171,13 @@ export class EventMigrationHandler implements OnApplicationBootstrap {
     return this.knownTypes().map((eventType) => {
       const latestVersion = this.getLatestVersion(eventType);
       const schemaVersions = [...(this.schemas.get(eventType)?.keys() ?? [])].sort((a, b) => a - b);
-      return { eventType, latestVersion, migrations: this.listSteps(eventType), hasSchema: schemaVersions.includes(latestVersion), schemaVersions };
+      return {
+        eventType,
+        latestVersion,
+        migrations: this.listSteps(eventType),
+        hasSchema: schemaVersions.includes(latestVersion),
+        schemaVersions,
+      };
     });
   }
 
@@ -179,7 +186,9 @@ export class EventMigrationHandler implements OnApplicationBootstrap {
   }
 
   private listSteps(eventType: string): { from: number; to: number }[] {
-    return [...(this.steps.get(eventType)?.values() ?? [])].map((s) => ({ from: s.fromVersion, to: s.toVersion })).sort((a, b) => a.from - b.from);
+    return [...(this.steps.get(eventType)?.values() ?? [])]
+      .map((s) => ({ from: s.fromVersion, to: s.toVersion }))
+      .sort((a, b) => a.from - b.from);
   }
 
   private missingSteps(eventType: string): string[] {
@@ -202,7 +211,10 @@ export class EventMigrationHandler implements OnApplicationBootstrap {
 
 function assertEventType(eventType: unknown): asserts eventType is string {
   if (typeof eventType !== 'string' || !EVENT_TYPE_PATTERN.test(eventType)) {
-    throw new EventMigrationRegistrationError(String(eventType), 'eventType must start with a letter and contain only letters, digits, "_", ".", ":" or "-"');
+    throw new EventMigrationRegistrationError(
+      String(eventType),
+      'eventType must start with a letter and contain only letters, digits, "_", ".", ":" or "-"',
+    );
   }
 }
 

@@ -31,7 +31,11 @@ export function createEventStoreFeatureProviders(options: EventStoreFeatureOptio
       if (!migrations) throw new EventStoreModuleNotConfiguredError('EventStoreModule.forFeature()');
       for (const schema of schemas) {
         const meta = getEventSchemaOptions(schema);
-        if (!meta) throw new EventMigrationRegistrationError(schema?.name ?? String(schema), 'a schema class needs @EventSchema({ eventType, version })');
+        if (!meta)
+          throw new EventMigrationRegistrationError(
+            schema?.name ?? String(schema),
+            'a schema class needs @EventSchema({ eventType, version })',
+          );
         migrations.registerSchema(meta.eventType, meta.version ?? 1, schema);
       }
       return schemas;

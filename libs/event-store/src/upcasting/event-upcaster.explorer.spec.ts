@@ -36,7 +36,11 @@ class ApprovedV3 {
 async function boot(...features: EventStoreFeatureOptions[]): Promise<EventMigrationHandler> {
   @Module({ imports: [DiscoveryModule], providers: [EventMigrationHandler, EventUpcasterExplorer], exports: [EventMigrationHandler] })
   class CoreStub {}
-  const featureModules = features.map((options) => ({ module: FeatureStub, imports: [CoreStub], providers: createEventStoreFeatureProviders(options) }));
+  const featureModules = features.map((options) => ({
+    module: FeatureStub,
+    imports: [CoreStub],
+    providers: createEventStoreFeatureProviders(options),
+  }));
   const moduleRef = await Test.createTestingModule({ imports: [CoreStub, ...featureModules] }).compile();
   const app = await moduleRef.init();
   const handler = app.get(EventMigrationHandler);
@@ -53,7 +57,16 @@ describe('EventUpcasterExplorer and forFeature providers', () => {
   it('registers @EventUpcaster providers and @EventSchema classes found at start', async () => {
     const handler = await boot({ upcasters: upcasters(ApprovedV2ToV3, ApprovedV1ToV2), schemas: [ApprovedV3] });
     expect(handler.listEventTypes()).toEqual([
-      { eventType: 'RequirementApproved', latestVersion: 3, migrations: [{ from: 1, to: 2 }, { from: 2, to: 3 }], hasSchema: true, schemaVersions: [3] },
+      {
+        eventType: 'RequirementApproved',
+        latestVersion: 3,
+        migrations: [
+          { from: 1, to: 2 },
+          { from: 2, to: 3 },
+        ],
+        hasSchema: true,
+        schemaVersions: [3],
+      },
     ]);
   });
 

@@ -26,13 +26,21 @@ export class EventUpcasterExplorer implements OnModuleInit {
       const options = this.discovery.getMetadataByDecorator(EventUpcaster, wrapper);
       const eventType = options?.eventType ?? String(wrapper.name);
       if (!wrapper.isDependencyTreeStatic()) {
-        throw new EventMigrationRegistrationError(eventType, `upcaster ${String(wrapper.name)} must not be request-scoped: upcasting runs outside requests`);
+        throw new EventMigrationRegistrationError(
+          eventType,
+          `upcaster ${String(wrapper.name)} must not be request-scoped: upcasting runs outside requests`,
+        );
       }
       const instance = wrapper.instance as Partial<EventUpcasterHandler> | undefined;
       if (!options || typeof instance?.upcast !== 'function') {
-        throw new EventMigrationRegistrationError(eventType, `upcaster ${String(wrapper.name)} needs @EventUpcaster({ eventType, fromVersion, toVersion }) and an upcast(data, event) method`);
+        throw new EventMigrationRegistrationError(
+          eventType,
+          `upcaster ${String(wrapper.name)} needs @EventUpcaster({ eventType, fromVersion, toVersion }) and an upcast(data, event) method`,
+        );
       }
-      this.migrations.registerMigration(options.eventType, options.fromVersion, options.toVersion, (data, event) => instance.upcast!(data, event));
+      this.migrations.registerMigration(options.eventType, options.fromVersion, options.toVersion, (data, event) =>
+        instance.upcast!(data, event),
+      );
     }
   }
 }

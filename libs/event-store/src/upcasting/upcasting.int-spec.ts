@@ -78,7 +78,10 @@ describeEachBackend('upcasting and payload schemas', (mode) => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         EventStoreModule.forRoot({ databaseUrl: testDatabase.databaseUrl, dataDir: testDatabase.dataDir }),
-        EventStoreModule.forFeature({ upcasters: [RequirementApprovedV1ToV2, RequirementApprovedV2ToV3], schemas: [RequirementApprovedV3] }),
+        EventStoreModule.forFeature({
+          upcasters: [RequirementApprovedV1ToV2, RequirementApprovedV2ToV3],
+          schemas: [RequirementApprovedV3],
+        }),
       ],
     }).compile();
     app = await moduleRef.init();
@@ -92,11 +95,22 @@ describeEachBackend('upcasting and payload schemas', (mode) => {
   });
 
   const storedRow = (eventId: string) =>
-    database.runInTenant('acme', (q) => q.query('SELECT event_version, data FROM stored_domain_events WHERE tenant_id = $1 AND event_id = $2', ['acme', eventId]));
+    database.runInTenant('acme', (q) =>
+      q.query('SELECT event_version, data FROM stored_domain_events WHERE tenant_id = $1 AND event_id = $2', ['acme', eventId]),
+    );
 
   it('discovers the @EventUpcaster providers and @EventSchema classes of forFeature', () => {
     expect(migrations.listEventTypes()).toEqual([
-      { eventType: 'RequirementApproved', latestVersion: 3, migrations: [{ from: 1, to: 2 }, { from: 2, to: 3 }], hasSchema: true, schemaVersions: [3] },
+      {
+        eventType: 'RequirementApproved',
+        latestVersion: 3,
+        migrations: [
+          { from: 1, to: 2 },
+          { from: 2, to: 3 },
+        ],
+        hasSchema: true,
+        schemaVersions: [3],
+      },
     ]);
   });
 
@@ -144,8 +158,14 @@ describeEachBackend('upcasting and payload schemas', (mode) => {
   });
 
   it('accepts a migration registered by hand after start when it keeps the chain whole', async () => {
-    migrations.registerMigration('RequirementRejected', 'v1', 'v2', (data, event) => ({ ...data, rejectedAt: event.occurredAt.toISOString() }));
-    await store.appendEvent({ aggregateType: 'Requirement', aggregateId: 'req-rej', eventType: 'RequirementRejected', occurredAt: OCCURRED_AT, data: {} }, 'acme');
+    migrations.registerMigration('RequirementRejected', 'v1', 'v2', (data, event) => ({
+      ...data,
+      rejectedAt: event.occurredAt.toISOString(),
+    }));
+    await store.appendEvent(
+      { aggregateType: 'Requirement', aggregateId: 'req-rej', eventType: 'RequirementRejected', occurredAt: OCCURRED_AT, data: {} },
+      'acme',
+    );
     const read = await eventually(async () => (await store.getEventsByType('acme', 'RequirementRejected'))[0]);
     expect(read).toMatchObject({ eventVersion: 2, data: { rejectedAt: OCCURRED_AT } });
   });

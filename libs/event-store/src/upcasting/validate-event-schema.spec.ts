@@ -16,7 +16,9 @@ class RequirementCreatedV1 {
 
 describe('validateEventSchema', () => {
   it('accepts a payload that matches the schema', async () => {
-    await expect(validateEventSchema({ data: { title: 'Login', priority: 2, reviewers: [{ name: 'bob' }] } }, RequirementCreatedV1)).resolves.toBeUndefined();
+    await expect(
+      validateEventSchema({ data: { title: 'Login', priority: 2, reviewers: [{ name: 'bob' }] } }, RequirementCreatedV1),
+    ).resolves.toBeUndefined();
   });
 
   it('throws EventValidationError with one violation per bad field, as data.<path>', async () => {
@@ -29,22 +31,32 @@ describe('validateEventSchema', () => {
   });
 
   it('rejects fields the schema does not describe', async () => {
-    const error = (await validateEventSchema({ data: { title: 't', priority: 1, secret: 'x' } }, RequirementCreatedV1).catch((e: unknown) => e)) as EventValidationError;
+    const error = (await validateEventSchema({ data: { title: 't', priority: 1, secret: 'x' } }, RequirementCreatedV1).catch(
+      (e: unknown) => e,
+    )) as EventValidationError;
     expect(error.violations).toEqual([{ field: 'data.secret', reason: 'property secret should not exist' }]);
   });
 
   it('names nested fields with array indexes', async () => {
-    const violations = await collectSchemaViolations({ title: 't', priority: 1, reviewers: [{ name: 'a' }, { name: 3 }] }, RequirementCreatedV1, 'events[4].data');
+    const violations = await collectSchemaViolations(
+      { title: 't', priority: 1, reviewers: [{ name: 'a' }, { name: 3 }] },
+      RequirementCreatedV1,
+      'events[4].data',
+    );
     expect(violations).toEqual([{ field: 'events[4].data.reviewers[1].name', reason: 'name must be a string' }]);
   });
 
   it('rejects a payload that is not a JSON object', async () => {
-    await expect(collectSchemaViolations(['title'], RequirementCreatedV1)).resolves.toEqual([{ field: 'data', reason: 'must be a JSON object' }]);
+    await expect(collectSchemaViolations(['title'], RequirementCreatedV1)).resolves.toEqual([
+      { field: 'data', reason: 'must be a JSON object' },
+    ]);
     await expect(validateEventSchema({ data: null }, RequirementCreatedV1)).rejects.toBeInstanceOf(EventValidationError);
   });
 
   it('keeps payload values out of the violations', async () => {
-    const error = (await validateEventSchema({ data: { title: 'ok', priority: 'alice@example.com' } }, RequirementCreatedV1).catch((e: unknown) => e)) as EventValidationError;
+    const error = (await validateEventSchema({ data: { title: 'ok', priority: 'alice@example.com' } }, RequirementCreatedV1).catch(
+      (e: unknown) => e,
+    )) as EventValidationError;
     expect(JSON.stringify(error.violations)).not.toContain('alice@example.com');
   });
 });

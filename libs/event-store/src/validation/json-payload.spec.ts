@@ -1,4 +1,12 @@
-import { MAX_JSON_DEPTH, checkJsonPayload, fieldPath, findLoneSurrogate, hasLoneSurrogate, jsonDepthExceeds, jsonHasLoneSurrogate } from './json-payload';
+import {
+  MAX_JSON_DEPTH,
+  checkJsonPayload,
+  fieldPath,
+  findLoneSurrogate,
+  hasLoneSurrogate,
+  jsonDepthExceeds,
+  jsonHasLoneSurrogate,
+} from './json-payload';
 import { Violations, isBigintText, isCheckpoint } from './rules';
 import { MAX_SUBJECT_IDS, checkSubjectIds } from './subject-ids';
 
@@ -62,17 +70,23 @@ describe('subject ids', () => {
   });
 
   it('rejects subject ids of any other type, empty, too long or with invalid Unicode', () => {
-    for (const subjectId of [42, ['a'], { id: 'a' }, null, true, '', 's'.repeat(201), 'a\ud800', 'a\nb']) expect(fields({ subjectId })).toEqual(['metadata.subjectId']);
+    for (const subjectId of [42, ['a'], { id: 'a' }, null, true, '', 's'.repeat(201), 'a\ud800', 'a\nb'])
+      expect(fields({ subjectId })).toEqual(['metadata.subjectId']);
     expect(fields({ subjectIds: 'a' })).toEqual(['metadata.subjectIds']);
     expect(fields({ subjectIds: Array.from({ length: MAX_SUBJECT_IDS + 1 }, (_, i) => `s${i}`) })).toEqual(['metadata.subjectIds']);
-    expect(fields({ subjectIds: ['ok', 7, '', { id: 1 }] })).toEqual(['metadata.subjectIds[1]', 'metadata.subjectIds[2]', 'metadata.subjectIds[3]']);
+    expect(fields({ subjectIds: ['ok', 7, '', { id: 1 }] })).toEqual([
+      'metadata.subjectIds[1]',
+      'metadata.subjectIds[2]',
+      'metadata.subjectIds[3]',
+    ]);
   });
 });
 
 describe('bigint-sized numbers in cursors and checkpoints', () => {
   it('accepts decimal text from 0 to 2^63 - 1 and nothing else', () => {
     for (const ok of ['0', '1', '9223372036854775807', '0009223372036854775807'.slice(3)]) expect(isBigintText(ok)).toBe(true);
-    for (const bad of ['9223372036854775808', '18446744073709551616', '-1', '1.5', '', '1e3', 12, null]) expect(isBigintText(bad)).toBe(false);
+    for (const bad of ['9223372036854775808', '18446744073709551616', '-1', '1.5', '', '1e3', 12, null])
+      expect(isBigintText(bad)).toBe(false);
     expect(isCheckpoint({ transactionId: '5', globalPosition: '9223372036854775807' })).toBe(true);
     expect(isCheckpoint({ transactionId: '18446744073709551615', globalPosition: '1' })).toBe(false);
     expect(isCheckpoint(null)).toBe(false);

@@ -1,10 +1,21 @@
 import { EventValidationError } from '../errors/event-validation.error';
-import { Violations, assertKnownOptions, assertOptionalInt, assertTenantId, checkId, checkTypeName, containsEscapedNul, isPlainObject, isUuid } from './rules';
+import {
+  Violations,
+  assertKnownOptions,
+  assertOptionalInt,
+  assertTenantId,
+  checkId,
+  checkTypeName,
+  containsEscapedNul,
+  isPlainObject,
+  isUuid,
+} from './rules';
 
 describe('validation rules', () => {
   it('accepts tenant ids of letters, digits, dot, dash and underscore only', () => {
     for (const ok of ['acme', 'a', 'Tenant_1.eu-west', '9'.repeat(64)]) expect(() => assertTenantId(ok)).not.toThrow();
-    for (const bad of ['', '-acme', '.acme', 'a b', 'a/b', "a'b", 'a'.repeat(65), null, 7]) expect(() => assertTenantId(bad)).toThrow(EventValidationError);
+    for (const bad of ['', '-acme', '.acme', 'a b', 'a/b', "a'b", 'a'.repeat(65), null, 7])
+      expect(() => assertTenantId(bad)).toThrow(EventValidationError);
   });
 
   it('finds a real NUL character in serialized JSON but not the escaped text "\\u0000"', () => {

@@ -50,7 +50,9 @@ export function idProblem(value: unknown): string | undefined {
   if (value.length > MAX_ID_LENGTH) return `must be at most ${MAX_ID_LENGTH} characters`;
   // One pass for the common (valid) case; which rule failed is worked out only on a hit.
   if (!FORBIDDEN_IN_ID.test(value)) return undefined;
-  return LONE_SURROGATE.test(value) && !CONTROL.test(value) ? 'must not contain unpaired UTF-16 surrogates (invalid Unicode)' : 'must not contain control characters';
+  return LONE_SURROGATE.test(value) && !CONTROL.test(value)
+    ? 'must not contain unpaired UTF-16 surrogates (invalid Unicode)'
+    : 'must not contain control characters';
 }
 
 /** Checks a free-form identifier (aggregate id, subject id): non-empty, bounded, no control characters. */

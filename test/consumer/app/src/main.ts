@@ -39,7 +39,10 @@ class AppModule {
   }
 }
 
-async function boot(options: EventStoreModuleOptions, logger: false | ['error', 'warn'] = ['error', 'warn']): Promise<INestApplicationContext> {
+async function boot(
+  options: EventStoreModuleOptions,
+  logger: false | ['error', 'warn'] = ['error', 'warn'],
+): Promise<INestApplicationContext> {
   // abortOnError: false makes a failed start reject instead of exiting the process.
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(options), { logger, abortOnError: false });
   app.enableShutdownHooks();
@@ -60,18 +63,28 @@ async function scenario(options: EventStoreModuleOptions, label: string): Promis
       { expectedVersion: 'no_stream' },
     );
     assert.equal(placed.aggregateVersion, 1);
-    await store.appendEvent({ aggregateType: 'Order', aggregateId: orderId, eventType: 'OrderShipped', data: { carrier: 'post' } }, tenant, { expectedVersion: 1 });
+    await store.appendEvent(
+      { aggregateType: 'Order', aggregateId: orderId, eventType: 'OrderShipped', data: { carrier: 'post' } },
+      tenant,
+      { expectedVersion: 1 },
+    );
 
     // The library's error classes keep their identity across the package boundary.
     const stale = await store
       .appendEvent({ aggregateType: 'Order', aggregateId: orderId, eventType: 'OrderShipped', data: {} }, tenant, { expectedVersion: 1 })
-      .then(() => undefined, (error: unknown) => error);
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     assert.ok(stale instanceof ConcurrencyError, `expected ConcurrencyError, got ${String(stale)}`);
     assert.equal(stale.actualVersion, 2);
 
     const stream = await store.getStream(orderId, tenant);
     assert.equal(stream.version, 2);
-    assert.deepEqual(stream.events.map((e) => e.eventType), ['OrderPlaced', 'OrderShipped']);
+    assert.deepEqual(
+      stream.events.map((e) => e.eventType),
+      ['OrderPlaced', 'OrderShipped'],
+    );
     // Read through the upcaster registered with forFeature: v1 on disk, v2 in hand.
     assert.equal(stream.events[0].eventVersion, 2);
     assert.deepEqual(stream.events[0].data, { amount: 42, currency: 'EUR' });
@@ -84,16 +97,24 @@ async function scenario(options: EventStoreModuleOptions, label: string): Promis
     await subscriptions.waitUntilCaughtUp('consumer-order-log', 30_000);
     await subscriptions.waitUntilCaughtUp('consumer-programmatic', 30_000);
     const log = app.get(OrderLog);
-    assert.deepEqual(log.received.filter((e) => e.aggregateId === orderId).map((e) => e.eventType), ['OrderPlaced', 'OrderShipped']);
+    assert.deepEqual(
+      log.received.filter((e) => e.aggregateId === orderId).map((e) => e.eventType),
+      ['OrderPlaced', 'OrderShipped'],
+    );
     assert.equal(log.received.find((e) => e.eventType === 'OrderPlaced')?.data.currency, 'EUR');
-    assert.deepEqual(seen.filter((e) => e.aggregateId === orderId).map((e) => e.aggregateVersion), [2]);
+    assert.deepEqual(
+      seen.filter((e) => e.aggregateId === orderId).map((e) => e.aggregateVersion),
+      [2],
+    );
     await handle.stop();
     // The @nestjs/cqrs bridge: an instance of the app's class, upcast, after commit.
     await subscriptions.waitUntilCaughtUp('consumer-event-bus', 30_000);
     const onBus = app.get(OrderPlacedHandler).received.find((e) => getEventEnvelope(e)?.aggregateId === orderId);
     assert.ok(onBus instanceof OrderPlaced, 'OrderPlaced did not reach the @EventsHandler');
     assert.deepEqual({ ...onBus }, { amount: 42, currency: 'EUR' });
-    console.log(`consumer ${label}: appended 2, read 2 (upcast v1→v2), ConcurrencyError on a stale append, 2 delivered to @EventStoreSubscriber, 1 to subscribe(), OrderPlaced on the cqrs EventBus: ok`);
+    console.log(
+      `consumer ${label}: appended 2, read 2 (upcast v1→v2), ConcurrencyError on a stale append, 2 delivered to @EventStoreSubscriber, 1 to subscribe(), OrderPlaced on the cqrs EventBus: ok`,
+    );
   } finally {
     await app.close();
   }

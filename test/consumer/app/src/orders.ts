@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EventsHandler, IEventHandler } from '@nestjs/cqrs';
-import { DomainEventSubscriber, EventData, EventStoreSubscriber, EventUpcaster, EventUpcasterHandler, StoredDomainEvent } from '@nest-event-store/core';
+import {
+  DomainEventSubscriber,
+  EventData,
+  EventStoreSubscriber,
+  EventUpcaster,
+  EventUpcasterHandler,
+  StoredDomainEvent,
+} from '@nest-event-store/core';
 
 /** Version 1 of OrderPlaced had no currency; every order then was in euros. */
 @Injectable()

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsInt, IsNotEmpty, IsObject, IsOptional, IsString, IsUUID, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsISO8601,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import type { ExpectedVersion } from '@nest-event-store/core';
 import { EXPECTED_VERSION_WORDS, IsExpectedVersion } from './is-expected-version.decorator';
 
@@ -34,7 +47,8 @@ export class NewEventDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    description: 'userId defaults to the token subject, correlationId to the request correlation id; subjectId(s) link the event to data subjects for erasure',
+    description:
+      'userId defaults to the token subject, correlationId to the request correlation id; subjectId(s) link the event to data subjects for erasure',
   })
   @IsOptional()
   @IsObject()
@@ -49,7 +63,10 @@ export class AppendEventsDto {
   aggregateType!: string;
 
   @ApiPropertyOptional({
-    oneOf: [{ type: 'integer', minimum: 0 }, { type: 'string', enum: [...EXPECTED_VERSION_WORDS] }],
+    oneOf: [
+      { type: 'integer', minimum: 0 },
+      { type: 'string', enum: [...EXPECTED_VERSION_WORDS] },
+    ],
     default: 'any',
     description: 'What the stream must look like before the append',
   })

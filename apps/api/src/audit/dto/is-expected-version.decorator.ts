@@ -14,7 +14,8 @@ export function IsExpectedVersion(options?: ValidationOptions): PropertyDecorato
       options: { message: `$property must be an integer from 0 to ${INT4_MAX} or one of ${EXPECTED_VERSION_WORDS.join(', ')}`, ...options },
       validator: {
         validate: (value: unknown) =>
-          (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= INT4_MAX) || (EXPECTED_VERSION_WORDS as readonly unknown[]).includes(value),
+          (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= INT4_MAX) ||
+          (EXPECTED_VERSION_WORDS as readonly unknown[]).includes(value),
       },
     });
 }

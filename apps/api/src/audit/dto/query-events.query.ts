@@ -6,7 +6,12 @@ import { IsIn, IsISO8601, IsInt, IsOptional, IsString, Max, Min } from 'class-va
 export class QueryEventsQuery {
   @ApiPropertyOptional({ type: [String], description: 'Repeat the parameter or give a comma-separated list' })
   @IsOptional()
-  @Transform(({ value }) => (Array.isArray(value) ? value : [value]).flatMap((v: unknown) => String(v).split(',')).map((v: string) => v.trim()).filter(Boolean))
+  @Transform(({ value }) =>
+    (Array.isArray(value) ? value : [value])
+      .flatMap((v: unknown) => String(v).split(','))
+      .map((v: string) => v.trim())
+      .filter(Boolean),
+  )
   @IsString({ each: true })
   eventType?: string[];
 

@@ -14,7 +14,10 @@ export class StoredEventDto implements EventJson {
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
   @ApiProperty({ format: 'date-time' }) storedAt!: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: Record<string, unknown>;
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { userId: 'alice', correlationId: '…' } }) metadata!: Record<string, unknown>;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { userId: 'alice', correlationId: '…' } }) metadata!: Record<
+    string,
+    unknown
+  >;
   @ApiProperty() isRedacted!: boolean;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) redactedAt!: string | null;
 }

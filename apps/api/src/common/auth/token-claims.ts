@@ -23,7 +23,8 @@ export function principalFromClaims(claims: unknown): Principal | string {
   const c = claims as Record<string, unknown>;
   if (typeof c.sub !== 'string' || c.sub.length === 0 || c.sub.length > 200) return 'token has no valid sub claim';
   if (typeof c.tenant_id !== 'string' || !TENANT_ID_PATTERN.test(c.tenant_id)) return 'token has no valid tenant_id claim';
-  if (c.roles !== undefined && (!Array.isArray(c.roles) || c.roles.some((r) => typeof r !== 'string'))) return 'token roles claim must be an array of strings';
+  if (c.roles !== undefined && (!Array.isArray(c.roles) || c.roles.some((r) => typeof r !== 'string')))
+    return 'token roles claim must be an array of strings';
   const roles = ((c.roles as string[] | undefined) ?? []).filter((r): r is Role => (ROLES as readonly string[]).includes(r));
   return { sub: c.sub, tenantId: c.tenant_id, roles };
 }

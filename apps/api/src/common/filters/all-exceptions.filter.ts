@@ -19,7 +19,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const mapped = mapError(exception);
     if (mapped.unexpected) {
       const stack = exception instanceof Error ? exception.stack : String(exception);
-      this.logger.error(`Unhandled error on ${request.method} ${request.originalUrl} [correlationId=${correlationIdOf(request) ?? '-'}]`, stack);
+      this.logger.error(
+        `Unhandled error on ${request.method} ${request.originalUrl} [correlationId=${correlationIdOf(request) ?? '-'}]`,
+        stack,
+      );
     } else if (mapped.body.statusCode === 503) {
       this.logger.warn(`${mapped.body.message} [correlationId=${correlationIdOf(request) ?? '-'}]`);
     }

@@ -8,7 +8,11 @@ export class ErrorBodyDto implements ErrorBody {
   @ApiProperty({ example: 404, description: 'The HTTP status, repeated' })
   statusCode!: number;
 
-  @ApiProperty({ example: 'Not Found', description: 'The reason phrase, or the error class where the contract names it (ConcurrencyError, DuplicateEventError, DomainRuleViolation)' })
+  @ApiProperty({
+    example: 'Not Found',
+    description:
+      'The reason phrase, or the error class where the contract names it (ConcurrencyError, DuplicateEventError, DomainRuleViolation)',
+  })
   error!: string;
 
   @ApiProperty({
@@ -30,7 +34,7 @@ export class ConflictErrorBodyDto extends ErrorBodyDto {
   @ApiPropertyOptional({ example: 3, description: 'ConcurrencyError: the version the caller expected' })
   expectedVersion?: number;
 
-  @ApiPropertyOptional({ example: 4, description: 'ConcurrencyError: the stream\'s version when the append was tried' })
+  @ApiPropertyOptional({ example: 4, description: "ConcurrencyError: the stream's version when the append was tried" })
   actualVersion?: number;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'DuplicateEventError: the event id already stored' })

@@ -34,20 +34,49 @@ interface BodyParserError {
  * one shape), body-parser errors by status, and everything else to a 500.
  */
 export function mapError(error: unknown): MappedError {
-  const answer = (body: ErrorBody, headers: Record<string, string> = {}): MappedError => ({ body, headers, unexpected: body.statusCode >= 500 && body.statusCode !== 503 });
+  const answer = (body: ErrorBody, headers: Record<string, string> = {}): MappedError => ({
+    body,
+    headers,
+    unexpected: body.statusCode >= 500 && body.statusCode !== 503,
+  });
   if (error instanceof EventStoreError) {
     const code = { code: error.code };
-    if (error instanceof EventValidationError) return answer(errorBody(400, error.violations.map((v) => `${v.field}: ${v.reason}`), code));
+    if (error instanceof EventValidationError)
+      return answer(
+        errorBody(
+          400,
+          error.violations.map((v) => `${v.field}: ${v.reason}`),
+          code,
+        ),
+      );
     if (error instanceof EventNotFoundError) return answer(errorBody(404, error.message, code));
     if (error instanceof ConcurrencyError) {
-      return answer({ statusCode: 409, error: 'ConcurrencyError', message: error.message, ...code, aggregateId: error.aggregateId, expectedVersion: error.expectedVersion, actualVersion: error.actualVersion });
+      return answer({
+        statusCode: 409,
+        error: 'ConcurrencyError',
+        message: error.message,
+        ...code,
+        aggregateId: error.aggregateId,
+        expectedVersion: error.expectedVersion,
+        actualVersion: error.actualVersion,
+      });
     }
-    if (error instanceof DuplicateEventError) return answer(errorBody(409, error.message, { error: 'DuplicateEventError', ...code, eventId: error.eventId }));
-    if (error instanceof StoreUnavailableError) return answer(errorBody(503, error.message, code), { 'Retry-After': String(error.retryAfterSeconds) });
+    if (error instanceof DuplicateEventError)
+      return answer(errorBody(409, error.message, { error: 'DuplicateEventError', ...code, eventId: error.eventId }));
+    if (error instanceof StoreUnavailableError)
+      return answer(errorBody(503, error.message, code), { 'Retry-After': String(error.retryAfterSeconds) });
     if (error instanceof OperationNotAllowedError) return answer(errorBody(403, error.message, code));
     // The request is fine, but the stored stream holds an event this aggregate cannot process (decision 0011).
     if (error instanceof UnknownEventTypeError) {
-      return answer(errorBody(422, error.message, { ...code, aggregateType: error.aggregateType, aggregateId: error.aggregateId, eventType: error.eventType, aggregateVersion: error.aggregateVersion }));
+      return answer(
+        errorBody(422, error.message, {
+          ...code,
+          aggregateType: error.aggregateType,
+          aggregateId: error.aggregateId,
+          eventType: error.eventType,
+          aggregateVersion: error.aggregateVersion,
+        }),
+      );
     }
     // Other library errors (a failed upcast, …) are bugs or misconfiguration.
     return answer(errorBody(500, 'Internal server error'));

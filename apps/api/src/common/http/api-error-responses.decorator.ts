@@ -24,9 +24,13 @@ const RESPONSES: Record<ApiErrorStatus, ErrorResponse> = {
     type: ConflictErrorBodyDto,
   },
   413: { description: 'Request body larger than the configured limit (BODY_LIMIT)', type: ErrorBodyDto },
-  422: { description: '`UNKNOWN_EVENT_TYPE`: the stored stream holds an event type the aggregate does not handle (decision 0011)', type: UnknownEventTypeErrorBodyDto },
+  422: {
+    description: '`UNKNOWN_EVENT_TYPE`: the stored stream holds an event type the aggregate does not handle (decision 0011)',
+    type: UnknownEventTypeErrorBodyDto,
+  },
   503: {
-    description: 'The store is unavailable for now (`STORE_UNAVAILABLE`: no connection in time, statement timeout); retry after `Retry-After` seconds',
+    description:
+      'The store is unavailable for now (`STORE_UNAVAILABLE`: no connection in time, statement timeout); retry after `Retry-After` seconds',
     type: ErrorBodyDto,
     retryAfter: true,
   },
@@ -41,7 +45,9 @@ export function ApiErrorResponses(...statuses: ApiErrorStatus[]): MethodDecorato
   return applyDecorators(
     ...statuses.map((status) => {
       const { description, type, retryAfter } = RESPONSES[status];
-      const headers = retryAfter ? { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } } } : undefined;
+      const headers = retryAfter
+        ? { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 1 } } }
+        : undefined;
       return ApiResponse({ status, description, type, ...(headers ? { headers } : {}) });
     }),
   );

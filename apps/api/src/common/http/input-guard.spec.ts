@@ -25,7 +25,9 @@ describe('guardInput', () => {
   });
 
   it('refuses lone surrogates in values, keys and single parameters, naming them', () => {
-    expect(messageOf({ events: [{ data: { title: '\ud800' } }] })).toEqual([expect.stringMatching(/^events\[0\]\.data\.title: must not contain unpaired/)]);
+    expect(messageOf({ events: [{ data: { title: '\ud800' } }] })).toEqual([
+      expect.stringMatching(/^events\[0\]\.data\.title: must not contain unpaired/),
+    ]);
     expect(messageOf({ ['\udc00']: 1 })).toEqual([expect.stringMatching(/^\["\\udc00"\]: /)]);
     expect(messageOf('a\ud800', 'id')).toEqual([expect.stringMatching(/^id: /)]);
   });

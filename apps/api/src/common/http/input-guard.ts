@@ -23,7 +23,10 @@ const SURROGATE_REASON = 'must not contain unpaired UTF-16 surrogates (invalid U
  */
 export function guardInput(value: unknown, name: string | undefined): void {
   const tooDeep = firstTooDeep(value, MAX_BODY_DEPTH);
-  if (tooDeep !== undefined) throw new BadRequestException([`${tooDeep || name || 'body'}: must not nest objects and arrays more than ${MAX_BODY_DEPTH} levels deep`]);
+  if (tooDeep !== undefined)
+    throw new BadRequestException([
+      `${tooDeep || name || 'body'}: must not nest objects and arrays more than ${MAX_BODY_DEPTH} levels deep`,
+    ]);
   const path = findLoneSurrogate(value, '');
   if (path !== undefined) throw new BadRequestException([`${path || name || 'body'}: ${SURROGATE_REASON}`]);
 }

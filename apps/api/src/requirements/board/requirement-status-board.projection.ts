@@ -44,7 +44,9 @@ export class RequirementStatusBoardProjection implements ProjectionHandler {
   }
 
   async onRedacted(redaction: EventsRedacted, tx: ProjectionTransaction): Promise<void> {
-    const ids = redaction.events.filter((e) => e.aggregateType === 'Requirement' && TITLE_EVENTS.has(e.eventType)).map((e) => e.aggregateId);
+    const ids = redaction.events
+      .filter((e) => e.aggregateType === 'Requirement' && TITLE_EVENTS.has(e.eventType))
+      .map((e) => e.aggregateId);
     if (ids.length) await tx.query(BLANK_TITLES_SQL, [redaction.tenantId, [...new Set(ids)]]);
   }
 

@@ -30,17 +30,27 @@ export class RequirementStatusBoardReader {
   /** The board of `tenantId` (every query filters on it: the table has no row-level security). */
   async read(tenantId: string): Promise<RequirementStatusBoard> {
     const counted = await this.database.query<{ status: string; n: number }>(COUNT_BY_STATUS_SQL, [tenantId], 'requirementStatusBoard');
-    const rows = await this.database.query<{ requirement_id: string; title: string; priority: string | null; status: string; version: number; updated_at: Date }>(
-      READ_BOARD_SQL,
-      [tenantId, BOARD_LIMIT],
-      'requirementStatusBoard',
-    );
+    const rows = await this.database.query<{
+      requirement_id: string;
+      title: string;
+      priority: string | null;
+      status: string;
+      version: number;
+      updated_at: Date;
+    }>(READ_BOARD_SQL, [tenantId, BOARD_LIMIT], 'requirementStatusBoard');
     const counts = { DRAFT: 0, APPROVED: 0, REJECTED: 0 };
     for (const { status, n } of counted) if (status in counts) counts[status as keyof typeof counts] = Number(n);
     return {
       counts,
       total: counts.DRAFT + counts.APPROVED + counts.REJECTED,
-      items: rows.map((r) => ({ id: r.requirement_id, title: r.title, priority: r.priority, status: r.status, version: Number(r.version), updatedAt: new Date(r.updated_at).toISOString() })),
+      items: rows.map((r) => ({
+        id: r.requirement_id,
+        title: r.title,
+        priority: r.priority,
+        status: r.status,
+        version: Number(r.version),
+        updatedAt: new Date(r.updated_at).toISOString(),
+      })),
     };
   }
 }

@@ -31,7 +31,8 @@ export class Release extends EventSourcedAggregate<ReleaseEvents, ReleaseState> 
 
   /** Plans the release. @throws DomainRuleViolationError when it already exists */
   plan(name: string, plannedFor?: string): void {
-    if (this.currentVersion > 0) throw new DomainRuleViolationError('release-already-exists', `Release '${this.aggregateId}' already exists`);
+    if (this.currentVersion > 0)
+      throw new DomainRuleViolationError('release-already-exists', `Release '${this.aggregateId}' already exists`);
     this.apply('ReleasePlanned', plannedFor === undefined ? { name } : { name, plannedFor });
   }
 
@@ -41,21 +42,29 @@ export class Release extends EventSourcedAggregate<ReleaseEvents, ReleaseState> 
    */
   addRequirement(requirementId: string, requirementStatus: RequirementStatus): void {
     this.assertPlanned('add requirements to');
-    if (requirementStatus !== 'APPROVED') throw new DomainRuleViolationError('only-approved-requirements', `Requirement '${requirementId}' is not approved`);
-    if (this.state.requirementIds.includes(requirementId)) throw new DomainRuleViolationError('requirement-already-in-release', `Requirement '${requirementId}' is already in release '${this.aggregateId}'`);
+    if (requirementStatus !== 'APPROVED')
+      throw new DomainRuleViolationError('only-approved-requirements', `Requirement '${requirementId}' is not approved`);
+    if (this.state.requirementIds.includes(requirementId))
+      throw new DomainRuleViolationError(
+        'requirement-already-in-release',
+        `Requirement '${requirementId}' is already in release '${this.aggregateId}'`,
+      );
     this.apply('RequirementAddedToRelease', { requirementId });
   }
 
   /** Ships the release. @throws DomainRuleViolationError when shipped already or empty */
   ship(shippedBy?: string): void {
     this.assertPlanned('ship');
-    if (this.state.requirementIds.length === 0) throw new DomainRuleViolationError('release-empty', `Release '${this.aggregateId}' has no requirements`);
+    if (this.state.requirementIds.length === 0)
+      throw new DomainRuleViolationError('release-empty', `Release '${this.aggregateId}' has no requirements`);
     this.apply('ReleaseShipped', shippedBy === undefined ? {} : { shippedBy });
   }
 
   private assertPlanned(action: string): void {
-    if (this.currentVersion === 0) throw new DomainRuleViolationError('release-not-planned', `Release '${this.aggregateId}' was never planned`);
-    if (this.state.status === 'SHIPPED') throw new DomainRuleViolationError('release-shipped', `Cannot ${action} release '${this.aggregateId}': it has shipped`);
+    if (this.currentVersion === 0)
+      throw new DomainRuleViolationError('release-not-planned', `Release '${this.aggregateId}' was never planned`);
+    if (this.state.status === 'SHIPPED')
+      throw new DomainRuleViolationError('release-shipped', `Cannot ${action} release '${this.aggregateId}': it has shipped`);
   }
 
   protected onReleasePlanned(data: ReleaseEvents['ReleasePlanned']): void {

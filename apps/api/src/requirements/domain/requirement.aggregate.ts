@@ -51,7 +51,8 @@ export class Requirement extends EventSourcedAggregate<RequirementEvents, Requir
 
   /** Drafts the requirement. @throws DomainRuleViolationError when it already exists */
   create(input: RequirementEvents['RequirementCreated']): void {
-    if (this.currentVersion > 0) throw new DomainRuleViolationError('requirement-already-exists', `Requirement '${this.aggregateId}' already exists`);
+    if (this.currentVersion > 0)
+      throw new DomainRuleViolationError('requirement-already-exists', `Requirement '${this.aggregateId}' already exists`);
     this.apply('RequirementCreated', strip(input));
   }
 
@@ -70,7 +71,10 @@ export class Requirement extends EventSourcedAggregate<RequirementEvents, Requir
    */
   approve(approverRole: ApproverRole = 'REVIEWER', approvedBy?: string, at: Date = new Date()): void {
     this.assertDraft('approve');
-    this.apply('RequirementApproved', strip({ approvedBy, approverRole, approvalTimestamp: at.toISOString() }), { occurredAt: at, eventVersion: REQUIREMENT_APPROVED_VERSION });
+    this.apply('RequirementApproved', strip({ approvedBy, approverRole, approvalTimestamp: at.toISOString() }), {
+      occurredAt: at,
+      eventVersion: REQUIREMENT_APPROVED_VERSION,
+    });
   }
 
   /** Rejects a draft with a reason. @throws DomainRuleViolationError when already approved or rejected, or without a reason */
@@ -89,9 +93,13 @@ export class Requirement extends EventSourcedAggregate<RequirementEvents, Requir
   }
 
   private assertDraft(action: string): void {
-    if (this.currentVersion === 0) throw new DomainRuleViolationError('requirement-not-created', `Requirement '${this.aggregateId}' was never created`);
+    if (this.currentVersion === 0)
+      throw new DomainRuleViolationError('requirement-not-created', `Requirement '${this.aggregateId}' was never created`);
     if (this.state.status !== 'DRAFT') {
-      throw new DomainRuleViolationError(`${this.state.status.toLowerCase()}-cannot-${action}`, `Cannot ${action} requirement '${this.aggregateId}': it is ${this.state.status.toLowerCase()}`);
+      throw new DomainRuleViolationError(
+        `${this.state.status.toLowerCase()}-cannot-${action}`,
+        `Cannot ${action} requirement '${this.aggregateId}': it is ${this.state.status.toLowerCase()}`,
+      );
     }
   }
 

@@ -20,4 +20,9 @@ export type RequirementEvents = {
 };
 
 /** Event types of a Requirement (the status board projection listens to these). */
-export const REQUIREMENT_EVENT_TYPES: (keyof RequirementEvents)[] = ['RequirementCreated', 'RequirementUpdated', 'RequirementApproved', 'RequirementRejected'];
+export const REQUIREMENT_EVENT_TYPES: (keyof RequirementEvents)[] = [
+  'RequirementCreated',
+  'RequirementUpdated',
+  'RequirementApproved',
+  'RequirementRejected',
+];

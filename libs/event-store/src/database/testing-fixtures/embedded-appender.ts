@@ -34,7 +34,15 @@ async function main(): Promise<void> {
   const appendLoop = async (): Promise<void> => {
     for (let n = 0; appending; n++) {
       const stream = `s-${process.pid}-${n % 20}`;
-      await store.appendEvents(Array.from({ length: APPENDER_BATCH }, (_, i) => ({ aggregateType: 'Load', aggregateId: stream, eventType: 'Appended', data: { n, i } })), 'acme');
+      await store.appendEvents(
+        Array.from({ length: APPENDER_BATCH }, (_, i) => ({
+          aggregateType: 'Load',
+          aggregateId: stream,
+          eventType: 'Appended',
+          data: { n, i },
+        })),
+        'acme',
+      );
       acked += APPENDER_BATCH;
       process.send!({ acked });
     }

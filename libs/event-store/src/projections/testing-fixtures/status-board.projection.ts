@@ -12,7 +12,9 @@ export class CreateStatusBoard1763900100000 implements MigrationInterface {
       tenant_id text NOT NULL, aggregate_id text NOT NULL, status text NOT NULL, events integer NOT NULL, last_position bigint NOT NULL,
       PRIMARY KEY (tenant_id, aggregate_id))`);
     // One row per applied event: a second application would violate the key; owner shows who applied it.
-    await q.query(`CREATE TABLE test_status_log (global_position bigint PRIMARY KEY, owner text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+    await q.query(
+      `CREATE TABLE test_status_log (global_position bigint PRIMARY KEY, owner text NOT NULL, applied_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+    );
   }
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE test_status_log`);
@@ -25,7 +27,11 @@ export const projectionOwner = { id: `pid-${process.pid}`, failOn: new Set<strin
 
 /** A requirement status board: last status per requirement, and how many events built it. */
 @Injectable()
-@EventProjection({ name: 'requirement-status-board', eventTypes: ['RequirementCreated', 'RequirementApproved', 'RequirementRejected'], batchSize: 25 })
+@EventProjection({
+  name: 'requirement-status-board',
+  eventTypes: ['RequirementCreated', 'RequirementApproved', 'RequirementRejected'],
+  batchSize: 25,
+})
 export class StatusBoardProjection implements ProjectionHandler {
   async apply(event: StoredDomainEvent, tx: ProjectionTransaction): Promise<void> {
     if (projectionOwner.delayMs) await new Promise((r) => setTimeout(r, projectionOwner.delayMs));

@@ -8,7 +8,9 @@ import { ProjectionHandler, ProjectionTransaction } from '../projection-handler'
 export class CreateTicketReadModels1763900200000 implements MigrationInterface {
   name = 'CreateTicketReadModels1763900200000';
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE test_open_tickets (tenant_id text NOT NULL, ticket_id text NOT NULL, title text NOT NULL, PRIMARY KEY (tenant_id, ticket_id))`);
+    await q.query(
+      `CREATE TABLE test_open_tickets (tenant_id text NOT NULL, ticket_id text NOT NULL, title text NOT NULL, PRIMARY KEY (tenant_id, ticket_id))`,
+    );
     await q.query(`CREATE TABLE test_ticket_log (global_position bigint PRIMARY KEY, event_type text NOT NULL)`);
   }
   async down(q: QueryRunner): Promise<void> {
@@ -24,7 +26,11 @@ export class OpenTicketsProjection implements ProjectionHandler {
   async apply(event: StoredDomainEvent, tx: ProjectionTransaction): Promise<void> {
     if (event.data.fail === true) throw new Error(`refusing ${event.aggregateId}`);
     if (event.eventType === 'TicketOpened') {
-      await tx.query(`INSERT INTO test_open_tickets (tenant_id, ticket_id, title) VALUES ($1, $2, $3)`, [event.tenantId, event.aggregateId, String(event.data.title)]);
+      await tx.query(`INSERT INTO test_open_tickets (tenant_id, ticket_id, title) VALUES ($1, $2, $3)`, [
+        event.tenantId,
+        event.aggregateId,
+        String(event.data.title),
+      ]);
     } else {
       await tx.query(`DELETE FROM test_open_tickets WHERE tenant_id = $1 AND ticket_id = $2`, [event.tenantId, event.aggregateId]);
     }

@@ -9,7 +9,9 @@ import { StoredDomainEvent } from '../../types/stored-domain-event';
 export class CreateTestNotes1764100000501 implements MigrationInterface {
   name = 'CreateTestNotes1764100000501';
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE test_notes (tenant_id text NOT NULL, event_id uuid NOT NULL, note text NOT NULL, PRIMARY KEY (tenant_id, event_id))`);
+    await q.query(
+      `CREATE TABLE test_notes (tenant_id text NOT NULL, event_id uuid NOT NULL, note text NOT NULL, PRIMARY KEY (tenant_id, event_id))`,
+    );
     // One row per redaction handled: a second application would violate the key.
     await q.query(`CREATE TABLE test_notes_redactions (marker_event_id uuid PRIMARY KEY, events integer NOT NULL)`);
   }
@@ -28,12 +30,22 @@ export const NOTES_TENANT = 'projected';
 export class NotesProjection implements ProjectionHandler {
   async apply(event: StoredDomainEvent, tx: ProjectionTransaction): Promise<void> {
     if (event.isRedacted) return;
-    await tx.query(`INSERT INTO test_notes (tenant_id, event_id, note) VALUES ($1, $2, $3)`, [event.tenantId, event.eventId, String(event.data.note)]);
+    await tx.query(`INSERT INTO test_notes (tenant_id, event_id, note) VALUES ($1, $2, $3)`, [
+      event.tenantId,
+      event.eventId,
+      String(event.data.note),
+    ]);
   }
 
   async onRedacted(redaction: EventsRedacted, tx: ProjectionTransaction): Promise<void> {
-    await tx.query(`DELETE FROM test_notes WHERE tenant_id = $1 AND event_id = ANY($2::uuid[])`, [redaction.tenantId, redaction.events.map((e) => e.eventId)]);
-    await tx.query(`INSERT INTO test_notes_redactions (marker_event_id, events) VALUES ($1, $2)`, [redaction.markerEventId, redaction.events.length]);
+    await tx.query(`DELETE FROM test_notes WHERE tenant_id = $1 AND event_id = ANY($2::uuid[])`, [
+      redaction.tenantId,
+      redaction.events.map((e) => e.eventId),
+    ]);
+    await tx.query(`INSERT INTO test_notes_redactions (marker_event_id, events) VALUES ($1, $2)`, [
+      redaction.markerEventId,
+      redaction.events.length,
+    ]);
   }
 
   async reset(tx: ProjectionTransaction): Promise<void> {

@@ -32,7 +32,9 @@ export async function openDeliveryApp(
   options: EventStoreModuleOptions = {},
 ): Promise<INestApplicationContext> {
   const moduleRef = await Test.createTestingModule({
-    imports: [EventStoreModule.forRoot({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, delivery: FAST_DELIVERY, ...options })],
+    imports: [
+      EventStoreModule.forRoot({ databaseUrl: database.databaseUrl, dataDir: database.dataDir, delivery: FAST_DELIVERY, ...options }),
+    ],
     providers,
   }).compile();
   return moduleRef.init();
