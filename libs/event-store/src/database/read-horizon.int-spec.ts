@@ -130,6 +130,50 @@ describeEachBackend(
       expect(await store.getHorizonLag()).toMatchObject({ lagSeconds: 0, holder: null });
     });
 
+    // One statement whose snapshot lists `ending` as running; `ending` commits
+    // while the statement sleeps, so the horizon is computed after it ended.
+    async function horizonAcross(ending: { end: () => Promise<void> }, isolation: 'read committed' | 'repeatable read') {
+      const reader = new Client({ connectionString: db.databaseUrl });
+      await reader.connect();
+      try {
+        await reader.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
+        const statement = reader.query<{ horizon: string; newest: string }>(
+          `SELECT pg_sleep(0.6) IS NULL AS slept, event_store_read_horizon()::text AS horizon,
+                  (SELECT max(transaction_id) FROM stored_domain_events)::text AS newest`,
+        );
+        await new Promise((r) => setTimeout(r, 200));
+        await ending.end();
+        const [row] = (await statement).rows;
+        await reader.query('COMMIT');
+        return { horizon: BigInt(row.horizon), newest: BigInt(row.newest) };
+      } finally {
+        await reader.end();
+      }
+    }
+
+    it('does not step back below committed events when a transaction of another database ends as the horizon is computed', async () => {
+      const foreign = await openTransaction(TEST_SERVER_URL, 'horizon-test-ending');
+      await store.appendEvent(placed('after-foreign'), 'he');
+      const { horizon, newest } = await horizonAcross(foreign, 'read committed');
+      expect(newest).toBeLessThan(horizon);
+      expect(await pageAll(store, 'he')).toEqual(['after-foreign']);
+    });
+
+    it('still stops at a transaction of this database that committed events as the horizon is computed, in either isolation', async () => {
+      for (const isolation of ['read committed', 'repeatable read'] as const) {
+        const local = await openTransaction(
+          db.databaseUrl!,
+          'horizon-test-late-writer',
+          `INSERT INTO stored_domain_events (event_id, tenant_id, aggregate_type, aggregate_id, aggregate_version, event_type, occurred_at, data)
+           VALUES (gen_random_uuid(), 'hl', 'Order', 'late-${isolation.replace(' ', '-')}', 1, 'OrderPlaced', now(), '{}')
+           RETURNING transaction_id`,
+        );
+        const { horizon } = await horizonAcross(local, isolation);
+        const { newest } = await horizonAcross({ end: async () => undefined }, 'read committed');
+        expect(horizon).toBeLessThanOrEqual(newest);
+      }
+    });
+
     it('holds other readers back for one projection chunk at most while a projection rebuilds', async () => {
       await store.appendEvents(
         Array.from({ length: 57 }, (_, i) => placed(`r-${i}`)),

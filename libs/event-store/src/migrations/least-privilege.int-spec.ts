@@ -14,7 +14,6 @@ describeEachBackend('migration 1764100000600 (least privilege)', (mode) => {
   afterAll(() => t?.close());
 
   const state = () => t.database.dataSource.query(FUNCTION_STATE_SQL);
-
   it('reverts to the base migration model and applies again, appending in both', async () => {
     const writer = t.database.roles.writer;
     expect(await state()).toEqual([
@@ -22,6 +21,8 @@ describeEachBackend('migration 1764100000600 (least privilege)', (mode) => {
       { name: 'event_store_read_batch', definer: true, owner: writer, switches_role: false },
     ]);
 
+    // HorizonEndedTransactions1764200000000 first, then this one.
+    await t.database.dataSource.undoLastMigration({ transaction: 'each' });
     await t.database.dataSource.undoLastMigration({ transaction: 'each' });
     expect((await state()).map((f: { definer: boolean; switches_role: boolean }) => [f.definer, f.switches_role])).toEqual([
       [false, true],

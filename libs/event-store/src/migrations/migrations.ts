@@ -6,6 +6,7 @@ import { PlansWithoutStatistics1764100000300 } from './1764100000300-plans-witho
 import { ScopedReadHorizon1764100000400 } from './1764100000400-scoped-read-horizon';
 import { SubjectKeysIndex1764100000500 } from './1764100000500-subject-keys-index';
 import { LeastPrivilege1764100000600 } from './1764100000600-least-privilege';
+import { HorizonEndedTransactions1764200000000 } from './1764200000000-horizon-ended-transactions';
 
 /** Every migration of the event store, oldest first, for the default role prefix. */
 export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -15,6 +16,7 @@ export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
   ScopedReadHorizon1764100000400,
   SubjectKeysIndex1764100000500,
   LeastPrivilege1764100000600,
+  HorizonEndedTransactions1764200000000,
 ];
 
 /**
