@@ -13,10 +13,8 @@ import { EVENT_STORE_PG_TYPES } from './type-parsers';
 
 type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 
-/** Something that runs parameterized SQL: a QueryRunner inside a transaction, or the DataSource. */
-export interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
-}
+// Kept importable from here for the modules that take it with EventStoreDatabase.
+export type { Queryable } from './queryable';
 
 /**
  * How much longer than the statement timeout the client waits for an answer.

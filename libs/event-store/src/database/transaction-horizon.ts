@@ -1,5 +1,5 @@
 import { EventStoreError } from '../errors/event-store.error';
-import { Queryable } from './event-store-database';
+import { Queryable } from './queryable';
 
 /**
  * Stored transaction ids are ahead of the server's: typically a logical dump
