@@ -13,10 +13,8 @@ import { EVENT_STORE_PG_TYPES } from './type-parsers';
 
 type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 
-/** Something that runs parameterized SQL: a QueryRunner inside a transaction, or the DataSource. */
-export interface Queryable {
-  query(sql: string, parameters?: unknown[]): Promise<any>;
-}
+// Kept importable from here for the modules that take it with EventStoreDatabase.
+export type { Queryable } from './queryable';
 
 /**
  * How much longer than the statement timeout the client waits for an answer.
@@ -151,7 +149,7 @@ export class EventStoreDatabase {
    * a superuser, with `app.tenant_id` set for the transaction only.
    */
   runInTenant<T>(tenantId: string, work: (q: QueryRunner) => Promise<T>, operation = 'tenant transaction'): Promise<T> {
-    return this.transaction(this.roles.tenant, tenantId, work, operation);
+    return this.transaction(work, operation, this.roles.tenant, tenantId);
   }
 
   /**
@@ -162,7 +160,22 @@ export class EventStoreDatabase {
    * the functions to the tenant.
    */
   runInTenantAsLogin<T>(tenantId: string, work: (q: QueryRunner) => Promise<T>, operation: string): Promise<T> {
-    return this.transaction(undefined, tenantId, work, operation);
+    return this.transaction(work, operation, undefined, tenantId);
+  }
+
+  /**
+   * Runs `work` in a transaction as the connecting login, outside any tenant:
+   * for the tables the login owns (subscription checkpoints, dead letters,
+   * the applications' read models) and for catalog checks. Event tables are
+   * not read this way: row-level security shows them empty outside a tenant.
+   */
+  runAsLogin<T>(work: (q: QueryRunner) => Promise<T>, operation: string): Promise<T> {
+    return this.transaction(work, operation);
+  }
+
+  /** False once the pool is closed (the store shutting down). */
+  get isOpen(): boolean {
+    return this.dataSource.isInitialized;
   }
 
   /** One autocommit statement (used by operations that are a single SQL function call). */
@@ -185,19 +198,21 @@ export class EventStoreDatabase {
     await this.embedded?.stop();
   }
 
-  private async transaction<T>(
-    role: string | undefined,
-    tenantId: string,
-    work: (q: QueryRunner) => Promise<T>,
-    operation: string,
-  ): Promise<T> {
+  /**
+   * The store's one transaction primitive: `work` on one pooled connection
+   * (PGlite runs one transaction at a time), under `role` and with
+   * `app.tenant_id` for the transaction only when given. Rolls back on
+   * failure, unless the connection itself failed; a driver error becomes the
+   * store's typed error; a broken connection is discarded, not pooled.
+   */
+  private async transaction<T>(work: (q: QueryRunner) => Promise<T>, operation: string, role?: string, tenantId?: string): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     let failure: unknown;
     try {
       await runner.connect();
       await runner.startTransaction();
       if (role) await runner.query(`SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)`, [role, tenantId]);
-      else await runner.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
+      else if (tenantId !== undefined) await runner.query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId]);
       const result = await work(runner);
       await runner.commitTransaction();
       return result;

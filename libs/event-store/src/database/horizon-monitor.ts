@@ -149,29 +149,23 @@ export class HorizonMonitor implements OnApplicationBootstrap, BeforeApplication
    * naming a stuck transaction's age and statement needs pg_read_all_stats.
    */
   private async checkVisibility(): Promise<void> {
-    const runner = this.database.dataSource.createQueryRunner();
-    try {
-      await runner.connect();
-      await runner.startTransaction();
-      await runner.query('SELECT pg_current_xact_id()');
-      const [{ visible }] = (await runner.query(OWN_XID_VISIBLE_SQL)) as { visible: boolean }[];
-      const [{ can_read: canRead }] = (await runner.query(CAN_READ_ALL_STATS_SQL)) as { can_read: boolean }[];
-      await runner.rollbackTransaction();
-      if (!visible) {
-        this.logger.warn(
-          'pg_stat_activity does not show transaction ids to this login: the read horizon falls back to the whole cluster, ' +
-            'so a transaction open in any database of the server delays every reader of the event log (decision 0004).',
-        );
-      }
-      if (!canRead) {
-        this.logger.warn(
-          `The database login lacks pg_read_all_stats (or pg_monitor): a transaction holding readers back is reported ` +
-            `without its start time and statement. Grant it with: GRANT pg_read_all_stats TO <login>.`,
-        );
-      }
-    } finally {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      await runner.release();
+    const { visible, canRead } = await this.database.runAsLogin(async (q) => {
+      await q.query('SELECT pg_current_xact_id()');
+      const [row] = (await q.query(OWN_XID_VISIBLE_SQL)) as { visible: boolean }[];
+      const [stats] = (await q.query(CAN_READ_ALL_STATS_SQL)) as { can_read: boolean }[];
+      return { visible: row.visible, canRead: stats.can_read };
+    }, 'checkHorizonScope');
+    if (!visible) {
+      this.logger.warn(
+        'pg_stat_activity does not show transaction ids to this login: the read horizon falls back to the whole cluster, ' +
+          'so a transaction open in any database of the server delays every reader of the event log (decision 0004).',
+      );
+    }
+    if (!canRead) {
+      this.logger.warn(
+        `The database login lacks pg_read_all_stats (or pg_monitor): a transaction holding readers back is reported ` +
+          `without its start time and statement. Grant it with: GRANT pg_read_all_stats TO <login>.`,
+      );
     }
   }
 }

@@ -1,5 +1,5 @@
 import { EventStoreError } from '../errors/event-store.error';
-import { Queryable } from './event-store-database';
+import { Queryable } from './queryable';
 
 /**
  * Stored transaction ids are ahead of the server's: typically a logical dump
@@ -23,8 +23,8 @@ export class TransactionHorizonError extends EventStoreError {
   }
 }
 
-// Reads every tenant's rows: a function of the reader role (migration
-// 1764100000600), served by ix_events_tx_order (max of its leading column).
+// Reads every tenant's rows: a function of the reader role
+// (sql/event-store-transaction-horizon.sql.ts), served by ix_events_tx_order (max of its leading column).
 const MAX_STORED_XID = `SELECT max_stored, next_xid, ahead FROM event_store_transaction_horizon()`;
 
 /** Throws TransactionHorizonError when stored transaction ids are not below the server's horizon. */

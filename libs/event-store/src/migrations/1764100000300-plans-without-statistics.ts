@@ -1,7 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { CreateEventStore1763900000000 } from './1763900000000-create-event-store';
-import { APPEND_GROUP_FUNCTION } from './1764100000300-append-group.sql';
-import { APPEND_FUNCTION } from './1764100000300-append.sql';
+import { EVENT_STORE_APPEND_GROUP_FUNCTION, EVENT_STORE_APPEND_GROUP_SETTINGS } from '../store/sql/event-store-append-group.sql';
+import { EVENT_STORE_APPEND_FUNCTION } from '../store/sql/event-store-append.sql';
+import { APPEND_1763900000000 } from './history/1763900000000-event-store-append.sql';
+import { APPEND_GROUP_1763900000000 } from './history/1763900000000-event-store-append-group.sql';
 
 /**
  * Plans that do not depend on statistics (docs/decisions/0014).
@@ -31,7 +32,6 @@ export class PlansWithoutStatistics1764100000300 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const statement of DOWN) await queryRunner.query(statement);
-    for (const statement of await baseAppendFunctions()) await queryRunner.query(statement);
   }
 }
 
@@ -56,11 +56,9 @@ const READ_BATCH = 'event_store_read_batch(text, xid8, bigint, integer, text[])'
 const UP = [
   `ALTER TABLE stored_domain_events ALTER COLUMN tenant_id SET STATISTICS 0`,
   DROP_TENANT_STATISTICS,
-  APPEND_FUNCTION,
-  APPEND_GROUP_FUNCTION,
-  // CREATE OR REPLACE resets the function's settings: the streams table has
-  // one index, its key, and no cached plan may become a scan of it.
-  `ALTER FUNCTION event_store_append_group(jsonb) SET enable_seqscan = off`,
+  EVENT_STORE_APPEND_FUNCTION,
+  EVENT_STORE_APPEND_GROUP_FUNCTION,
+  ...EVENT_STORE_APPEND_GROUP_SETTINGS,
   // A batch is the next rows of an index in (transaction_id, global_position)
   // order, up to the limit. Priced at 0.5% of the table, a big tenant of a
   // mid-sized table looks smaller than one batch, and the planner would read
@@ -80,18 +78,7 @@ const DOWN = [
   `ALTER FUNCTION ${READ_BATCH} RESET enable_sort`,
   `ALTER FUNCTION ${READ_BATCH} RESET random_page_cost`,
   `ALTER TABLE stored_domain_events ALTER COLUMN tenant_id SET STATISTICS -1`,
+  // The append functions as the base migration defined them.
+  ...[APPEND_1763900000000, APPEND_GROUP_1763900000000].map((sql) => sql.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION')),
+  `ALTER FUNCTION event_store_append_group(jsonb) SET enable_seqscan = off`,
 ];
-
-/**
- * The append functions exactly as the base migration defines them, taken
- * from it (its statements are captured, not run) so that `down` restores
- * them without a second copy of their text.
- */
-async function baseAppendFunctions(): Promise<string[]> {
-  const captured: string[] = [];
-  const recorder = { query: async (sql: string) => void captured.push(sql) } as unknown as QueryRunner;
-  await new CreateEventStore1763900000000().up(recorder);
-  return captured
-    .filter((sql) => /^\s*(CREATE FUNCTION event_store_append(_group)?\(|ALTER FUNCTION event_store_append_group\()/.test(sql))
-    .map((sql) => sql.replace(/^\s*CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION'));
-}

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { EVENT_STORE_SUBJECT_KEYS } from '../redaction/sql/event-store-subject-keys.sql';
 
 /**
  * GDPR erasure lookup by construction (decision 0013).
@@ -31,34 +32,7 @@ export class SubjectKeysIndex1764100000500 implements MigrationInterface {
 }
 
 const UP = [
-  // IMMUTABLE: depends on its arguments only (an index expression must). Only
-  // strings count as subject ids, as the old containment query had it.
-  // PL/pgSQL rather than SQL: a non-inlinable SQL function costs every
-  // append about 10 µs per row in the SQL-function executor (measured: an
-  // insert of 20,000 rows took 1.6x as long as without the index; with this
-  // function about the same as without). The early NULL keeps events without
-  // subjects out of the index.
-  `CREATE OR REPLACE FUNCTION event_store_subject_keys(p_tenant_id text, p_metadata jsonb) RETURNS text[]
-   LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
-   DECLARE
-     v_keys    text[] := '{}';
-     v_subject jsonb;
-   BEGIN
-     IF NOT (p_metadata ? 'subjectId' OR p_metadata ? 'subjectIds') THEN
-       RETURN NULL;
-     END IF;
-     IF jsonb_typeof(p_metadata -> 'subjectId') = 'string' THEN
-       v_keys := v_keys || (p_tenant_id || chr(31) || (p_metadata ->> 'subjectId'));
-     END IF;
-     IF jsonb_typeof(p_metadata -> 'subjectIds') = 'array' THEN
-       FOR v_subject IN SELECT jsonb_array_elements(p_metadata -> 'subjectIds') LOOP
-         IF jsonb_typeof(v_subject) = 'string' THEN
-           v_keys := v_keys || (p_tenant_id || chr(31) || (v_subject #>> '{}'));
-         END IF;
-       END LOOP;
-     END IF;
-     RETURN v_keys;
-   END $$`,
+  EVENT_STORE_SUBJECT_KEYS,
   // eraseSubject: the chunk lookup (FIND_SUBJECT_EVENTS_SQL in redaction.sql.ts)
   `CREATE INDEX ix_events_subject_keys ON stored_domain_events
      USING gin (event_store_subject_keys(tenant_id, metadata))

@@ -1,5 +1,15 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { EventStoreRoles, eventStoreRoles } from '../database/roles';
+import { EVENT_STORE_GUARD_APPEND_ONLY } from '../database/sql/event-store-guard-append-only.sql';
+import { EVENT_STORE_REQUIRE_TENANT } from '../database/sql/event-store-require-tenant.sql';
+import { EVENT_STORE_TRANSACTION_HORIZON } from '../database/sql/event-store-transaction-horizon.sql';
+import { EVENT_STORE_REDACT } from '../redaction/sql/event-store-redact.sql';
+import { EVENT_STORE_SUBJECT_POSITIONS } from '../redaction/sql/event-store-subject-positions.sql';
+import { EVENT_STORE_PURGE_TENANT } from '../store/sql/event-store-purge-tenant.sql';
+import { EVENT_STORE_READ_ALL_BATCH, EVENT_STORE_READ_ALL_BATCH_SETTINGS } from '../store/sql/event-store-read-all-batch.sql';
+import { EVENT_STORE_HEAD_CHECKPOINT } from '../subscriptions/sql/event-store-head-checkpoint.sql';
+import { EVENT_STORE_READER_LAG } from '../subscriptions/sql/event-store-reader-lag.sql';
+import { GUARD_APPEND_ONLY_1763900000000 } from './history/1763900000000-event-store-guard-append-only.sql';
 
 /**
  * Least privilege (docs/decisions/0003). After this migration:
@@ -141,10 +151,6 @@ BEGIN
   EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM %I, %I', current_schema(), '${roles.writer}', '${roles.reader}');
 END $do$`;
 
-const EVENT_TABLE_COLUMNS = `global_position bigint, event_id uuid, tenant_id text, aggregate_type text, aggregate_id text,
-     aggregate_version integer, event_type text, event_version integer, occurred_at timestamptz, stored_at timestamptz,
-     data jsonb, metadata jsonb, transaction_id xid8, is_redacted boolean, redacted_at timestamptz`;
-
 function up(r: EventStoreRoles): string[] {
   return [
     ...[r.tenant, r.writer, r.reader, r.runtime, r.purge].map(createRole),
@@ -175,29 +181,7 @@ function up(r: EventStoreRoles): string[] {
     EXECUTE format('GRANT SELECT ON event_store_migrations TO %I', '${r.runtime}');
   END IF;`),
 
-    // Only the writer (the store's functions) may rewrite, and a rewrite is a
-    // redaction: payload columns only, marking a not yet redacted event.
-    `CREATE OR REPLACE FUNCTION event_store_guard_append_only() RETURNS trigger
-     LANGUAGE plpgsql AS $$
-     BEGIN
-       IF TG_NARGS = 1 AND current_user = TG_ARGV[0]::name THEN
-         IF TG_OP = 'DELETE' THEN
-           RETURN OLD;
-         ELSIF TG_OP = 'UPDATE' THEN
-           IF (to_jsonb(NEW) - 'data' - 'metadata' - 'is_redacted' - 'redacted_at')
-              IS DISTINCT FROM (to_jsonb(OLD) - 'data' - 'metadata' - 'is_redacted' - 'redacted_at') THEN
-             RAISE EXCEPTION 'redaction may only change data, metadata, is_redacted and redacted_at' USING ERRCODE = 'ESAPO';
-           END IF;
-           IF OLD.is_redacted OR NOT NEW.is_redacted THEN
-             RAISE EXCEPTION 'a rewrite must redact an event not yet redacted' USING ERRCODE = 'ESAPO';
-           END IF;
-           RETURN NEW;
-         END IF;
-       END IF;
-       RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
-         USING ERRCODE = 'ESAPO',
-               HINT = 'Use redactEvent / eraseSubject for GDPR redaction or clearTenantEvents for an enabled purge.';
-     END $$`,
+    EVENT_STORE_GUARD_APPEND_ONLY,
     `DROP TRIGGER trg_events_append_only ON stored_domain_events`,
     `CREATE TRIGGER trg_events_append_only BEFORE UPDATE OR DELETE ON stored_domain_events
      FOR EACH ROW EXECUTE FUNCTION event_store_guard_append_only('${r.writer}')`,
@@ -206,152 +190,14 @@ function up(r: EventStoreRoles): string[] {
     `CREATE TRIGGER trg_redactions_no_truncate BEFORE TRUNCATE ON event_store_redactions
      FOR EACH STATEMENT EXECUTE FUNCTION event_store_guard_append_only()`,
 
-    // A rewrite names its tenant, and it must be the transaction's: a call
-    // outside a tenant context, or for another tenant, is refused.
-    `CREATE FUNCTION event_store_require_tenant(p_tenant_id text) RETURNS void
-     LANGUAGE plpgsql AS $$
-     BEGIN
-       IF coalesce(p_tenant_id, '') = '' OR p_tenant_id IS DISTINCT FROM current_setting('app.tenant_id', true) THEN
-         RAISE EXCEPTION 'tenant % is not the tenant of this transaction', p_tenant_id USING ERRCODE = '42501';
-       END IF;
-     END $$`,
-
-    // The redaction primitive: the given positions' events of this tenant that
-    // are not yet redacted lose their payload and every metadata key outside
-    // the allow-list; each is logged once. Returns the redacted rows with the
-    // keys removed. Each position is one probe of a key holding
-    // global_position (a LATERAL lookup per position), and the UPDATE finds
-    // the same rows by their tuple ids (a TID scan, the only path for
-    // ctid = ANY), never a scan of the tenant's index filtered by the list:
-    // with tenant statistics off (decision 0014) a big tenant can look as
-    // small as a chunk. A row redacted concurrently has moved: the ctid no
-    // longer matches, and NOT is_redacted would skip it anyway. `old` reads the rows as they were before the statement (every
-    // CTE sees the same snapshot); the UPDATE finds them again by key. The
-    // UPDATE rechecks NOT is_redacted after the row lock, so a concurrent
-    // redaction of the same event logs it once.
-    `CREATE FUNCTION event_store_redact(p_tenant_id text, p_positions bigint[], p_reason text, p_requested_by text, p_allow_list text[])
-     RETURNS TABLE (${EVENT_TABLE_COLUMNS}, removed_metadata_keys text[])
-     LANGUAGE plpgsql
-     -- Hash and merge joins would read the whole tenant to meet the list.
-     SET enable_hashjoin = off SET enable_mergejoin = off
-     AS $$
-     #variable_conflict use_column
-     DECLARE
-       v_allow text[] := coalesce(p_allow_list, '{}');
-     BEGIN
-       PERFORM event_store_require_tenant(p_tenant_id);
-       IF coalesce(btrim(p_reason), '') = '' OR coalesce(btrim(p_requested_by), '') = '' THEN
-         RAISE EXCEPTION 'a redaction needs a reason and a requester' USING ERRCODE = '22023';
-       END IF;
-       RETURN QUERY
-       WITH old AS MATERIALIZED (
-         SELECT x.global_position AS pos, x.ctid AS tid,
-                ARRAY(SELECT jsonb_object_keys(x.metadata) EXCEPT SELECT unnest(v_allow)) AS removed
-           FROM (SELECT DISTINCT p FROM unnest(p_positions) AS p) AS t
-           CROSS JOIN LATERAL (
-             SELECT y.global_position, y.metadata, y.ctid FROM stored_domain_events y
-              WHERE y.global_position = t.p AND y.tenant_id = p_tenant_id AND NOT y.is_redacted
-              LIMIT 1) x
-       ), redacted AS (
-         UPDATE stored_domain_events e
-            SET data = '{"redacted": true}'::jsonb,
-                metadata = (SELECT coalesce(jsonb_object_agg(m.key, m.value), '{}'::jsonb)
-                              FROM jsonb_each(e.metadata) m WHERE m.key = ANY (v_allow)),
-                is_redacted = true,
-                redacted_at = now()
-          WHERE e.ctid = ANY (ARRAY(SELECT o.tid FROM old o)) AND e.tenant_id = p_tenant_id AND NOT e.is_redacted
-         RETURNING e.*
-       ), logged AS (
-         INSERT INTO event_store_redactions (tenant_id, event_id, global_position, reason, requested_by, removed_metadata_keys)
-         SELECT p_tenant_id, r.event_id, r.global_position, p_reason, p_requested_by, o.removed
-           FROM redacted r JOIN old o ON o.pos = r.global_position
-       )
-       SELECT r.*, o.removed FROM redacted r JOIN old o ON o.pos = r.global_position ORDER BY r.global_position;
-     END $$`,
-
-    // Tenant purge (clearTenantEvents), one chunk: at most p_limit events of
-    // the transaction's tenant, oldest first (ix_events_tenant_position); once
-    // fewer remain, also its streams and snapshots. Chunks keep each purge
-    // transaction short: every transaction of this database holds readers of
-    // the global order back while it runs (decision 0004). The redaction log
-    // stays: it is append-only.
-    `CREATE FUNCTION event_store_purge_tenant(p_tenant_id text, p_limit integer) RETURNS bigint
-     LANGUAGE plpgsql AS $$
-     DECLARE
-       v_events bigint;
-     BEGIN
-       PERFORM event_store_require_tenant(p_tenant_id);
-       WITH gone AS (
-         DELETE FROM stored_domain_events
-          WHERE tenant_id = p_tenant_id
-            AND global_position IN (SELECT global_position FROM stored_domain_events
-                                     WHERE tenant_id = p_tenant_id ORDER BY global_position LIMIT p_limit)
-         RETURNING 1)
-       SELECT count(*) INTO v_events FROM gone;
-       IF v_events < p_limit THEN
-         DELETE FROM event_store_snapshots WHERE tenant_id = p_tenant_id;
-         DELETE FROM event_store_streams WHERE tenant_id = p_tenant_id;
-       END IF;
-       RETURN v_events;
-     END $$`,
-
-    // Cross-tenant reads, owned by the reader role (its policy is the only
-    // cross-tenant one). Same gap-safe order as event_store_read_batch.
-    `CREATE FUNCTION event_store_read_all_batch(p_after_xid xid8, p_after_position bigint, p_limit integer, p_event_types text[])
-     RETURNS SETOF stored_domain_events
-     LANGUAGE plpgsql AS $$
-     BEGIN
-       RETURN QUERY EXECUTE
-         'SELECT e.* FROM stored_domain_events e
-           WHERE (e.transaction_id, e.global_position) > ($1, $2)
-             AND e.transaction_id < (SELECT event_store_read_horizon())'
-         || CASE WHEN p_event_types IS NULL THEN '' ELSE ' AND e.event_type = ANY ($4)' END
-         || ' ORDER BY e.transaction_id, e.global_position LIMIT $3'
-         USING p_after_xid, p_after_position, p_limit, p_event_types;
-     END $$`,
-    // Where a subscription that starts 'now' begins (ix_events_tx_order, backwards).
-    `CREATE FUNCTION event_store_head_checkpoint() RETURNS TABLE (xid text, "position" text)
-     LANGUAGE sql STABLE AS $$
-       SELECT transaction_id::text, global_position::text FROM stored_domain_events
-        WHERE transaction_id < (SELECT event_store_read_horizon())
-        ORDER BY transaction_id DESC, global_position DESC LIMIT 1
-     $$`,
-    // The next not yet redacted events of a data subject in the transaction's
-    // tenant, oldest first (eraseSubject). Owned by the reader: under the
-    // tenant's row-level security the non-leakproof @> could not be an index
-    // condition, and the lookup would scan the tenant's log. The key is
-    // tenant-qualified (tenant || chr(31) || subject), and the tenant is
-    // checked again outside the MATERIALIZED CTE, whose fence keeps
-    // tenant_id = … from becoming a condition on a tenant index: only
-    // ix_events_subject_keys can serve it, whatever the statistics (0013).
-    `CREATE FUNCTION event_store_subject_positions(p_key text, p_tenant_id text, p_limit integer) RETURNS SETOF bigint
-     LANGUAGE plpgsql STABLE AS $$
-     BEGIN
-       PERFORM event_store_require_tenant(p_tenant_id);
-       RETURN QUERY
-       WITH hits AS MATERIALIZED (
-         SELECT x.global_position, x.tenant_id FROM stored_domain_events x
-          WHERE event_store_subject_keys(x.tenant_id, x.metadata) @> ARRAY[p_key] AND NOT x.is_redacted
-       )
-       SELECT h.global_position FROM hits h WHERE h.tenant_id = p_tenant_id ORDER BY h.global_position LIMIT p_limit;
-     END $$`,
-    // Events beyond a checkpoint (optionally one tenant / some types) and the head position.
-    `CREATE FUNCTION event_store_reader_lag(p_after_xid xid8, p_after_position bigint, p_tenant_id text, p_event_types text[])
-     RETURNS TABLE (behind text, head text)
-     LANGUAGE sql STABLE AS $$
-       SELECT (SELECT count(*) FROM stored_domain_events
-                WHERE (transaction_id, global_position) > (p_after_xid, p_after_position)
-                  AND (p_tenant_id IS NULL OR tenant_id = p_tenant_id)
-                  AND (p_event_types IS NULL OR event_type = ANY (p_event_types)))::text,
-              (SELECT coalesce(max(global_position), 0) FROM stored_domain_events)::text
-     $$`,
-    // The startup check of decision 0004 (ix_events_tx_order, max of its leading column).
-    `CREATE FUNCTION event_store_transaction_horizon() RETURNS TABLE (max_stored text, next_xid text, ahead boolean)
-     LANGUAGE sql STABLE AS $$
-       SELECT max(transaction_id)::text, pg_snapshot_xmax(pg_current_snapshot())::text,
-              coalesce(max(transaction_id) >= pg_snapshot_xmax(pg_current_snapshot()), false)
-         FROM stored_domain_events
-     $$`,
+    EVENT_STORE_REQUIRE_TENANT,
+    EVENT_STORE_REDACT,
+    EVENT_STORE_PURGE_TENANT,
+    EVENT_STORE_READ_ALL_BATCH,
+    EVENT_STORE_HEAD_CHECKPOINT,
+    EVENT_STORE_SUBJECT_POSITIONS,
+    EVENT_STORE_READER_LAG,
+    EVENT_STORE_TRANSACTION_HORIZON,
 
     rewriteBodies(
       REWRITTEN,
@@ -372,10 +218,7 @@ function up(r: EventStoreRoles): string[] {
     `GRANT EXECUTE ON FUNCTION event_store_redact(text,bigint[],text,text,text[]) TO ${r.tenant}`,
     `GRANT EXECUTE ON FUNCTION event_store_purge_tenant(text,integer) TO ${r.purge}`,
     `GRANT EXECUTE ON FUNCTION event_store_subject_positions(text,text,integer) TO ${r.tenant}`,
-    // The cross-tenant batch reads the global order like event_store_read_batch,
-    // with its planner settings (PlansWithoutStatistics1764100000300, decision 0014).
-    `ALTER FUNCTION event_store_read_all_batch(xid8,bigint,integer,text[]) SET enable_sort = off`,
-    `ALTER FUNCTION event_store_read_all_batch(xid8,bigint,integer,text[]) SET random_page_cost = 1`,
+    ...EVENT_STORE_READ_ALL_BATCH_SETTINGS,
   ];
 }
 
@@ -401,23 +244,8 @@ function down(r: EventStoreRoles): string[] {
     `DROP TRIGGER trg_redactions_no_truncate ON event_store_redactions`,
     `DROP TRIGGER trg_redactions_append_only ON event_store_redactions`,
     `DROP TRIGGER trg_events_append_only ON stored_domain_events`,
-    `CREATE OR REPLACE FUNCTION event_store_guard_append_only() RETURNS trigger
-     LANGUAGE plpgsql AS $$
-     BEGIN
-       IF TG_OP = 'UPDATE' AND current_setting('event_store.redaction', true) = 'on' THEN
-         IF (to_jsonb(NEW) - 'data' - 'metadata' - 'is_redacted' - 'redacted_at')
-            IS DISTINCT FROM (to_jsonb(OLD) - 'data' - 'metadata' - 'is_redacted' - 'redacted_at') THEN
-           RAISE EXCEPTION 'redaction may only change data, metadata, is_redacted and redacted_at'
-             USING ERRCODE = 'ESAPO';
-         END IF;
-         RETURN NEW;
-       ELSIF TG_OP = 'DELETE' AND current_setting('event_store.purge', true) = 'on' THEN
-         RETURN OLD;
-       END IF;
-       RAISE EXCEPTION 'stored_domain_events is append-only: % is not allowed', TG_OP
-         USING ERRCODE = 'ESAPO',
-               HINT = 'Use redactEvent for GDPR redaction or clearTenantEvents for an enabled purge.';
-     END $$`,
+    // The base migration's guard.
+    GUARD_APPEND_ONLY_1763900000000.replace(/^CREATE FUNCTION/, 'CREATE OR REPLACE FUNCTION'),
     `CREATE TRIGGER trg_events_append_only BEFORE UPDATE OR DELETE ON stored_domain_events
      FOR EACH ROW EXECUTE FUNCTION event_store_guard_append_only()`,
     `DROP POLICY cross_tenant_read ON stored_domain_events`,

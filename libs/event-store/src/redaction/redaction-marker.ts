@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Queryable } from '../database/event-store-database';
+import { Queryable } from '../database/queryable';
 import { EventsRedacted, REDACTION_MARKER, RedactedEventRef } from '../types/redaction';
 import { StoredDomainEvent } from '../types/stored-domain-event';
 import { APPEND_MARKER_SQL } from './redaction.sql';

@@ -1,5 +1,5 @@
 /**
- * The redaction primitive: event_store_redact (migrations 1764100000600), a
+ * The redaction primitive: event_store_redact (sql/event-store-redact.sql.ts), a
  * SECURITY DEFINER function of the writer role, the only path that may
  * rewrite an event. It checks that $1 is the transaction's tenant, redacts
  * that tenant's not yet redacted events among the positions $2 (payload
@@ -17,7 +17,7 @@ export const FIND_EVENT_POSITION_SQL = `
 
 /**
  * The next matching, not yet redacted events of a subject, oldest first, at
- * most $3: event_store_subject_positions (migration 1764100000600), a
+ * most $3: event_store_subject_positions (sql/event-store-subject-positions.sql.ts), a
  * function of the reader role. Under the tenant role's row-level security
  * PostgreSQL may not use a non-leakproof operator such as `@>` as an index
  * condition, so the lookup would scan the tenant's log; the reader's policy

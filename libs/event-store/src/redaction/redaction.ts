@@ -1,4 +1,4 @@
-import { Queryable } from '../database/event-store-database';
+import { Queryable } from '../database/queryable';
 import { EventRow } from '../store/event-row';
 import { readEventById } from '../store/read-events';
 import { RedactedEventRef, RedactionRequest } from '../types/redaction';

@@ -1,4 +1,4 @@
-import { Queryable } from '../database/event-store-database';
+import { Queryable } from '../database/queryable';
 import { EventNotFoundError } from '../errors/event-not-found.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { Snapshot, SnapshotInput } from '../types/snapshot';

@@ -41,7 +41,7 @@ const DEADLOCK = '40P01';
  * one round trip and one commit (one WAL flush) for all of them. Each still
  * succeeds or fails alone, with its own concurrency check and error: the
  * group function decides every append in order and writes only the accepted
- * ones (see event_store_append_group in the base migration). Nothing waits
+ * ones (see sql/event-store-append-group.sql.ts). Nothing waits
  * on a timer: under light load each append is sent at once.
  */
 export class AppendCommitter {

@@ -1,5 +1,5 @@
 /**
- * One round trip: the event_store_append function (see the base migration)
+ * One round trip: the event_store_append function (sql/event-store-append.sql.ts)
  * switches to the tenant role, checks idempotency and expected versions and
  * inserts the whole batch, or raises and writes nothing.
  */
@@ -9,9 +9,9 @@ export const APPEND_EVENTS_SQL = `SELECT * FROM event_store_append($1, $2::jsonb
  * Several appends with store-made ids in one transaction and one round trip,
  * decided in order, set-based: rows carry `append_index`, and a failed append one row with
  * its `error_*` columns instead of events. Parameter: a JSON array of
- * `{"tenant", "events", "expected", "clientIds"}`.
+ * `{"tenant", "events", "expected", "clientIds"}`. The function: sql/event-store-append-group.sql.ts.
  */
 export const APPEND_GROUP_SQL = `SELECT * FROM event_store_append_group($1::jsonb)`;
 
-/** The same for groups with caller-given ids: one subtransaction per append (idempotent retries). */
+/** The same for groups with caller-given ids: one subtransaction per append (idempotent retries; sql/event-store-append-each.sql.ts). */
 export const APPEND_EACH_SQL = `SELECT * FROM event_store_append_each($1::jsonb)`;

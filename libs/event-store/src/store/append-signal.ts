@@ -51,7 +51,7 @@ export class AppendSignal {
   }
 
   private async send(): Promise<void> {
-    if (!this.database.dataSource.isInitialized) return;
+    if (!this.database.isOpen) return;
     this.pending = false;
     this.sending = true;
     this.lastSentAt = Date.now();

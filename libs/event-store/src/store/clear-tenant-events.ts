@@ -9,7 +9,7 @@ import { EventStoreDatabase } from '../database/event-store-database';
 export const PURGE_CHUNK_EVENTS = 1000;
 
 /**
- * event_store_purge_tenant (migration 1764100000600): a SECURITY DEFINER
+ * event_store_purge_tenant (sql/event-store-purge-tenant.sql.ts): a SECURITY DEFINER
  * function of the writer role that deletes at most $2 of the events of $1,
  * oldest first, and once fewer remain also its streams and snapshots; $1
  * must be the transaction's tenant. Its EXECUTE is granted only to the purge

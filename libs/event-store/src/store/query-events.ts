@@ -1,4 +1,4 @@
-import { Queryable } from '../database/event-store-database';
+import { Queryable } from '../database/queryable';
 import { EventValidationError } from '../errors/event-validation.error';
 import { EventPageRequest, EventQueryFilter } from '../types/read-options';
 import { Violations, assertKnownOptions, checkId, checkTypeName, isBigintText } from '../validation/rules';

@@ -1,4 +1,4 @@
-import { Queryable } from '../database/event-store-database';
+import { Queryable } from '../database/queryable';
 import { BELOW_READ_HORIZON } from '../database/read-horizon.sql';
 import { EventNotFoundError } from '../errors/event-not-found.error';
 import { EVENT_COLUMNS, EventRow } from './event-row';

@@ -1,4 +1,4 @@
-import { Queryable } from '../database/event-store-database';
+import { Queryable } from '../database/queryable';
 import { EventNotFoundError } from '../errors/event-not-found.error';
 import { VersionRange } from '../types/read-options';
 import { INT4_MAX, Violations, assertKnownOptions, checkId } from '../validation/rules';

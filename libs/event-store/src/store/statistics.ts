@@ -1,4 +1,4 @@
-import { Queryable } from '../database/event-store-database';
+import { Queryable } from '../database/queryable';
 import { EventStatistics } from '../types/read-options';
 
 /**

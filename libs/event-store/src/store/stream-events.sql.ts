@@ -9,12 +9,13 @@
  *
  * One tenant: event_store_read_batch (tenant $5; the function sets the
  * transaction's tenant, row-level security backs its filter), served by
- * ix_events_tenant_tx_order.
+ * ix_events_tenant_tx_order. The function: sql/event-store-read-batch.sql.ts.
  */
 export const STREAM_BATCH_SQL = `SELECT * FROM event_store_read_batch($5, $1::xid8, $2::bigint, $3, $4::text[])`;
 
 /**
  * Every tenant: event_store_read_all_batch, a function of the reader role and
- * the only cross-tenant read (decision 0003), served by ix_events_tx_order.
+ * the only cross-tenant read (decision 0003), served by ix_events_tx_order
+ * (sql/event-store-read-all-batch.sql.ts).
  */
 export const STREAM_ALL_BATCH_SQL = `SELECT * FROM event_store_read_all_batch($1::xid8, $2::bigint, $3, $4::text[])`;

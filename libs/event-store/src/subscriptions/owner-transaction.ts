@@ -1,27 +1,13 @@
 import { QueryRunner } from 'typeorm';
-import { EventStoreDatabase, releaseRunner } from '../database/event-store-database';
-import { isConnectionError, translateDriverError } from '../database/driver-errors';
+import { EventStoreDatabase } from '../database/event-store-database';
 
 /**
  * Runs `work` in a transaction as the connecting user, who owns the
  * subscription tables and the applications' read-model tables. Event tables
  * are not touched here: they are read through the store as the system role.
+ * The store's one transaction primitive (EventStoreDatabase.runAsLogin) does
+ * the work, with its rollback, error translation and broken-connection release.
  */
-export async function runAsOwner<T>(database: EventStoreDatabase, work: (q: QueryRunner) => Promise<T>, operation: string): Promise<T> {
-  const runner = database.dataSource.createQueryRunner();
-  let failure: unknown;
-  try {
-    await runner.connect();
-    await runner.startTransaction();
-    const result = await work(runner);
-    await runner.commitTransaction();
-    return result;
-  } catch (error) {
-    failure = error;
-    if (runner.isTransactionActive && !isConnectionError(error)) await runner.rollbackTransaction().catch(() => undefined);
-    throw translateDriverError(error, operation);
-  } finally {
-    // Discards the connection after a timeout or a dropped connection.
-    await releaseRunner(runner, failure);
-  }
+export function runAsOwner<T>(database: EventStoreDatabase, work: (q: QueryRunner) => Promise<T>, operation: string): Promise<T> {
+  return database.runAsLogin(work, operation);
 }

@@ -64,7 +64,8 @@ export const FAILED_RETRY_SQL = `
   UPDATE event_store_dead_letters SET attempts = attempts + 1, error = $2, parked_at = now() WHERE id = $1::bigint`;
 
 // The two reads below see every tenant: functions of the reader role
-// (migration 1764100000600), the only cross-tenant path (decision 0003).
+// (sql/event-store-head-checkpoint.sql.ts, sql/event-store-reader-lag.sql.ts),
+// the only cross-tenant path (decision 0003).
 
 /** The last event a gap-safe reader can see now: where a subscription that starts 'now' begins (ix_events_tx_order). */
 export const HEAD_CHECKPOINT_SQL = `SELECT xid, "position" AS position FROM event_store_head_checkpoint()`;

@@ -1,6 +1,6 @@
 import { EventStoreDatabase } from '../database/event-store-database';
 
-// As the pool's superuser (no row-level security): is every stored event below the horizon?
+// As the pool's login, a superuser in tests (no row-level security): is every stored event below the horizon?
 const SETTLED_SQL = `
   SELECT coalesce(max(transaction_id) < (SELECT event_store_read_horizon()), true) AS settled
     FROM stored_domain_events`;
@@ -14,7 +14,7 @@ const SETTLED_SQL = `
 export async function waitForHorizon(database: EventStoreDatabase, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [row] = (await database.dataSource.query(SETTLED_SQL)) as { settled: boolean }[];
+    const [row] = await database.query<{ settled: boolean }>(SETTLED_SQL, [], 'waitForHorizon');
     if (row.settled) return;
     if (Date.now() > deadline) throw new Error(`stored events still beyond the transaction horizon after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 20));

@@ -1,29 +1,27 @@
-import { RETURNING_WITHOUT_PAYLOAD } from './1764100000300-append.sql';
+// Frozen (decision 0018): this function as the base migration 1763900000000
+// created it. Later migrations replaced it; their `down` restores this text.
+// The current definition: store/sql/event-store-append-group.sql.ts.
 
-// event_store_append_group as migration 1764100000300 defines it; frozen
-// like the migration itself.
-
-const GROUP_RESULT_COLUMNS = `
+// Group commit, set-based form (store-generated ids, the common case): per
+// tenant, lock the group's existing streams in key order, decide every
+// append in order against the versions the earlier ones left (expected
+// version, aggregate type), then write all stream versions in one
+// statement and all events of the accepted appends in one INSERT. A
+// rejected append is reported on its index row and writes nothing. Server
+// work per append is then a fraction of a separate call's. Sequential scans
+// are off inside (the streams table has one index, its key): a plan cached
+// while the table was small must not become a scan of every stream later.
+// Raises ESRTY when another transaction created one of the new streams
+// meanwhile; the caller then sends the appends one by one. Only for
+// store-made ids: the caller sends appends with its own ids to
+// event_store_append_each, whose per-append path handles idempotent retries.
+export const APPEND_GROUP_1763900000000 = `CREATE FUNCTION event_store_append_group(p_appends jsonb)
+   RETURNS TABLE (
      append_index integer, error_code text, error_message text, error_detail text, error_constraint text,
      global_position bigint, event_id uuid, tenant_id text, aggregate_type text, aggregate_id text,
      aggregate_version integer, event_type text, event_version integer, occurred_at timestamptz,
      stored_at timestamptz, data jsonb, metadata jsonb, transaction_id xid8, is_redacted boolean,
-     redacted_at timestamptz`;
-
-// The event columns of GROUP_RESULT_COLUMNS as NULLs, for rows that report an error.
-const NO_EVENT = `NULL::bigint, NULL::uuid, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::text,
-     NULL::integer, NULL::timestamptz, NULL::timestamptz, NULL::jsonb, NULL::jsonb, NULL::xid8,
-     NULL::boolean, NULL::timestamptz`;
-
-/**
- * Group commit, set-based form (decision 0008), same signature and result as
- * in the base migration. Changed: the group's existing streams are locked by
- * one full-key lookup each instead of `aggregate_id = ANY (…)`, which a plan
- * cached while the streams table was small could turn into a scan of every
- * stream of the tenant.
- */
-export const APPEND_GROUP_FUNCTION = `CREATE OR REPLACE FUNCTION event_store_append_group(p_appends jsonb)
-   RETURNS TABLE (${GROUP_RESULT_COLUMNS})
+     redacted_at timestamptz)
    LANGUAGE plpgsql AS $$
    #variable_conflict use_column
    DECLARE
@@ -58,23 +56,19 @@ export const APPEND_GROUP_FUNCTION = `CREATE OR REPLACE FUNCTION event_store_app
        v_pass_idx := '{}'; v_pass_ids := '{}'; v_pass_start := '{}';
        v_fail_idx := '{}'; v_fail_code := '{}'; v_fail_msg := '{}'; v_fail_det := '{}';
 
-       -- The group's existing streams, locked in key order (the order every
-       -- append locks in): one lookup by the full key per stream, in the
-       -- order of the sorted ids. A scan of the tenant's streams with the ids
-       -- as a Filter cannot be planned here, whatever the statistics say.
+       -- The group's existing streams, locked in key order (the order every append locks in).
        SELECT coalesce(jsonb_object_agg(s.aggregate_id, s.version), '{}'),
               coalesce(jsonb_object_agg(s.aggregate_id, s.aggregate_type), '{}')
          INTO v_versions, v_types
-         FROM unnest(ARRAY(
-                SELECT DISTINCT e.aggregate_id
-                  FROM jsonb_array_elements(p_appends) a, jsonb_to_recordset(a->'events') e(aggregate_id text)
-                 WHERE a->>'tenant' = v_tenant
-                 ORDER BY 1)) WITH ORDINALITY AS g(aggregate_id, ord)
-         CROSS JOIN LATERAL (
-                SELECT x.aggregate_id, x.version, x.aggregate_type
-                  FROM event_store_streams x
-                 WHERE x.tenant_id = v_tenant AND x.aggregate_id = g.aggregate_id
-                   FOR UPDATE) s;
+         FROM (SELECT x.aggregate_id, x.version, x.aggregate_type
+                 FROM event_store_streams x
+                WHERE x.tenant_id = v_tenant
+                  AND x.aggregate_id = ANY (ARRAY(
+                        SELECT DISTINCT e.aggregate_id
+                          FROM jsonb_array_elements(p_appends) a, jsonb_to_recordset(a->'events') e(aggregate_id text)
+                         WHERE a->>'tenant' = v_tenant))
+                ORDER BY x.aggregate_id
+                  FOR UPDATE) s;
        v_initial := v_versions;
 
        -- Decide each append in order; a rejected append leaves the versions as they were.
@@ -173,7 +167,9 @@ export const APPEND_GROUP_FUNCTION = `CREATE OR REPLACE FUNCTION event_store_app
                   occurred_at timestamptz, data jsonb, metadata jsonb)
            JOIN starts st ON st.idx = a.ord - 1 AND st.aggregate_id = e.aggregate_id
           ORDER BY a.ord, e.i
-         ${RETURNING_WITHOUT_PAYLOAD}
+         RETURNING d.global_position, d.event_id, d.tenant_id, d.aggregate_type, d.aggregate_id,
+       d.aggregate_version, d.event_type, d.event_version, d.occurred_at, d.stored_at,
+       NULL::jsonb AS data, NULL::jsonb AS metadata, d.transaction_id, d.is_redacted, d.redacted_at
        ), owners AS (
          SELECT (a.ord - 1)::integer AS idx, (x->>'event_id')::uuid AS event_id
            FROM jsonb_array_elements(p_appends) WITH ORDINALITY AS a(value, ord),
@@ -185,7 +181,9 @@ export const APPEND_GROUP_FUNCTION = `CREATE OR REPLACE FUNCTION event_store_app
         ORDER BY i.global_position;
 
        IF cardinality(v_fail_idx) > 0 THEN
-         RETURN QUERY SELECT f.idx, f.code, f.msg, f.det, NULL::text, ${NO_EVENT}
+         RETURN QUERY SELECT f.idx, f.code, f.msg, f.det, NULL::text, NULL::bigint, NULL::uuid, NULL::text, NULL::text, NULL::text, NULL::integer, NULL::text,
+     NULL::integer, NULL::timestamptz, NULL::timestamptz, NULL::jsonb, NULL::jsonb, NULL::xid8,
+     NULL::boolean, NULL::timestamptz
            FROM unnest(v_fail_idx, v_fail_code, v_fail_msg, v_fail_det) AS f(idx, code, msg, det);
        END IF;
      END LOOP;

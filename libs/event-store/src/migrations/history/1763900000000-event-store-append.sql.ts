@@ -1,17 +1,15 @@
-// event_store_append as migration 1764100000300 defines it. Kept apart from
-// the migration class so that each file stays readable; frozen like it.
+// Frozen (decision 0018): this function as the base migration 1763900000000
+// created it. Later migrations replaced it; their `down` restores this text.
+// The current definition: store/sql/event-store-append.sql.ts.
 
-/** What an append returns of the rows it inserted: every column in table order, but the payload and metadata as NULL. */
-export const RETURNING_WITHOUT_PAYLOAD = `RETURNING d.global_position, d.event_id, d.tenant_id, d.aggregate_type, d.aggregate_id,
-       d.aggregate_version, d.event_type, d.event_version, d.occurred_at, d.stored_at,
-       NULL::jsonb AS data, NULL::jsonb AS metadata, d.transaction_id, d.is_redacted, d.redacted_at`;
-
-/**
- * The one-statement append (decision 0002), same signature and result as in
- * the base migration. Changed: the idempotency probe is static SQL again and
- * compares metadata too (all but correlationId).
- */
-export const APPEND_FUNCTION = `CREATE OR REPLACE FUNCTION event_store_append(p_tenant_id text, p_events jsonb, p_expected jsonb, p_client_ids boolean DEFAULT true)
+// One round trip per append: switch to the tenant role, check idempotency,
+// allocate versions for every stream of the batch (upsert + row lock, in
+// aggregate_id order so that multi-stream appends cannot deadlock), check
+// expected versions, insert all rows. Any failure raises and the statement
+// rolls back whole: nothing is half-written. Each event of p_events carries
+// i, its index in the batch, and k, its place within its stream in the
+// batch (1, 2, …; counted by the caller), so versions need no window sort.
+export const APPEND_1763900000000 = `CREATE FUNCTION event_store_append(p_tenant_id text, p_events jsonb, p_expected jsonb, p_client_ids boolean DEFAULT true)
    RETURNS SETOF stored_domain_events
    LANGUAGE plpgsql AS $$
    DECLARE
@@ -28,26 +26,26 @@ export const APPEND_FUNCTION = `CREATE OR REPLACE FUNCTION event_store_append(p_
      PERFORM set_config('role', 'event_store_tenant', true);
 
      -- Idempotency: the same ids with the same content return what is stored.
-     -- Skipped when the store generated every id (fresh random UUIDs). One
-     -- lookup per event in uq_stored_domain_events_event_id: the full unique
-     -- key is in the condition, and with no statistics on tenant_id no other
-     -- index can look cheaper (see migration 1764100000300). Same content:
-     -- stream, types, version, data and metadata; only metadata.correlationId
-     -- may differ (it names the request, and a retry is a new request).
+     -- Skipped when the store generated every id (fresh random UUIDs). The
+     -- probe is planned per call (EXECUTE): a plan cached while the table was
+     -- still small may probe the tenant index and then scan the tenant's
+     -- whole log on every append. LATERAL ... LIMIT 1 keeps it to one
+     -- unique-index lookup per event.
      IF p_client_ids THEN
-       SELECT count(*), (array_agg(e.event_id) FILTER (
-                WHERE s.aggregate_id <> e.aggregate_id OR s.aggregate_type <> e.aggregate_type
-                   OR s.event_type <> e.event_type OR s.event_version <> e.event_version
-                   OR s.data <> e.data
-                   OR (s.metadata - 'correlationId') <> (coalesce(e.metadata, '{}') - 'correlationId')))[1]
+       EXECUTE
+         'SELECT count(*), (array_agg(e.event_id) FILTER (
+                  WHERE s.aggregate_id <> e.aggregate_id OR s.aggregate_type <> e.aggregate_type
+                     OR s.event_type <> e.event_type OR s.event_version <> e.event_version
+                     OR s.data <> e.data))[1]
+           FROM jsonb_to_recordset($2) AS e(event_id uuid, aggregate_id text, aggregate_type text,
+                                            event_type text, event_version integer, data jsonb)
+           CROSS JOIN LATERAL (
+             SELECT x.aggregate_id, x.aggregate_type, x.event_type, x.event_version, x.data
+               FROM stored_domain_events x
+              WHERE x.tenant_id = $1 AND x.event_id = e.event_id
+              LIMIT 1) s'
          INTO v_existing, v_mismatch
-         FROM jsonb_to_recordset(p_events) AS e(event_id uuid, aggregate_id text, aggregate_type text,
-                                                event_type text, event_version integer, data jsonb, metadata jsonb)
-         CROSS JOIN LATERAL (
-           SELECT x.aggregate_id, x.aggregate_type, x.event_type, x.event_version, x.data, x.metadata
-             FROM stored_domain_events x
-            WHERE x.tenant_id = p_tenant_id AND x.event_id = e.event_id
-            LIMIT 1) s;
+         USING p_tenant_id, p_events;
      ELSE
        v_existing := 0;
      END IF;
@@ -124,5 +122,7 @@ export const APPEND_FUNCTION = `CREATE OR REPLACE FUNCTION event_store_append(p_
        JOIN unnest(v_ids, v_previous) AS s(aggregate_id, previous) ON s.aggregate_id = e.aggregate_id
       ORDER BY e.i
      -- Payloads are not sent back: the caller has them (data NULL means 'as sent').
-     ${RETURNING_WITHOUT_PAYLOAD};
+     RETURNING d.global_position, d.event_id, d.tenant_id, d.aggregate_type, d.aggregate_id,
+       d.aggregate_version, d.event_type, d.event_version, d.occurred_at, d.stored_at,
+       NULL::jsonb AS data, NULL::jsonb AS metadata, d.transaction_id, d.is_redacted, d.redacted_at;
    END $$`;
