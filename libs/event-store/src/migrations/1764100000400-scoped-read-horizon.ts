@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { EVENT_STORE_READ_HORIZON } from '../database/sql/event-store-read-horizon.sql';
 import { EVENT_STORE_READ_BATCH_FUNCTION, EVENT_STORE_READ_BATCH_SETTINGS } from '../store/sql/event-store-read-batch.sql';
 import { READ_BATCH_1763900000000 } from './history/1763900000000-event-store-read-batch.sql';
+import { READ_HORIZON_1764100000400 } from './history/1764100000400-event-store-read-horizon.sql';
 
 /**
  * The gap-safe read horizon scoped to this database (decision 0004): one SQL
@@ -23,7 +23,7 @@ export class ScopedReadHorizon1764100000400 implements MigrationInterface {
   }
 }
 
-const UP = [EVENT_STORE_READ_HORIZON, EVENT_STORE_READ_BATCH_FUNCTION, ...EVENT_STORE_READ_BATCH_SETTINGS];
+const UP = [READ_HORIZON_1764100000400, EVENT_STORE_READ_BATCH_FUNCTION, ...EVENT_STORE_READ_BATCH_SETTINGS];
 
 const DOWN = [
   READ_BATCH_1763900000000.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),

@@ -1,4 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { EVENT_STORE_READ_HORIZON } from '../database/sql/event-store-read-horizon.sql';
+import { EVENT_STORE_TRANSACTION_MAY_HOLD_EVENTS } from '../database/sql/event-store-transaction-may-hold-events.sql';
+import { READ_HORIZON_1764100000400 } from './history/1764100000400-event-store-read-horizon.sql';
 
 /**
  * The read horizon no longer steps back when a transaction of another
@@ -32,16 +35,6 @@ export class HorizonEndedTransactions1764200000000 implements MigrationInterface
 
 // The probe reads events of every tenant: it belongs to the owner of the other
 // cross-tenant reads (the reader role, whatever its prefix, decision 0003).
-// It answers one bit about a transaction id, never a row.
-const PROBE = `
-  CREATE FUNCTION event_store_transaction_may_hold_events(p_transaction_id xid8) RETURNS boolean
-   LANGUAGE sql VOLATILE AS $$
-     -- VOLATILE: this statement takes a snapshot of its own, newer than the caller's
-     -- (in READ COMMITTED). Still running there, or committed with events: keep it.
-     SELECT NOT pg_visible_in_snapshot(p_transaction_id, pg_current_snapshot())
-         OR EXISTS (SELECT 1 FROM stored_domain_events WHERE transaction_id = p_transaction_id);
-   $$`;
-
 const PROBE_OWNER = `
   DO $do$
   DECLARE
@@ -55,29 +48,6 @@ const PROBE_OWNER = `
     EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM %I', current_schema(), v_owner);
   END $do$`;
 
-/** event_store_read_horizon() with a given condition for ids pg_stat_activity does not list. */
-const readHorizon = (unlisted: string) => `
-  CREATE OR REPLACE FUNCTION event_store_read_horizon() RETURNS xid8
-   LANGUAGE sql STABLE AS $$
-     SELECT pg_stat_clear_snapshot();
-     WITH listed AS (
-       SELECT a.backend_xid AS id, a.datid = (SELECT oid FROM pg_database WHERE datname = current_database()) AS here
-         FROM pg_stat_activity a
-        WHERE a.backend_xid IS NOT NULL
-       UNION ALL
-       SELECT p.transaction, p.database = current_database() FROM pg_prepared_xacts p
-     )
-     SELECT least(
-              coalesce(
-                (SELECT min(x) FROM pg_snapshot_xip(s) AS x
-                  WHERE NOT EXISTS (SELECT 1 FROM listed o WHERE o.id = xid(x) AND NOT o.here)
-                    AND (EXISTS (SELECT 1 FROM listed o WHERE o.id = xid(x) AND o.here) OR ${unlisted})),
-                pg_snapshot_xmax(s)),
-              pg_current_xact_id_if_assigned())
-       FROM pg_current_snapshot() AS s;
-   $$`;
+const UP = [EVENT_STORE_TRANSACTION_MAY_HOLD_EVENTS, PROBE_OWNER, EVENT_STORE_READ_HORIZON];
 
-const UP = [PROBE, PROBE_OWNER, readHorizon('event_store_transaction_may_hold_events(x)')];
-
-// As ScopedReadHorizon1764100000400 left it: every unlisted id is kept.
-const DOWN = [readHorizon('true'), `DROP FUNCTION event_store_transaction_may_hold_events(xid8)`];
+const DOWN = [READ_HORIZON_1764100000400, `DROP FUNCTION event_store_transaction_may_hold_events(xid8)`];

@@ -1,5 +1,5 @@
 // The current definition of event_store_read_horizon (decision 0018), applied by migration
-// 1764100000400. Called by read-horizon.sql.ts, horizon-monitor.sql.ts and the gap-safe batch reads.
+// 1764200000000 (first created by 1764100000400). Called by read-horizon.sql.ts, horizon-monitor.sql.ts and the gap-safe batch reads.
 //
 // The oldest transaction that can still commit events into this database.
 // Every top-level transaction id running at the statement's snapshot (xip)
@@ -7,9 +7,14 @@
 // backend connected elsewhere (pg_stat_activity.backend_xid, shown to every
 // role) or a transaction prepared elsewhere. A backend only ever writes to
 // the database it is connected to, so no event can carry such an id.
-// Unknown owners (background workers without a database, a backend whose
-// row is missing) are kept, so the result lies between the cluster-wide
-// pg_snapshot_xmin (today's horizon, the fallback) and pg_snapshot_xmax.
+// An id that pg_stat_activity lists in this database is kept. An id it does
+// not list at all (a background worker without a database, or a transaction
+// that ended after the snapshot was taken) is kept while it may still hold
+// events of this store: event_store_transaction_may_hold_events, which looks
+// with a newer snapshot. A long transaction of another database that ends
+// in that moment therefore no longer sets the horizon back below events
+// earlier statements returned (decision 0004, "Ended owners"). The result
+// lies between pg_snapshot_xmin and pg_snapshot_xmax.
 // - STABLE, not VOLATILE: it must see the calling statement's snapshot, the
 //   one the rows are read with. A fresher snapshot could place the horizon
 //   past a transaction that committed after the rows' snapshot was taken,
@@ -26,16 +31,19 @@
 export const EVENT_STORE_READ_HORIZON = `CREATE OR REPLACE FUNCTION event_store_read_horizon() RETURNS xid8
    LANGUAGE sql STABLE AS $$
      SELECT pg_stat_clear_snapshot();
+     WITH listed AS (
+       SELECT a.backend_xid AS id, a.datid = (SELECT oid FROM pg_database WHERE datname = current_database()) AS here
+         FROM pg_stat_activity a
+        WHERE a.backend_xid IS NOT NULL
+       UNION ALL
+       SELECT p.transaction, p.database = current_database() FROM pg_prepared_xacts p
+     )
      SELECT least(
               coalesce(
                 (SELECT min(x) FROM pg_snapshot_xip(s) AS x
-                  WHERE xid(x) NOT IN (
-                          SELECT a.backend_xid FROM pg_stat_activity a
-                           WHERE a.backend_xid IS NOT NULL
-                             AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
-                          UNION ALL
-                          SELECT p.transaction FROM pg_prepared_xacts p
-                           WHERE p.database <> current_database())),
+                  WHERE NOT EXISTS (SELECT 1 FROM listed o WHERE o.id = xid(x) AND NOT o.here)
+                    AND (EXISTS (SELECT 1 FROM listed o WHERE o.id = xid(x) AND o.here)
+                         OR event_store_transaction_may_hold_events(x))),
                 pg_snapshot_xmax(s)),
               pg_current_xact_id_if_assigned())
        FROM pg_current_snapshot() AS s;
