@@ -20,6 +20,7 @@ import { DeliveryFilterOptions } from './subscription.options';
 import { SubscriptionDefinitionError, SubscriptionNotFoundError } from './subscription.errors';
 import { SubscriptionWorker } from './subscription-worker';
 import { DeliveryTarget, toWorkerDefinition } from './worker-definition';
+
 /** A subscription registered with `subscribe`. */
 export interface SubscriptionHandle {
   readonly name: string;
@@ -29,11 +30,12 @@ export interface SubscriptionHandle {
 
 /**
  * Runs the durable subscriptions of this process: every `@EventStoreSubscriber`
- * provider found at startup, those registered with `subscribe`, and those
- * that build on subscriptions (ProjectionManager registers the async
- * `@EventProjection` providers with `register`). Starts them when the application has bootstrapped and
- * stops them (releasing their leases) before the database closes. Also the
- * place to inspect lag and dead letters and to retry parked events.
+ * provider found at startup, those registered with `subscribe`, and those of
+ * what builds on subscriptions (ProjectionManager registers the async
+ * `@EventProjection` providers with `register`). Starts them when the
+ * application has bootstrapped and stops them (releasing their leases)
+ * before the database closes. Also the place to inspect lag and dead
+ * letters and to retry parked events.
  */
 @Injectable()
 export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
