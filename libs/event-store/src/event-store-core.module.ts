@@ -7,10 +7,10 @@ import { EventStoreService } from './store/event-store.service';
 import { EventMigrationHandler } from './upcasting/event-migration.handler';
 import { EventUpcasterExplorer } from './upcasting/event-upcaster.explorer';
 import { EventStorePublisher } from './publishing/event-store.publisher';
-import { DeliveryExplorer } from './subscriptions/delivery-explorer';
 import { SubscriptionManager } from './subscriptions/subscription-manager';
 import { ProjectionManager } from './projections/projection-manager';
 import { InlineProjections } from './projections/inline-projections';
+import { ProjectionExplorer } from './projections/projection-explorer';
 import { HorizonMonitor } from './database/horizon-monitor';
 
 /**
@@ -32,10 +32,11 @@ import { HorizonMonitor } from './database/horizon-monitor';
     EventMigrationHandler,
     EventUpcasterExplorer,
     EventStoreService,
-    // Delivery: @EventStoreSubscriber / @EventProjection providers run as durable subscriptions,
+    // Delivery: @EventStoreSubscriber providers run as durable subscriptions, and async
+    // @EventProjection providers build on them (ProjectionManager registers them); all are
     // started on bootstrap and stopped in beforeApplicationShutdown (before the database closes).
-    DeliveryExplorer,
     SubscriptionManager,
+    ProjectionExplorer,
     ProjectionManager,
     // @EventProjection({ mode: 'inline' }) providers, applied in the append's transaction.
     InlineProjections,

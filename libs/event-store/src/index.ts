@@ -36,9 +36,9 @@ export { EventStoreSubscriber, EventStoreSubscriberOptions } from './subscriptio
 export { DomainEventSubscriber } from './subscriptions/domain-event-subscriber';
 export { SubscriptionManager, SubscriptionHandle } from './subscriptions/subscription-manager';
 export { DeliveryOptions, RetryPolicy } from './subscriptions/delivery.options';
-export { SubscriptionStart, DeliveryFilterOptions } from './subscriptions/subscription-definition';
-export { DeadLetter, DeadLetterRetryResult, SubscriptionStatus, SubscriptionLag } from './subscriptions/dead-letter';
-export { DeliveryProgress } from './subscriptions/subscription-worker';
+export { SubscriptionStart, DeliveryFilterOptions } from './subscriptions/subscription.options';
+export { DeadLetter, DeadLetterRetryResult } from './subscriptions/dead-letter';
+export { SubscriptionStatus, SubscriptionLag, DeliveryProgress } from './subscriptions/subscription-status';
 export { SubscriptionNotFoundError, SubscriptionDefinitionError } from './subscriptions/subscription.errors';
 export { EventProjection, EventProjectionOptions, ProjectionMode } from './projections/event-projection.decorator';
 export { ProjectionHandler, ProjectionTransaction } from './projections/projection-handler';

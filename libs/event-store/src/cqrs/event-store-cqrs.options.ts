@@ -1,5 +1,5 @@
 import { Type } from '@nestjs/common';
-import { SubscriptionStart } from '../subscriptions/subscription-definition';
+import { SubscriptionStart } from '../subscriptions/subscription.options';
 
 /** Options of `EventStoreCqrsModule.forRoot`. */
 export interface EventStoreCqrsOptions {

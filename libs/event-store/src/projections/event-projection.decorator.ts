@@ -1,5 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
-import { DeliveryFilterOptions } from '../subscriptions/subscription-definition';
+import { DeliveryFilterOptions } from '../subscriptions/subscription.options';
 
 /**
  * When a projection's read model is written. `async` (the default): after the

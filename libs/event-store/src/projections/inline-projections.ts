@@ -5,12 +5,12 @@ import { InlineProjectionError } from '../errors/inline-projection.error';
 import { APPEND_EVENTS_SQL } from '../store/append-events.sql';
 import { PreparedAppend } from '../store/append-events';
 import { EventRow } from '../store/event-row';
-import { DeliveryExplorer } from '../subscriptions/delivery-explorer';
-import { toWorkerDefinition } from '../subscriptions/subscription-definitions';
+import { toCheckpointTransaction } from '../subscriptions/checkpoint-transaction';
 import { SubscriptionDefinitionError } from '../subscriptions/subscription.errors';
+import { toWorkerDefinition } from '../subscriptions/worker-definition';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
+import { ProjectionExplorer } from './projection-explorer';
 import { ProjectionHandler, ProjectionTransaction } from './projection-handler';
-import { toProjectionTransaction } from './projection-transaction';
 
 /** A registered inline projection. */
 interface InlineProjection {
@@ -51,7 +51,7 @@ export class InlineProjections implements OnModuleInit {
 
   constructor(
     private readonly database: EventStoreDatabase,
-    private readonly explorer: DeliveryExplorer,
+    private readonly explorer: ProjectionExplorer,
   ) {}
 
   /**
@@ -60,7 +60,7 @@ export class InlineProjections implements OnModuleInit {
    */
   onModuleInit(): void {
     for (const found of this.explorer.explore()) {
-      if (found.kind !== 'projection' || found.options.mode !== 'inline') continue;
+      if (found.options.mode !== 'inline') continue;
       const definition = toWorkerDefinition(found.options, { kind: 'projection', handler: found.instance }, CHECK_DEFAULTS);
       if (found.instance.onRedacted) {
         throw new SubscriptionDefinitionError(
@@ -116,7 +116,7 @@ export class InlineProjections implements OnModuleInit {
         const [{ xid }] = (await runner.query(OWN_TRANSACTION_SQL)) as { xid: string | null }[];
         if (xid === null) return rows;
         const events = toEvents(rows.filter((row) => String(row.transaction_id) === xid));
-        const tx = toProjectionTransaction(runner);
+        const tx = toCheckpointTransaction(runner);
         for (const event of events) {
           for (const projection of projections) {
             if (projection.eventTypes && !projection.eventTypes.has(event.eventType)) continue;

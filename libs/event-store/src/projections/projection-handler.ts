@@ -1,4 +1,4 @@
-import { EntityManager } from 'typeorm';
+import { CheckpointTransaction } from '../subscriptions/checkpoint-transaction';
 import { EventsRedacted } from '../types/redaction';
 import { StoredDomainEvent } from '../types/stored-domain-event';
 
@@ -10,12 +10,7 @@ import { StoredDomainEvent } from '../types/stored-domain-event';
  * `apply`/`reset`: on embedded PGlite, which runs one transaction at a time,
  * waiting on another connection would deadlock.
  */
-export interface ProjectionTransaction {
-  /** Runs parameterized SQL (`$1…$n`) in the projection's transaction. */
-  query<T = any>(sql: string, parameters?: unknown[]): Promise<T[]>;
-  /** TypeORM access to the same transaction (repositories of read-model entities). */
-  readonly manager: EntityManager;
-}
+export type ProjectionTransaction = CheckpointTransaction;
 
 /**
  * A read model kept from the event log. `apply` must be deterministic given

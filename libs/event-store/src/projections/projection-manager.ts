@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
-import { SubscriptionLag, SubscriptionStatus } from '../subscriptions/dead-letter';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DeliveryProgress, SubscriptionLag, SubscriptionStatus } from '../subscriptions/subscription-status';
 import { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { SubscriptionNotFoundError } from '../subscriptions/subscription.errors';
-import { DeliveryProgress } from '../subscriptions/subscription-worker';
+import { SubscriptionWorker } from '../subscriptions/subscription-worker';
+import { ProjectionExplorer } from './projection-explorer';
 
 /** Options of `ProjectionManager.rebuild`. */
 export interface RebuildOptions {
@@ -11,16 +12,37 @@ export interface RebuildOptions {
 }
 
 /**
- * Operations on the `@EventProjection` providers of this process: rebuild a
- * read model from the whole log, and measure how far one is behind.
+ * The async `@EventProjection` providers of this process, built on durable
+ * subscriptions: registers each as a transactional subscription at module
+ * start (SubscriptionManager runs it: lease, checkpoint, retries), and
+ * offers the operations on them: rebuild a read model from the whole log,
+ * and measure how far one is behind. Inline projections run in the append's
+ * transaction instead (InlineProjections).
  */
 @Injectable()
-export class ProjectionManager {
-  constructor(private readonly subscriptions: SubscriptionManager) {}
+export class ProjectionManager implements OnModuleInit {
+  private readonly registered = new Set<string>();
+
+  constructor(
+    private readonly subscriptions: SubscriptionManager,
+    private readonly explorer: ProjectionExplorer,
+  ) {}
+
+  /**
+   * Registers the async projections with the subscriptions, which start them on bootstrap.
+   * @throws SubscriptionDefinitionError for a bad or duplicate name, bad event types or missing methods
+   */
+  onModuleInit(): void {
+    for (const found of this.explorer.explore()) {
+      if (found.options.mode === 'inline') continue;
+      const worker = this.subscriptions.register(found.options, { kind: 'projection', handler: found.instance });
+      this.registered.add(worker.name);
+    }
+  }
 
   /** Names of the projections registered in this process. */
   names(): string[] {
-    return this.subscriptions.names().filter((name) => this.subscriptions.worker(name).definition.target.kind === 'projection');
+    return [...this.registered];
   }
 
   /**
@@ -55,9 +77,8 @@ export class ProjectionManager {
     return this.subscriptions.waitUntilCaughtUp(name, timeoutMs);
   }
 
-  private projection(name: string) {
-    const worker = this.subscriptions.worker(name);
-    if (worker.definition.target.kind !== 'projection') throw new SubscriptionNotFoundError(name);
-    return worker;
+  private projection(name: string): SubscriptionWorker {
+    if (!this.registered.has(name)) throw new SubscriptionNotFoundError(name);
+    return this.subscriptions.worker(name);
   }
 }

@@ -6,7 +6,7 @@ import { createDurableTestDatabase, eventually, openDeliveryApp } from '../subsc
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestDatabase } from '../testing/test-database';
 import { NewDomainEvent } from '../types/stored-domain-event';
-import { DeliveryProgress } from '../subscriptions/subscription-worker';
+import { DeliveryProgress } from '../subscriptions/subscription-status';
 import { ProjectionManager } from './projection-manager';
 import { CreateStatusBoard1763900100000, StatusBoardProjection, projectionOwner } from './testing-fixtures/status-board.projection';
 

@@ -1,5 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
-import { DeliveryFilterOptions } from './subscription-definition';
+import { DeliveryFilterOptions } from './subscription.options';
 
 /** Options of `@EventStoreSubscriber`. */
 export type EventStoreSubscriberOptions = DeliveryFilterOptions;

@@ -1,30 +1,25 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { EventStoreDatabase } from '../database/event-store-database';
-import { toProjectionTransaction } from '../projections/projection-transaction';
-import { isRedactionMarker, toEventsRedacted } from '../redaction/redaction-marker';
 import { EventStoreService } from '../store/event-store.service';
 import { EventsRedacted } from '../types/redaction';
 import { StoredDomainEvent } from '../types/stored-domain-event';
 import { AppendListener } from './append-listener';
-import { DeadLetter, DeadLetterRetryResult, SubscriptionLag, SubscriptionStatus } from './dead-letter';
-import { DeliveryExplorer } from './delivery-explorer';
+import { DeadLetter, DeadLetterRetryResult } from './dead-letter';
+import { retryDeadLetters } from './dead-letter-retry';
+import { listDeadLetters } from './dead-letter-store';
 import { ResolvedDeliveryOptions, resolveRetryPolicy } from './delivery.options';
-import { EventStoreSubscriberOptions } from './event-subscriber.decorator';
-import { runAsOwner } from './owner-transaction';
-import { toWorkerDefinition } from './subscription-definitions';
-import { describeError, listDeadLetters } from './subscription-store';
-import {
-  DELETE_DEAD_LETTER_SQL,
-  FAILED_RETRY_SQL,
-  READ_SUBSCRIPTION_SQL,
-  READER_LAG_SQL,
-  readerLagParameters,
-} from './subscription-store.sql';
-import { SubscriptionDefinitionError, SubscriptionNotFoundError } from './subscription.errors';
-import { SubscriptionWorker, WorkerDefinition } from './subscription-worker';
+import { discoverProviders } from './discover-providers';
+import { DomainEventSubscriber } from './domain-event-subscriber';
+import { EventStoreSubscriber, EventStoreSubscriberOptions } from './event-subscriber.decorator';
 import { sleep } from './sleep';
+import { SubscriptionLag, SubscriptionStatus } from './subscription-status';
+import { DeliveryFilterOptions } from './subscription.options';
+import { SubscriptionDefinitionError, SubscriptionNotFoundError } from './subscription.errors';
+import { SubscriptionWorker } from './subscription-worker';
+import { DeliveryTarget, toWorkerDefinition } from './worker-definition';
 
 /** A subscription registered with `subscribe`. */
 export interface SubscriptionHandle {
@@ -35,13 +30,15 @@ export interface SubscriptionHandle {
 
 /**
  * Runs the durable subscriptions of this process: every `@EventStoreSubscriber`
- * and `@EventProjection` provider found at startup, plus those registered
- * with `subscribe`. Starts them when the application has bootstrapped and
- * stops them (releasing their leases) before the database closes. Also the
- * place to inspect lag and dead letters and to retry parked events.
+ * provider found at startup, those registered with `subscribe`, and those of
+ * what builds on subscriptions (ProjectionManager registers the async
+ * `@EventProjection` providers with `register`). Starts them when the
+ * application has bootstrapped and stops them (releasing their leases)
+ * before the database closes. Also the place to inspect lag and dead
+ * letters and to retry parked events.
  */
 @Injectable()
-export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('EventStore:delivery');
   private readonly workers = new Map<string, SubscriptionWorker>();
   /** Resolved delivery options of this process. */
@@ -53,7 +50,7 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
   constructor(
     private readonly database: EventStoreDatabase,
     private readonly events: EventStoreService,
-    private readonly explorer: DeliveryExplorer,
+    private readonly discovery: DiscoveryService,
   ) {
     const given = database.options.delivery ?? {};
     this.options = {
@@ -69,21 +66,24 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
     this.stopWatchingAppends = events.appended.subscribe(() => this.notifyAppended());
   }
 
-  /** Registers the discovered subscribers and projections and starts them (unless delivery is disabled). */
-  async onApplicationBootstrap(): Promise<void> {
-    for (const found of this.explorer.explore()) {
-      // Inline projections run in the append's transaction (InlineProjections), not as subscriptions.
-      if (found.kind === 'projection' && found.options.mode === 'inline') continue;
-      const target =
-        found.kind === 'subscriber'
-          ? {
-              kind: 'subscriber' as const,
-              handle: (event: StoredDomainEvent) => found.instance.handle(event),
-              onRedacted: found.instance.onRedacted ? (redaction: EventsRedacted) => found.instance.onRedacted!(redaction) : undefined,
-            }
-          : { kind: 'projection' as const, handler: found.instance };
-      this.add(toWorkerDefinition(found.options, target, this.options));
+  /**
+   * Registers the discovered `@EventStoreSubscriber` providers (before any
+   * application bootstrap hook can append or subscribe).
+   * @throws SubscriptionDefinitionError for a bad or duplicate name, bad event types, or a missing handle method
+   */
+  onModuleInit(): void {
+    for (const found of discoverProviders(this.discovery, EventStoreSubscriber, this.logger)) {
+      const instance = found.instance as DomainEventSubscriber;
+      this.register(found.options, {
+        kind: 'subscriber',
+        handle: (event: StoredDomainEvent) => instance.handle(event),
+        onRedacted: instance.onRedacted ? (redaction: EventsRedacted) => instance.onRedacted!(redaction) : undefined,
+      });
     }
+  }
+
+  /** Starts every registered subscription (unless delivery is disabled). */
+  async onApplicationBootstrap(): Promise<void> {
     if (!this.options.enabled || this.workers.size === 0) return;
     await this.ensureListener();
     for (const worker of this.workers.values()) worker.start();
@@ -110,7 +110,7 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
     handle: (event: StoredDomainEvent) => Promise<void> | void,
     onRedacted?: (redaction: EventsRedacted) => Promise<void> | void,
   ): Promise<SubscriptionHandle> {
-    const worker = this.add(toWorkerDefinition(options, { kind: 'subscriber', handle, onRedacted }, this.options));
+    const worker = this.register(options, { kind: 'subscriber', handle, onRedacted });
     if (this.options.enabled && !this.shuttingDown) {
       await this.ensureListener();
       worker.start();
@@ -140,7 +140,7 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
    */
   async getStatus(name: string): Promise<SubscriptionStatus> {
     const worker = this.worker(name);
-    const [row] = await this.database.query(READ_SUBSCRIPTION_SQL, [name], 'getSubscriptionStatus');
+    const row = await worker.store.read('getSubscriptionStatus');
     return {
       name,
       kind: worker.definition.target.kind,
@@ -158,16 +158,10 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
    */
   async getLag(name: string): Promise<SubscriptionLag> {
     const worker = this.worker(name);
-    const [row] = await this.database.query(READ_SUBSCRIPTION_SQL, [name], 'getSubscriptionLag');
-    const xid = row?.xid ?? '0';
-    const position = row?.position ?? '0';
-    const parameters = readerLagParameters(
-      { transactionId: xid, globalPosition: position },
-      worker.definition.tenantId,
-      worker.definition.eventTypes,
-    );
-    const [lag] = await this.database.query<{ behind: string; head: string }>(READER_LAG_SQL, parameters, 'getSubscriptionLag');
-    return { name, headPosition: lag.head, checkpointPosition: position, eventsBehind: Number(lag.behind) };
+    const row = await worker.store.read('getSubscriptionLag');
+    const checkpoint = { transactionId: row?.xid ?? '0', globalPosition: row?.position ?? '0' };
+    const lag = await worker.store.countBehind(checkpoint, worker.definition, 'getSubscriptionLag');
+    return { name, headPosition: lag.head, checkpointPosition: checkpoint.globalPosition, eventsBehind: lag.behind };
   }
 
   /**
@@ -204,38 +198,7 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
   async retryDeadLetters(name: string, ids?: string[]): Promise<DeadLetterRetryResult> {
     const target = this.worker(name).definition.target;
     const parked = (await this.listDeadLetters(name)).filter((d) => !ids || ids.includes(d.id));
-    const result: DeadLetterRetryResult = { succeeded: 0, failed: 0 };
-    for (const letter of parked) {
-      try {
-        const event = await this.events.getEventById(letter.tenantId, letter.eventId);
-        // A parked redaction marker goes back to onRedacted, as in live delivery.
-        const marker = isRedactionMarker(event);
-        if (target.kind === 'subscriber') {
-          if (marker) await target.onRedacted?.(toEventsRedacted(event));
-          else await target.handle(event);
-          await this.database.query(DELETE_DEAD_LETTER_SQL, [letter.id], 'retryDeadLetters');
-        } else {
-          await runAsOwner(
-            this.database,
-            async (runner) => {
-              // Removing the row first makes a concurrent retry of the same letter apply nothing.
-              const removed = await runner.query(DELETE_DEAD_LETTER_SQL, [letter.id]);
-              if (!removed.length) return;
-              const tx = toProjectionTransaction(runner);
-              if (marker) await target.handler.onRedacted?.(toEventsRedacted(event), tx);
-              else await target.handler.apply(event, tx);
-            },
-            'retryDeadLetters',
-          );
-        }
-        result.succeeded++;
-      } catch (error) {
-        result.failed++;
-        this.logger.warn(`Retry of parked event ${letter.eventId} for '${name}' failed: ${describeError(error)}`);
-        await this.database.query(FAILED_RETRY_SQL, [letter.id, describeError(error)], 'retryDeadLetters');
-      }
-    }
-    return result;
+    return retryDeadLetters(this.database, this.events, target, parked, this.logger);
   }
 
   /**
@@ -248,7 +211,14 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
     return worker;
   }
 
-  private add(definition: WorkerDefinition): SubscriptionWorker {
+  /**
+   * Registers a subscription with the checks and defaults of the decorators
+   * (not started: `onApplicationBootstrap` or the caller starts it). For
+   * what builds on subscriptions, such as ProjectionManager.
+   * @throws SubscriptionDefinitionError on bad options or a name already used in this process
+   */
+  register(options: DeliveryFilterOptions, target: DeliveryTarget): SubscriptionWorker {
+    const definition = toWorkerDefinition(options, target, this.options);
     if (this.workers.has(definition.name)) {
       throw new SubscriptionDefinitionError(
         definition.name,

@@ -1,18 +1,19 @@
 import { EventStoreDatabase, Queryable } from '../database/event-store-database';
 import { StreamCheckpoint } from '../types/read-options';
 import { CheckpointedEvent } from '../store/event-store.service';
-import { DeadLetter } from './dead-letter';
+import { describeError } from './dead-letter-store';
 import {
   ACQUIRE_LEASE_SQL,
   ADVANCE_CHECKPOINT_SQL,
   DELETE_DEAD_LETTERS_OF_SQL,
   FORCE_LEASE_SQL,
   HEAD_CHECKPOINT_SQL,
-  LIST_DEAD_LETTERS_SQL,
   PARK_EVENT_SQL,
+  READER_LAG_SQL,
   READ_SUBSCRIPTION_SQL,
   RELEASE_LEASE_SQL,
   RENEW_LEASE_SQL,
+  readerLagParameters,
 } from './subscription-store.sql';
 
 /** The lease owner's checkpoint moved under it (lease lost or a rebuild): stop and re-acquire. */
@@ -24,6 +25,18 @@ export class CheckpointFencedError extends Error {
 }
 
 type CheckpointRow = { xid: string; position: string };
+
+/** The stored state of a subscription: checkpoint and lease. */
+export interface SubscriptionRow extends CheckpointRow {
+  owner: string | null;
+  lease_until: Date | null;
+}
+
+/** Which events a subscription reads: one tenant or all, some types or all. */
+export interface ReaderFilter {
+  tenantId?: string;
+  eventTypes?: string[];
+}
 const toCheckpoint = (row: CheckpointRow): StreamCheckpoint => ({ transactionId: row.xid, globalPosition: row.position });
 
 /** Lease, checkpoint and dead-letter operations of one subscription, for one owner. */
@@ -66,9 +79,25 @@ export class SubscriptionStore {
     await this.database.query(RELEASE_LEASE_SQL, [this.name, this.owner], 'releaseSubscriptionLease');
   }
 
+  /** The stored row, or undefined before the first run created it. */
+  async read(operation = 'readSubscription'): Promise<SubscriptionRow | undefined> {
+    const [row] = await this.database.query<SubscriptionRow>(READ_SUBSCRIPTION_SQL, [this.name], operation);
+    return row;
+  }
+
   /** Whether the subscription row exists yet. */
   async exists(): Promise<boolean> {
-    return (await this.database.query(READ_SUBSCRIPTION_SQL, [this.name], 'readSubscription')).length > 0;
+    return (await this.read()) !== undefined;
+  }
+
+  /**
+   * Matching events beyond `after` (those a reader will still deliver) and
+   * the global position of the newest event: one query for lag and progress.
+   */
+  async countBehind(after: StreamCheckpoint, filter: ReaderFilter, operation = 'countBehind'): Promise<{ behind: number; head: string }> {
+    const parameters = readerLagParameters(after, filter.tenantId, filter.eventTypes);
+    const [row] = await this.database.query<{ behind: string; head: string }>(READER_LAG_SQL, parameters, operation);
+    return { behind: Number(row.behind), head: row.head };
   }
 
   /** The checkpoint of the newest event a gap-safe reader can see (start 'now'). */
@@ -111,27 +140,4 @@ export class SubscriptionStore {
   async clearDeadLetters(q: Queryable): Promise<void> {
     await q.query(DELETE_DEAD_LETTERS_OF_SQL, [this.name]);
   }
-}
-
-/** Parked events, optionally of one subscription, in event order. */
-export async function listDeadLetters(database: EventStoreDatabase, subscriptionName?: string): Promise<DeadLetter[]> {
-  const rows = await database.query(LIST_DEAD_LETTERS_SQL, [subscriptionName ?? null], 'listDeadLetters');
-  return rows.map((r) => ({
-    id: r.id,
-    subscriptionName: r.subscription_name,
-    globalPosition: r.global_position,
-    transactionId: r.transaction_id,
-    eventId: r.event_id,
-    tenantId: r.tenant_id,
-    eventType: r.event_type,
-    error: r.error,
-    attempts: r.attempts,
-    parkedAt: r.parked_at,
-  }));
-}
-
-/** A failure as stored in the dead letters: the message, bounded. */
-export function describeError(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.slice(0, 2000);
 }

@@ -1,87 +1,55 @@
 import { Logger } from '@nestjs/common';
-import { EventStoreDatabase, Queryable } from '../database/event-store-database';
-import { toProjectionTransaction } from '../projections/projection-transaction';
-import { ProjectionHandler } from '../projections/projection-handler';
+import { EventStoreDatabase } from '../database/event-store-database';
 import { CheckpointedEvent, EventStoreService } from '../store/event-store.service';
 import { START_CHECKPOINT } from '../store/stream-events';
 import { StreamCheckpoint } from '../types/read-options';
-import { isRedactionMarker, toEventsRedacted } from '../redaction/redaction-marker';
-import { EventsRedacted } from '../types/redaction';
-import { StoredDomainEvent } from '../types/stored-domain-event';
-import { ResolvedDeliveryOptions, RetryPolicy, retryDelay } from './delivery.options';
-import { runAsOwner } from './owner-transaction';
-import { SubscriptionStart } from './subscription-definition';
-import { CheckpointFencedError, SubscriptionStore, describeError } from './subscription-store';
+import { toCheckpointTransaction } from './checkpoint-transaction';
+import { describeError } from './dead-letter-store';
+import { ResolvedDeliveryOptions } from './delivery.options';
+import { DeliveryRun, EventDelivery } from './event-delivery';
+import { RetryOrPark, StopSignal } from './retry-or-park';
 import { sleep } from './sleep';
-import { READER_LAG_SQL, readerLagParameters } from './subscription-store.sql';
-
-/** Where a worker delivers: a subscriber (called outside any transaction) or a projection (inside one). */
-export type DeliveryTarget =
-  | {
-      kind: 'subscriber';
-      handle(event: StoredDomainEvent): Promise<void> | void;
-      onRedacted?: (redaction: EventsRedacted) => Promise<void> | void;
-    }
-  | { kind: 'projection'; handler: ProjectionHandler };
-
-/** Everything a worker needs to know about its subscription. */
-export interface WorkerDefinition {
-  name: string;
-  eventTypes?: string[];
-  tenantId?: string;
-  startFrom: SubscriptionStart;
-  retry: Required<RetryPolicy>;
-  batchSize: number;
-  target: DeliveryTarget;
-}
-
-/** Progress of a rebuild or catch-up, reported after each applied chunk. */
-export interface DeliveryProgress {
-  name: string;
-  /** Events handled so far in this run. */
-  processed: number;
-  /** Events that were beyond the checkpoint when the run started (may grow while it runs). */
-  total: number;
-  /** Global position of the last event handled. */
-  globalPosition: string;
-}
-
-class StopSignal extends Error {}
+import { SubscriberDelivery } from './subscriber-delivery';
+import { SubscriptionCursor } from './subscription-cursor';
+import { SubscriptionLease } from './subscription-lease';
+import { DeliveryProgress } from './subscription-status';
+import { CheckpointFencedError, SubscriptionStore } from './subscription-store';
+import { TransactionalDelivery } from './transactional-delivery';
+import { WorkerDefinition } from './worker-definition';
 
 /**
  * Runs one durable subscription in this process: takes its lease (one process
  * at a time), catches up from its checkpoint in batches, then follows live,
  * woken by NOTIFY / the publisher or by polling. Delivery is in the store's
- * gap-safe global order and at-least-once for subscribers (the checkpoint
- * advances after the handlers of a batch returned); projections apply a chunk of events
- * and advance the checkpoint in one transaction, hence exactly once. Every
- * checkpoint move is fenced by owner and previous value, so a process that
- * lost its lease cannot overwrite the new owner's progress.
+ * gap-safe global order; how each event is handed over (subscriber or
+ * transactional handler), retried and parked lives in the delivery classes,
+ * the lease in SubscriptionLease, the fenced checkpoint in SubscriptionCursor.
  */
-export class SubscriptionWorker {
+export class SubscriptionWorker implements DeliveryRun {
   private readonly logger: Logger;
   readonly store: SubscriptionStore;
+  private readonly lease: SubscriptionLease;
+  private readonly cursor: SubscriptionCursor;
   private running?: Promise<void>;
   private stopRequested = false;
-  private leaseLost = false;
-  private owned = false;
   /** Aborted on stop or lease loss, to cut sleeps short. */
   private interrupt = new AbortController();
-  private renewTimer?: NodeJS.Timeout;
-  private checkpoint: StreamCheckpoint = START_CHECKPOINT;
-  /** Subscribers: the last event handled but not yet saved as the checkpoint. */
-  private delivered?: StreamCheckpoint;
   private wakePending = false;
   private wakeWaiter?: () => void;
 
   constructor(
     readonly definition: WorkerDefinition,
-    private readonly database: EventStoreDatabase,
+    database: EventStoreDatabase,
     private readonly events: EventStoreService,
     private readonly options: ResolvedDeliveryOptions,
   ) {
     this.logger = new Logger(`EventStore:${definition.target.kind}:${definition.name}`);
     this.store = new SubscriptionStore(database, definition.name, definition.target.kind, options.ownerId, options.leaseDurationMs);
+    this.cursor = new SubscriptionCursor(database, this.store);
+    this.lease = new SubscriptionLease(this.store, options.leaseRenewIntervalMs, this.logger, () => {
+      this.interrupt.abort();
+      this.wake();
+    });
   }
 
   get name(): string {
@@ -90,7 +58,15 @@ export class SubscriptionWorker {
 
   /** Whether this process holds the lease right now. */
   get isOwner(): boolean {
-    return this.owned && !this.leaseLost;
+    return this.lease.isHeld;
+  }
+
+  get shouldStop(): boolean {
+    return this.stopRequested || this.lease.isLost;
+  }
+
+  get signal(): AbortSignal {
+    return this.interrupt.signal;
   }
 
   /** Starts following (idempotent). */
@@ -117,9 +93,9 @@ export class SubscriptionWorker {
   }
 
   /**
-   * Projections only: empties the read model and replays the whole log into
-   * it, taking the lease from whichever process holds it, then resumes
-   * following live if the worker was running.
+   * Transactional handlers (projections) only: empties the read model and
+   * replays the whole log into it, taking the lease from whichever process
+   * holds it, then resumes following live if the worker was running.
    */
   async rebuild(onProgress?: (progress: DeliveryProgress) => void): Promise<{ processed: number }> {
     const target = this.definition.target;
@@ -129,22 +105,16 @@ export class SubscriptionWorker {
     this.stopRequested = false;
     this.beginOwnership(await this.store.forceAcquire());
     try {
-      await runAsOwner(
-        this.database,
-        async (runner) => {
-          await this.store.advance(runner, this.checkpoint, START_CHECKPOINT);
-          await this.store.clearDeadLetters(runner);
-          await target.handler.reset(toProjectionTransaction(runner));
-        },
-        'resetProjection',
-      );
-      this.checkpoint = START_CHECKPOINT;
+      await this.cursor.moveWith(START_CHECKPOINT, 'resetProjection', async (runner) => {
+        await this.store.clearDeadLetters(runner);
+        await target.handler.reset(toCheckpointTransaction(runner));
+      });
       this.logger.log('Read model reset; replaying the log');
       const processed = await this.catchUp(onProgress);
       this.logger.log(`Rebuilt from ${processed} event(s)`);
       return { processed };
     } finally {
-      await this.endOwnership();
+      await this.lease.end();
       if (wasRunning) this.start();
     }
   }
@@ -174,7 +144,7 @@ export class SubscriptionWorker {
           await sleep(this.options.leaseRenewIntervalMs, this.interrupt.signal);
         }
       } finally {
-        await this.endOwnership();
+        await this.lease.end();
       }
     }
   }
@@ -189,37 +159,10 @@ export class SubscriptionWorker {
   }
 
   private beginOwnership(checkpoint: StreamCheckpoint): void {
-    this.checkpoint = checkpoint;
-    this.delivered = undefined;
-    this.owned = true;
-    this.leaseLost = false;
+    this.cursor.position = checkpoint;
     this.interrupt = new AbortController();
     if (this.stopRequested) this.interrupt.abort();
-    const renew = async () => {
-      try {
-        if (!(await this.store.renew())) {
-          this.leaseLost = true;
-          this.interrupt.abort();
-          this.wake();
-          return;
-        }
-      } catch (error) {
-        // A blip: keep trying; if the lease really expires, the fenced checkpoint write notices.
-        this.logger.warn(`Lease renewal failed: ${describeError(error)}`);
-      }
-      if (this.owned) this.renewTimer = setTimeout(renew, this.options.leaseRenewIntervalMs);
-    };
-    this.renewTimer = setTimeout(renew, this.options.leaseRenewIntervalMs);
-  }
-
-  private async endOwnership(): Promise<void> {
-    this.owned = false;
-    clearTimeout(this.renewTimer);
-    if (!this.leaseLost) await this.store.release().catch((error) => this.logger.warn(`Lease release failed: ${describeError(error)}`));
-  }
-
-  private get shouldStop(): boolean {
-    return this.stopRequested || this.leaseLost;
+    this.lease.begin();
   }
 
   private async follow(): Promise<void> {
@@ -242,154 +185,36 @@ export class SubscriptionWorker {
 
   /** Delivers everything beyond the checkpoint that a gap-safe reader sees now; returns how many events. */
   private async catchUp(onProgress?: (progress: DeliveryProgress) => void): Promise<number> {
-    const { tenantId, eventTypes, batchSize, target } = this.definition;
-    const total = onProgress ? await this.countBehind() : 0;
+    const { tenantId, eventTypes, batchSize } = this.definition;
+    const total = onProgress ? (await this.store.countBehind(this.cursor.position, this.definition)).behind : 0;
+    const delivery = this.newDelivery();
     let processed = 0;
-    let chunk: CheckpointedEvent[] = [];
-    const report = (event: CheckpointedEvent) =>
-      onProgress?.({ name: this.name, processed, total: Math.max(total, processed), globalPosition: event.globalPosition });
+    let last: CheckpointedEvent | undefined;
+    const count = (done: number) => {
+      processed += done;
+      if (done && last)
+        onProgress?.({ name: this.name, processed, total: Math.max(total, processed), globalPosition: last.globalPosition });
+    };
+    let settled = 0;
     try {
-      for await (const event of this.events.streamEvents({ after: this.checkpoint, tenantId, eventTypes, batchSize })) {
+      for await (const event of this.events.streamEvents({ after: this.cursor.position, tenantId, eventTypes, batchSize })) {
         if (this.shouldStop) break;
-        if (target.kind === 'subscriber') {
-          await this.deliverToSubscriber(target, event);
-          processed++;
-          if (processed % batchSize === 0) {
-            await this.saveDelivered();
-            report(event);
-          }
-          continue;
-        }
-        chunk.push(event);
-        if (chunk.length >= batchSize) {
-          await this.applyChunk(target.handler, chunk);
-          processed += chunk.length;
-          report(event);
-          chunk = [];
-        }
+        last = event;
+        count(await delivery.accept(event));
       }
     } finally {
-      // Also when stopping: what the subscriber handled is not delivered again.
-      if (!this.leaseLost) await this.saveDelivered();
+      if (!this.lease.isLost) settled = await delivery.settle();
     }
-    if (chunk.length && !this.shouldStop && target.kind === 'projection') {
-      await this.applyChunk(target.handler, chunk);
-      processed += chunk.length;
-      report(chunk[chunk.length - 1]);
-    }
+    processed += settled;
+    count(await delivery.finish());
     return processed;
   }
 
-  private async countBehind(): Promise<number> {
-    const parameters = readerLagParameters(this.checkpoint, this.definition.tenantId, this.definition.eventTypes);
-    const [row] = await this.database.query<{ behind: string }>(READER_LAG_SQL, parameters, 'countBehind');
-    return Number(row.behind);
-  }
-
-  private async deliverToSubscriber(target: Extract<DeliveryTarget, { kind: 'subscriber' }>, event: CheckpointedEvent): Promise<void> {
-    const { checkpoint, ...plain } = event;
-    // A redaction marker goes to onRedacted, or nowhere: handle() never sees the store's own events.
-    const marker = isRedactionMarker(plain);
-    const onRedacted = target.onRedacted;
-    if (marker && !onRedacted) {
-      this.delivered = checkpoint;
-      return;
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        if (marker) await onRedacted!(toEventsRedacted(plain));
-        else await target.handle(plain);
-        break;
-      } catch (error) {
-        if (await this.failedAttempt(event, error, attempt)) return;
-      }
-    }
-    this.delivered = checkpoint;
-  }
-
-  /**
-   * Moves the stored checkpoint past the events handed to the subscriber so
-   * far: once per batch, not once per event (at-least-once either way; a
-   * crash re-delivers at most the events since the last save).
-   */
-  private async saveDelivered(): Promise<void> {
-    const to = this.delivered;
-    if (!to) return;
-    const autocommit: Queryable = { query: (sql, params) => this.database.query(sql, params ?? [], 'advanceCheckpoint') };
-    await this.store.advance(autocommit, this.checkpoint, to);
-    this.checkpoint = to;
-    this.delivered = undefined;
-  }
-
-  private async applyChunk(handler: ProjectionHandler, chunk: CheckpointedEvent[]): Promise<void> {
-    if (chunk.length > 1) {
-      try {
-        await this.applyInTransaction(handler, chunk);
-        return;
-      } catch (error) {
-        if (error instanceof CheckpointFencedError) throw error;
-        // Isolate the failing event: one transaction per event, with retries.
-        this.logger.warn(`A chunk of ${chunk.length} events failed (${describeError(error)}); applying them one by one`);
-      }
-    }
-    for (const event of chunk) {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await this.applyInTransaction(handler, [event]);
-          break;
-        } catch (error) {
-          if (error instanceof CheckpointFencedError) throw error;
-          if (await this.failedAttempt(event, error, attempt)) break;
-        }
-      }
-    }
-  }
-
-  /** Applies events and moves the checkpoint past the last one, in one transaction. */
-  private async applyInTransaction(handler: ProjectionHandler, events: CheckpointedEvent[]): Promise<void> {
-    const to = events[events.length - 1].checkpoint;
-    await runAsOwner(
-      this.database,
-      async (runner) => {
-        // Fence first: the row lock also keeps a concurrent rebuild or takeover out until commit.
-        await this.store.advance(runner, this.checkpoint, to);
-        const tx = toProjectionTransaction(runner);
-        // The handler sees the plain event; the checkpoint is the worker's business.
-        for (const { checkpoint: _checkpoint, ...event } of events) {
-          if (!isRedactionMarker(event)) await handler.apply(event, tx);
-          else if (handler.onRedacted) await handler.onRedacted(toEventsRedacted(event), tx);
-        }
-      },
-      'applyProjection',
-    );
-    this.checkpoint = to;
-  }
-
-  /**
-   * Logs a failed attempt, then either waits for the next one (false) or,
-   * after the last attempt, parks the event and moves past it (true).
-   */
-  private async failedAttempt(event: CheckpointedEvent, error: unknown, attempt: number): Promise<boolean> {
-    const { maxAttempts } = this.definition.retry;
-    this.logger.warn(
-      `Event ${event.eventId} (${event.eventType} at position ${event.globalPosition}) failed, attempt ${attempt}/${maxAttempts}: ${describeError(error)}`,
-    );
-    if (attempt >= maxAttempts) {
-      await runAsOwner(
-        this.database,
-        async (runner) => {
-          await this.store.advance(runner, this.checkpoint, event.checkpoint);
-          await this.store.park(runner, event, error, attempt);
-        },
-        'parkEvent',
-      );
-      this.checkpoint = event.checkpoint;
-      this.delivered = undefined;
-      this.logger.error(`Event ${event.eventId} parked as a dead letter after ${attempt} attempts`);
-      return true;
-    }
-    await sleep(retryDelay(this.definition.retry, attempt), this.interrupt.signal);
-    if (this.shouldStop) throw new StopSignal();
-    return false;
+  private newDelivery(): EventDelivery {
+    const { target, batchSize, retry } = this.definition;
+    const retries = new RetryOrPark(retry, this.cursor, this.store, this, this.logger);
+    return target.kind === 'subscriber'
+      ? new SubscriberDelivery(target, batchSize, this.cursor, retries)
+      : new TransactionalDelivery(target.handler, batchSize, this.cursor, retries, this, this.logger);
   }
 }

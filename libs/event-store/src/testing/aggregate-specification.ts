@@ -1,18 +1,11 @@
 import { deepStrictEqual, fail } from 'node:assert/strict';
 import { EventSourcedAggregate } from '../aggregates/aggregate-root';
 import { AggregateClass } from '../aggregates/aggregate-repository.options';
-import { EventData, StoredDomainEvent } from '../types/stored-domain-event';
+import { EventData } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
+import { GivenEvent, errorMismatch, toSpecificationEvent } from './specification-events';
 
-/** A past event of the aggregate under test. */
-export interface GivenEvent {
-  eventType: string;
-  data: EventData;
-  /** @default 1 */
-  eventVersion?: number;
-  /** @default 2026-01-01T00:00:00.000Z plus one second per event */
-  occurredAt?: Date;
-}
+export type { GivenEvent } from './specification-events';
 
 /** An event the command is expected to apply; `eventVersion` is compared only when given. */
 export interface ExpectedEvent {
@@ -39,8 +32,6 @@ export interface AggregateOutcome<T> {
   thenThrows(errorClass: abstract new (...args: never[]) => Error, message?: string | RegExp): void;
 }
 
-const BASE_TIME = Date.UTC(2026, 0, 1);
-
 /**
  * Given/when/then for aggregates: replays `events`, runs the command, and
  * checks the uncommitted events it produced or the error it threw.
@@ -58,7 +49,8 @@ export function given<T extends EventSourcedAggregate>(
   const build = (): T => {
     const aggregateId = options.aggregateId ?? 'aggregate-under-test';
     const aggregate = new aggregateClass(aggregateId);
-    aggregate.replay(events.map((e, i) => toStored(aggregateClass.aggregateType, aggregateId, e, i, options.migrations)));
+    const defaults = { aggregateType: aggregateClass.aggregateType, aggregateId };
+    aggregate.replay(events.map((e, i) => toSpecificationEvent(e, i, defaults, options.migrations)));
     return aggregate;
   };
   return {
@@ -87,10 +79,8 @@ export function given<T extends EventSourcedAggregate>(
           try {
             command(aggregate);
           } catch (error) {
-            if (!(error instanceof errorClass)) fail(`expected ${errorClass.name}, got ${String(error)}`);
-            if (typeof message === 'string' && error.message !== message) fail(`expected message '${message}', got '${error.message}'`);
-            if (message instanceof RegExp && !message.test(error.message))
-              fail(`expected message matching ${String(message)}, got '${error.message}'`);
+            const mismatch = errorMismatch(error, errorClass, message);
+            if (mismatch) fail(mismatch);
             deepStrictEqual(aggregate.getUncommittedEvents().length, 0, 'a failed command must not leave events behind');
             return;
           }
@@ -99,32 +89,4 @@ export function given<T extends EventSourcedAggregate>(
       };
     },
   };
-}
-
-function toStored(
-  aggregateType: string,
-  aggregateId: string,
-  e: GivenEvent,
-  index: number,
-  migrations?: EventMigrationHandler,
-): StoredDomainEvent {
-  const occurredAt = e.occurredAt ?? new Date(BASE_TIME + index * 1000);
-  const stored: StoredDomainEvent = {
-    globalPosition: String(index + 1),
-    eventId: `00000000-0000-4000-8000-${String(index + 1).padStart(12, '0')}`,
-    tenantId: 'test-tenant',
-    aggregateType,
-    aggregateId,
-    aggregateVersion: index + 1,
-    eventType: e.eventType,
-    eventVersion: e.eventVersion ?? 1,
-    occurredAt,
-    storedAt: occurredAt,
-    data: e.data,
-    metadata: {},
-    transactionId: String(index + 1),
-    isRedacted: false,
-    redactedAt: null,
-  };
-  return migrations ? migrations.migrateIfNeeded(stored) : stored;
 }

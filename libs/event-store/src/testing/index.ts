@@ -2,7 +2,10 @@
 export { createTestDatabase, serverReachable, DatabaseMode, TestDatabase, TEST_SERVER_URL, SERVER_MODE } from './test-database';
 export { describeEachBackend } from './describe-each-backend';
 export { openTestStore, TestStore } from './test-store';
-export { given, GivenEvent, ExpectedEvent, AggregateOutcome, AggregateSpecificationOptions } from './aggregate-specification';
+export { given, ExpectedEvent, AggregateOutcome, AggregateSpecificationOptions } from './aggregate-specification';
+export { GivenEvent, SpecificationEvent } from './specification-events';
+export { projectionSpecification, ProjectionSpecificationOptions, ProjectionOutcome } from './projection-specification';
+export { givenStoredEvent, UpcasterUnderTest, ExpectedUpcast, UpcastOutcome } from './upcaster-specification';
 export { waitForHorizon } from './wait-for-horizon';
 export { eventually } from './eventually';
 export { createProductionRolesDatabase, ProductionRolesDatabase } from './production-roles';

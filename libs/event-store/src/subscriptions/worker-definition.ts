@@ -1,9 +1,49 @@
 import { REDACTION_MARKER } from '../types/redaction';
 import { TENANT_ID_PATTERN, isCheckpoint } from '../validation/rules';
-import { ResolvedDeliveryOptions, resolveRetryPolicy } from './delivery.options';
-import { DeliveryFilterOptions, SUBSCRIPTION_NAME_PATTERN } from './subscription-definition';
+import { EventsRedacted } from '../types/redaction';
+import { StoredDomainEvent } from '../types/stored-domain-event';
+import { CheckpointTransaction } from './checkpoint-transaction';
+import { ResolvedDeliveryOptions, RetryPolicy, resolveRetryPolicy } from './delivery.options';
+import { DeliveryFilterOptions, SUBSCRIPTION_NAME_PATTERN, SubscriptionStart } from './subscription.options';
 import { SubscriptionDefinitionError } from './subscription.errors';
-import { DeliveryTarget, WorkerDefinition } from './subscription-worker';
+
+/**
+ * A handler applied inside the transaction that moves the checkpoint, chunk
+ * by chunk (hence exactly once), and that can be reset and replayed.
+ * Projections are such handlers.
+ */
+export interface TransactionalHandler {
+  apply(event: StoredDomainEvent, tx: CheckpointTransaction): Promise<void>;
+  reset(tx: CheckpointTransaction): Promise<void>;
+  onRedacted?(redaction: EventsRedacted, tx: CheckpointTransaction): Promise<void>;
+}
+
+/** A handler called outside any transaction, at least once per event. */
+export interface SubscriberTarget {
+  kind: 'subscriber';
+  handle(event: StoredDomainEvent): Promise<void> | void;
+  onRedacted?: (redaction: EventsRedacted) => Promise<void> | void;
+}
+
+/** A transactional handler; its kind is 'projection' (the kind keys the subscription row). */
+export interface TransactionalTarget {
+  kind: 'projection';
+  handler: TransactionalHandler;
+}
+
+/** Where a worker delivers: a subscriber (called outside any transaction) or a projection (inside one). */
+export type DeliveryTarget = SubscriberTarget | TransactionalTarget;
+
+/** Everything a worker needs to know about its subscription. */
+export interface WorkerDefinition {
+  name: string;
+  eventTypes?: string[];
+  tenantId?: string;
+  startFrom: SubscriptionStart;
+  retry: Required<RetryPolicy>;
+  batchSize: number;
+  target: DeliveryTarget;
+}
 
 /**
  * Checks decorator options and builds a worker definition with defaults.
