@@ -21,6 +21,8 @@ export class EventStoreEventEmitterModule {
   static forRoot(options: EventEmitterCaptureOptions = {}): DynamicModule {
     validateCaptureOptions(options);
     return {
+      // Global, so that any module (metrics, a toggle endpoint) can inject EventEmitterCapture.
+      global: true,
       module: EventStoreEventEmitterModule,
       providers: [{ provide: EVENT_EMITTER_CAPTURE_OPTIONS, useValue: options }, EventEmitterCapture],
       exports: [EventEmitterCapture],
