@@ -14,7 +14,9 @@ export const MEMORY_STATUSES = ['active', 'deleted', 'expired'] as const;
  * status, who stored it, tags, size of the value (never the value itself),
  * time to live, writes and reads. The namespace is the `Memory` stream's id.
  * GDPR: a key may name a person; redacting the MemoryStored that wrote an
- * entry removes the entry.
+ * entry removes the entry. Redact every event that carries the key (an
+ * erasure by subject does): an older MemoryStored left unredacted would bring
+ * the key back on a rebuild.
  */
 @Injectable()
 @EventProjection({ name: MEMORY_INDEX, eventTypes: ['MemoryStored', 'MemoryRetrieved', 'MemoryDeleted', 'MemoryExpired'] })
