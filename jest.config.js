@@ -14,6 +14,7 @@ const transformIgnorePatterns = ['/node_modules/(?!@nestjs/)'];
 const moduleNameMapper = {
   '^@nest-event-store/core/testing$': '<rootDir>/libs/event-store/src/testing',
   '^@nest-event-store/core/cqrs$': '<rootDir>/libs/event-store/src/cqrs',
+  '^@nest-event-store/core/event-emitter$': '<rootDir>/libs/event-store/src/event-emitter',
   '^@nest-event-store/core$': '<rootDir>/libs/event-store/src',
 };
 const modulePathIgnorePatterns = ['<rootDir>/libs/event-store/dist/'];
@@ -30,7 +31,7 @@ module.exports = {
   testTimeout: 60000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps}/**/*.spec.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/libs/**/*.int-spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,apps}/**/*.int-spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -389,6 +389,40 @@ describeEachBackend('appends and audit queries', (mode) => {
       expect(stats.body.lastEventAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     });
 
+    it('returns statistics of a date range, and 400 naming the field for a bad one', async () => {
+      const fresh = t.token('stats-range-co', ['auditor', 'writer']);
+      await appendVia(
+        t,
+        fresh,
+        'range-1',
+        [
+          { eventType: 'A', occurredAt: '2025-01-01T00:00:00.000Z' },
+          { eventType: 'B', occurredAt: '2025-02-01T00:00:00.000Z' },
+          { eventType: 'C', occurredAt: '2025-03-01T00:00:00.000Z' },
+        ],
+        { aggregateType: 'Ledger' },
+      );
+      const res = await getAs(t, fresh, '/api/events/stats?from=2025-02-01T00:00:00Z&to=2025-03-01T00:00:00Z');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        totalEvents: 1,
+        redactedEvents: 0,
+        byEventType: { B: 1 },
+        byAggregateType: { Ledger: 1 },
+        firstEventAt: '2025-02-01T00:00:00.000Z',
+        lastEventAt: '2025-02-01T00:00:00.000Z',
+      });
+      for (const [query, field] of [
+        ['from=yesterday', 'from'],
+        ['to=2025-13-01', 'to'],
+        ['from=2025-03-01T00:00:00Z&to=2025-02-01T00:00:00Z', 'to'],
+      ]) {
+        const bad = await getAs(t, fresh, `/api/events/stats?${query}`);
+        expect(bad.status).toBe(400);
+        expect(bad.body.message).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${field}: `))]));
+      }
+    });
+
     it('lists the event types with their latest version and stored count', async () => {
       const fresh = t.token('types-co', ['auditor', 'writer']);
       await appendVia(t, fresh, 'types-1', [{ eventType: 'ThingHappened' }, { eventType: 'ThingHappened' }], { aggregateType: 'Ledger' });

@@ -25,7 +25,7 @@ const EXPECTED: Record<string, number[]> = {
   'post /api/aggregates/{aggregateId}/events': [400, 401, 403, 409, 413, 503],
   'get /api/aggregates/{aggregateId}/events': [400, 401, 403, 404, 503],
   'get /api/events': [400, 401, 403, 503],
-  'get /api/events/stats': [401, 403, 503],
+  'get /api/events/stats': [400, 401, 403, 503],
   'get /api/events/{eventId}': [400, 401, 403, 404, 503],
   'get /api/event-types': [401, 403, 503],
   'post /api/events/{eventId}/redaction': [400, 401, 403, 404, 413, 503],
@@ -41,6 +41,14 @@ const EXPECTED: Record<string, number[]> = {
   'get /api/releases/{id}': LOAD,
   'post /api/releases/{id}/requirements': WRITE,
   'post /api/releases/{id}/shipment': WRITE,
+  'get /api/agents': [400, 401, 403, 503],
+  'get /api/agents/event-types': [400, 401, 403, 503],
+  'get /api/agents/{id}': [401, 403, 404, 503],
+  'get /api/tasks': [400, 401, 403, 503],
+  'get /api/tasks/stats': [400, 401, 403, 503],
+  'get /api/tasks/{id}': [401, 403, 404, 503],
+  'get /api/memory': [400, 401, 403, 503],
+  'get /api/memory/{namespace}': [400, 401, 403, 404, 503],
   // Public; its 503 is Terminus' health report, not the error body.
   'get /api/health': [],
 };

@@ -1,5 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { EventStoreModule } from '@nest-event-store/core';
+import { EventStoreEventEmitterModule } from '@nest-event-store/core/event-emitter';
+import { AgentsModule } from './agents/agents.module';
+import { agentsMigrations } from './agents/agents.migrations';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './common/auth/auth.module';
 import { MetricsModule } from './common/metrics/metrics.module';
@@ -10,7 +14,12 @@ import { HealthModule } from './health/health.module';
 import { RequirementsModule } from './requirements/requirements.module';
 import { requirementsMigrations } from './requirements/requirements.migrations';
 
-/** The reference application: the event store, its REST API and the requirements domain. */
+/**
+ * The reference application: the event store, its REST API, the requirements
+ * domain, and the agent-orchestration domain with capture of the app's
+ * emitter events (`task:started`, `agent:registered`, …; the payload names
+ * its tenant: there is no default tenant in a multi-tenant API).
+ */
 @Module({})
 export class AppModule {
   /** Builds the module tree for one resolved configuration (main.ts and the e2e tests). */
@@ -26,18 +35,21 @@ export class AppModule {
             migrationsUrl: c.migrationsDatabaseUrl,
             rolePrefix: c.rolePrefix,
             dataDir: c.embeddedDataDir,
-            migrations: requirementsMigrations(c.rolePrefix),
+            migrations: [...requirementsMigrations(c.rolePrefix), ...agentsMigrations(c.rolePrefix)],
             statementTimeoutMs: c.statementTimeoutMs,
             connectionTimeoutMs: c.connectionTimeoutMs,
             horizonWarningSeconds: c.horizonWarningSeconds,
           }),
         }),
+        EventEmitterModule.forRoot(),
+        EventStoreEventEmitterModule.forRoot(),
         AuthModule,
         MetricsModule,
         AuditModule,
         GdprModule,
         HealthModule,
         RequirementsModule,
+        AgentsModule,
       ],
     };
   }

@@ -55,6 +55,7 @@ export {
   StreamEventsOptions,
   StreamCheckpoint,
   EventStatistics,
+  StatisticsRange,
 } from './types/read-options';
 export { Snapshot, SnapshotInput } from './types/snapshot';
 export {

@@ -5,6 +5,7 @@ import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
 import { ApiAuthenticatedErrorResponses, ApiErrorResponses } from '../common/http/api-error-responses.decorator';
+import { DateRangeQuery, toStatisticsRange } from '../common/http/date-range.query';
 import { toEventJson } from '../common/http/event-json';
 import { QueryEventsQuery } from './dto/query-events.query';
 import { EventPageDto, EventStatisticsDto, StoredEventDto } from './dto/stored-event.dto';
@@ -46,10 +47,11 @@ export class EventsController {
 
   // Declared before ':eventId' so that "stats" is not taken for an id.
   @Get('stats')
-  @ApiOperation({ summary: "Statistics of the caller's tenant" })
+  @ApiOperation({ summary: "Statistics of the caller's tenant, optionally of the events that occurred in a date range" })
   @ApiOkResponse({ type: EventStatisticsDto })
-  async stats(@CurrentPrincipal() principal: Principal): Promise<EventStatisticsDto> {
-    const s = await this.store.getStatistics(principal.tenantId);
+  @ApiErrorResponses(400)
+  async stats(@Query() query: DateRangeQuery, @CurrentPrincipal() principal: Principal): Promise<EventStatisticsDto> {
+    const s = await this.store.getStatistics(principal.tenantId, toStatisticsRange(query));
     return { ...s, firstEventAt: s.firstEventAt?.toISOString() ?? null, lastEventAt: s.lastEventAt?.toISOString() ?? null };
   }
 

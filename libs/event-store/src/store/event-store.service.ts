@@ -14,6 +14,7 @@ import {
   EventPageRequest,
   EventQueryFilter,
   EventStatistics,
+  StatisticsRange,
   ReadMode,
   StreamCheckpoint,
   StreamEventsOptions,
@@ -44,7 +45,7 @@ import { EventRow, toCheckpointedEvent, toStoredEvent } from './event-row';
 import { checkQuery, queryEventRows } from './query-events';
 import { readEventById, readEventsSince } from './read-events';
 import { checkStreamRead, readStream, readStreamHead } from './read-stream';
-import { readStatistics } from './statistics';
+import { checkStatisticsRange, readStatistics } from './statistics';
 import { START_CHECKPOINT, streamEventRows } from './stream-events';
 
 /** A stored event together with its checkpoint in the gap-safe global order. */
@@ -292,10 +293,15 @@ export class EventStoreService {
     }
   }
 
-  /** Totals, redacted count, counts by event type and aggregate type, first and last event time. */
-  async getStatistics(tenantId: string): Promise<EventStatistics> {
+  /**
+   * Totals, redacted count, counts by event type and aggregate type, first and
+   * last event time; with a range, of the events that occurred in it.
+   * @throws EventValidationError naming `range.from` / `range.to` for a bad date or an empty range
+   */
+  async getStatistics(tenantId: string, range: StatisticsRange = {}): Promise<EventStatistics> {
     assertTenantId(tenantId);
-    return this.database.runInTenant(tenantId, (q) => readStatistics(q, tenantId), 'getStatistics');
+    checkStatisticsRange(range);
+    return this.database.runInTenant(tenantId, (q) => readStatistics(q, tenantId, range ?? {}), 'getStatistics');
   }
 
   /**

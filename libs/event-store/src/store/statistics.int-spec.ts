@@ -1,4 +1,5 @@
 import { EventNotFoundError } from '../errors/event-not-found.error';
+import { EventValidationError } from '../errors/event-validation.error';
 import { OperationNotAllowedError } from '../errors/operation-not-allowed.error';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestStore, openTestStore } from '../testing/test-store';
@@ -51,6 +52,37 @@ describeEachBackend('statistics, reads and tenant purge', (mode) => {
       firstEventAt: null,
       lastEventAt: null,
     });
+  });
+
+  it('counts only the events that occurred in a date range (from inclusive, to exclusive)', async () => {
+    expect(await t.store.getStatistics('acme', { from: new Date('2026-02-02T00:00:00Z'), to: new Date('2026-02-04T00:00:00Z') })).toEqual({
+      totalEvents: 2,
+      redactedEvents: 0,
+      byEventType: { OrderPlaced: 1, OrderShipped: 1 },
+      byAggregateType: { Order: 2 },
+      firstEventAt: new Date('2026-02-02T00:00:00Z'),
+      lastEventAt: new Date('2026-02-03T00:00:00Z'),
+    });
+    expect((await t.store.getStatistics('acme', { from: new Date('2026-02-03T00:00:00Z') })).byEventType).toEqual({
+      OrderShipped: 1,
+      InvoiceIssued: 1,
+    });
+    expect((await t.store.getStatistics('acme', { to: new Date('2026-02-02T00:00:00Z') })).totalEvents).toBe(1);
+    // Another tenant's events in the same range never count.
+    expect((await t.store.getStatistics('globex', { from: new Date('2026-01-01T00:00:00Z') })).totalEvents).toBe(0);
+  });
+
+  it('rejects a bad date range naming the field', async () => {
+    await expect(t.store.getStatistics('acme', { from: new Date('nope') })).rejects.toMatchObject({
+      violations: [{ field: 'range.from', reason: 'must be a valid date' }],
+    });
+    await expect(t.store.getStatistics('acme', { to: '2026-01-01' as unknown as Date })).rejects.toMatchObject({
+      violations: [{ field: 'range.to', reason: 'must be a valid date' }],
+    });
+    await expect(
+      t.store.getStatistics('acme', { from: new Date('2026-02-02T00:00:00Z'), to: new Date('2026-02-01T00:00:00Z') }),
+    ).rejects.toMatchObject({ violations: [{ field: 'range.to', reason: 'must be after from' }] });
+    await expect(t.store.getStatistics('acme', { since: new Date() } as never)).rejects.toBeInstanceOf(EventValidationError);
   });
 
   it('getEventsSince a position (exclusive) or a date (inclusive, by occurrence)', async () => {

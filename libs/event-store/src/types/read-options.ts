@@ -31,6 +31,14 @@ export interface EventQueryFilter {
   userId?: string;
 }
 
+/** Date range of `getStatistics`, by occurrence time. Both bounds are optional. */
+export interface StatisticsRange {
+  /** occurredAt >= from */
+  from?: Date;
+  /** occurredAt < to */
+  to?: Date;
+}
+
 /** Keyset page request of `queryEvents`. */
 export interface EventPageRequest {
   /** 1..1000. @default 100 */

@@ -1,5 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EventStoreService, SubscriptionManager } from '@nest-event-store/core';
+import { EventEmitterCapture } from '@nest-event-store/core/event-emitter';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/app-config.module';
@@ -51,7 +52,18 @@ export class MetricsService {
    */
   readonly horizonLag: Gauge;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig, subscriptions: SubscriptionManager, store: EventStoreService) {
+  /**
+   * Emitter capture outcomes since start (read at scrape time): `captured`,
+   * `failed_attempt`, `retried`, `dead_lettered`, `dropped` (dead letters beyond the kept maximum).
+   */
+  readonly emitterCaptures: Counter<'outcome'>;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    subscriptions: SubscriptionManager,
+    store: EventStoreService,
+    @Optional() capture?: EventEmitterCapture,
+  ) {
     if (config.processMetrics) collectDefaultMetrics({ register: this.registry });
     const logger = new Logger('Metrics');
     this.subscriptionLag = new Gauge({
@@ -82,6 +94,22 @@ export class MetricsService {
           this.reset();
           logger.warn(`Read horizon lag unavailable: ${(error as Error).message}`);
         }
+      },
+    });
+    this.emitterCaptures = new Counter({
+      name: 'event_store_emitter_captures_total',
+      help: 'Emitter events captured into the store, by outcome (a failed capture is never silent)',
+      labelNames: ['outcome'],
+      registers: [this.registry],
+      collect() {
+        if (!capture) return;
+        const s = capture.stats();
+        this.reset();
+        this.inc({ outcome: 'captured' }, s.captured);
+        this.inc({ outcome: 'failed_attempt' }, s.failedAttempts);
+        this.inc({ outcome: 'retried' }, s.retries);
+        this.inc({ outcome: 'dead_lettered' }, s.deadLettered);
+        this.inc({ outcome: 'dropped' }, s.dropped);
       },
     });
   }
