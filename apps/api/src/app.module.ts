@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventStoreModule } from '@nest-event-store/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './common/auth/auth.module';
+import { ConsoleModule } from './console/console.module';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG, AppConfigModule } from './config/app-config.module';
@@ -38,6 +39,7 @@ export class AppModule {
         GdprModule,
         HealthModule,
         RequirementsModule,
+        ConsoleModule.forRoot({ devTokens: config.devTokens ?? false }),
       ],
     };
   }
