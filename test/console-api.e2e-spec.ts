@@ -141,83 +141,77 @@ describeEachBackend('audit console in production', (mode) => {
   });
 });
 
-// A subscriber that fails on purpose fills the dead letters. Server only: on
-// PGlite, an app with this extra module did not finish booting within the
-// test timeout (not investigated; see the report of issue 12).
-describeEachBackend(
-  'audit console: dead letters',
-  (mode) => {
-    let t: TestApp;
-    const tokenA = () => t.token('console-a', ['auditor', 'writer', 'dpo']);
-    const tokenB = () => t.token('console-b', ['auditor', 'writer', 'dpo']);
-    beforeAll(async () => {
-      PoisonSubscriber.healed = false;
-      t = await openTestApp(mode, {}, { imports: [PoisonModule] });
-    }, 180_000);
-    afterAll(() => t?.close());
+// A subscriber that fails on purpose fills the dead letters.
+describeEachBackend('audit console: dead letters', (mode) => {
+  let t: TestApp;
+  const tokenA = () => t.token('console-a', ['auditor', 'writer', 'dpo']);
+  const tokenB = () => t.token('console-b', ['auditor', 'writer', 'dpo']);
+  beforeAll(async () => {
+    PoisonSubscriber.healed = false;
+    t = await openTestApp(mode, {}, { imports: [PoisonModule] });
+  }, 180_000);
+  afterAll(() => t?.close());
 
-    let parkedA: string;
-    let parkedB: string;
-    beforeAll(async () => {
-      [{ eventId: parkedA }] = await appendVia(t, tokenA(), newAggregateId('pill'), [{ eventType: 'PoisonPill', data: {} }], {
-        aggregateType: 'Pill',
-      });
-      [{ eventId: parkedB }] = await appendVia(t, tokenB(), newAggregateId('pill'), [{ eventType: 'PoisonPill', data: {} }], {
-        aggregateType: 'Pill',
-      });
-      const parkedOf = async (token: string) =>
-        (await getAs(t, token, '/api/delivery/dead-letters')).body.items.map((d: { eventId: string }) => d.eventId).join();
-      await eventually(
-        async () => (await parkedOf(tokenA())) === parkedA && (await parkedOf(tokenB())) === parkedB,
-        20_000,
-        'both dead letters',
-      );
+  let parkedA: string;
+  let parkedB: string;
+  beforeAll(async () => {
+    [{ eventId: parkedA }] = await appendVia(t, tokenA(), newAggregateId('pill'), [{ eventType: 'PoisonPill', data: {} }], {
+      aggregateType: 'Pill',
     });
+    [{ eventId: parkedB }] = await appendVia(t, tokenB(), newAggregateId('pill'), [{ eventType: 'PoisonPill', data: {} }], {
+      aggregateType: 'Pill',
+    });
+    const parkedOf = async (token: string) =>
+      (await getAs(t, token, '/api/delivery/dead-letters')).body.items.map((d: { eventId: string }) => d.eventId).join();
+    await eventually(
+      async () => (await parkedOf(tokenA())) === parkedA && (await parkedOf(tokenB())) === parkedB,
+      20_000,
+      'both dead letters',
+    );
+  });
 
-    it('lists the subscriptions and projections with checkpoint, lag and the tenant’s dead letters', async () => {
-      const res = await getAs(t, tokenA(), '/api/delivery/subscriptions');
-      expect(res.status).toBe(200);
-      const poison = res.body.items.find((s: { name: string }) => s.name === POISON_SUBSCRIPTION);
-      expect(poison).toMatchObject({ kind: 'subscriber', deadLetters: 1, eventsBehind: expect.any(Number) });
-      expect(poison.headPosition).toMatch(/^\d+$/);
-      expect(res.body.items.some((s: { kind: string }) => s.kind === 'projection')).toBe(true);
-    });
+  it('lists the subscriptions and projections with checkpoint, lag and the tenant’s dead letters', async () => {
+    const res = await getAs(t, tokenA(), '/api/delivery/subscriptions');
+    expect(res.status).toBe(200);
+    const poison = res.body.items.find((s: { name: string }) => s.name === POISON_SUBSCRIPTION);
+    expect(poison).toMatchObject({ kind: 'subscriber', deadLetters: 1, eventsBehind: expect.any(Number) });
+    expect(poison.headPosition).toMatch(/^\d+$/);
+    expect(res.body.items.some((s: { kind: string }) => s.kind === 'projection')).toBe(true);
+  });
 
-    it("shows a tenant only its own dead letters, and answers 404 for another tenant's id on retry", async () => {
-      const a = await getAs(t, tokenA(), `/api/delivery/dead-letters?subscription=${POISON_SUBSCRIPTION}`);
-      expect(a.body.items.map((d: { eventId: string }) => d.eventId)).toEqual([parkedA]);
-      expect(a.body.items[0]).toMatchObject({ eventType: 'PoisonPill', attempts: 1, error: expect.stringContaining('poisoned') });
-      const b = await getAs(t, tokenB(), '/api/delivery/dead-letters');
-      const res = await postAs(t, tokenA(), '/api/delivery/dead-letters/retry', {
-        subscription: POISON_SUBSCRIPTION,
-        ids: [b.body.items[0].id],
-      });
-      expect(res.status).toBe(404);
+  it("shows a tenant only its own dead letters, and answers 404 for another tenant's id on retry", async () => {
+    const a = await getAs(t, tokenA(), `/api/delivery/dead-letters?subscription=${POISON_SUBSCRIPTION}`);
+    expect(a.body.items.map((d: { eventId: string }) => d.eventId)).toEqual([parkedA]);
+    expect(a.body.items[0]).toMatchObject({ eventType: 'PoisonPill', attempts: 1, error: expect.stringContaining('poisoned') });
+    const b = await getAs(t, tokenB(), '/api/delivery/dead-letters');
+    const res = await postAs(t, tokenA(), '/api/delivery/dead-letters/retry', {
+      subscription: POISON_SUBSCRIPTION,
+      ids: [b.body.items[0].id],
     });
+    expect(res.status).toBe(404);
+  });
 
-    it('answers 400 for bad input, 404 for an unknown subscription, 403 for retry without the writer role', async () => {
-      const bad = await postAs(t, tokenA(), '/api/delivery/dead-letters/retry', { subscription: POISON_SUBSCRIPTION, ids: ['x1'] });
-      expect(bad.status).toBe(400);
-      expect(JSON.stringify(bad.body.message)).toContain('ids');
-      expect((await postAs(t, tokenA(), '/api/delivery/dead-letters/retry', {})).status).toBe(400);
-      expect((await postAs(t, tokenA(), '/api/delivery/dead-letters/retry', { subscription: 'no-such' })).status).toBe(404);
-      expect((await getAs(t, tokenA(), '/api/delivery/dead-letters?subscription=no-such')).status).toBe(404);
-      const auditor = t.token('console-a', ['auditor']);
-      expect((await postAs(t, auditor, '/api/delivery/dead-letters/retry', { subscription: POISON_SUBSCRIPTION })).status).toBe(403);
-      expect((await getAs(t, t.token('console-a', ['dpo']), '/api/delivery/subscriptions')).status).toBe(403);
-      expect((await t.http().get('/api/delivery/subscriptions')).status).toBe(401);
-    });
+  it('answers 400 for bad input, 404 for an unknown subscription, 403 for retry without the writer role', async () => {
+    const bad = await postAs(t, tokenA(), '/api/delivery/dead-letters/retry', { subscription: POISON_SUBSCRIPTION, ids: ['x1'] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.message)).toContain('ids');
+    expect((await postAs(t, tokenA(), '/api/delivery/dead-letters/retry', {})).status).toBe(400);
+    expect((await postAs(t, tokenA(), '/api/delivery/dead-letters/retry', { subscription: 'no-such' })).status).toBe(404);
+    expect((await getAs(t, tokenA(), '/api/delivery/dead-letters?subscription=no-such')).status).toBe(404);
+    const auditor = t.token('console-a', ['auditor']);
+    expect((await postAs(t, auditor, '/api/delivery/dead-letters/retry', { subscription: POISON_SUBSCRIPTION })).status).toBe(403);
+    expect((await getAs(t, t.token('console-a', ['dpo']), '/api/delivery/subscriptions')).status).toBe(403);
+    expect((await t.http().get('/api/delivery/subscriptions')).status).toBe(401);
+  });
 
-    it("retries the tenant's dead letters only: A's is handled, B's stays parked", async () => {
-      PoisonSubscriber.healed = true;
-      const res = await postAs(t, tokenA(), '/api/delivery/dead-letters/retry', { subscription: POISON_SUBSCRIPTION });
-      expect(res.status).toBe(200);
-      expect(res.body).toEqual({ succeeded: 1, failed: 0 });
-      expect((await getAs(t, tokenA(), '/api/delivery/dead-letters')).body.items).toEqual([]);
-      expect((await getAs(t, tokenB(), '/api/delivery/dead-letters')).body.items.map((d: { eventId: string }) => d.eventId)).toEqual([
-        parkedB,
-      ]);
-    });
-  },
-  ['server'],
-);
+  it("retries the tenant's dead letters only: A's is handled, B's stays parked", async () => {
+    PoisonSubscriber.healed = true;
+    const res = await postAs(t, tokenA(), '/api/delivery/dead-letters/retry', { subscription: POISON_SUBSCRIPTION });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ succeeded: 1, failed: 0 });
+    expect((await getAs(t, tokenA(), '/api/delivery/dead-letters')).body.items).toEqual([]);
+    expect((await getAs(t, tokenB(), '/api/delivery/dead-letters')).body.items.map((d: { eventId: string }) => d.eventId)).toEqual([
+      parkedB,
+    ]);
+  });
+});
