@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { EventStoreDatabase } from '@nest-event-store/core';
 import { DatabaseMode, TestDatabase, createTestDatabase, waitForHorizon } from '@nest-event-store/core/testing';
-import { createApp } from '../../apps/api/src/app.factory';
+import { AppModule } from '../../apps/api/src/app.module';
+import { configureApp, createApp } from '../../apps/api/src/app.factory';
 import { AppConfig } from '../../apps/api/src/config/app-config';
 import { Role } from '../../apps/api/src/common/auth/role';
 import { signToken } from '../../apps/api/src/common/auth/sign-token';
@@ -25,8 +28,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the API exactly as main.ts does (createApp), on a fresh database of the given mode. */
-export async function openTestApp(mode: DatabaseMode, overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+/** Modules a test adds beside the app's own (a subscriber that fails on purpose). */
+export interface TestAppOptions {
+  imports?: Array<Type<unknown> | DynamicModule>;
+}
+
+/**
+ * Boots the API exactly as main.ts does (createApp), on a fresh database of the given mode;
+ * with `options.imports`, the same app with those modules beside AppModule.
+ */
+export async function openTestApp(mode: DatabaseMode, overrides: Partial<AppConfig> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const testDatabase = await createTestDatabase(mode);
   const config: AppConfig = {
     port: 0,
@@ -38,7 +49,7 @@ export async function openTestApp(mode: DatabaseMode, overrides: Partial<AppConf
     horizonWarningSeconds: 30,
     ...overrides,
   };
-  const app = await createApp(config, { logger: false });
+  const app = options.imports?.length ? await createAppWith(config, options.imports) : await createApp(config, { logger: false });
   await app.init();
   return {
     app,
@@ -52,4 +63,12 @@ export async function openTestApp(mode: DatabaseMode, overrides: Partial<AppConf
       await testDatabase.drop();
     },
   };
+}
+
+async function createAppWith(config: AppConfig, imports: Array<Type<unknown> | DynamicModule>): Promise<NestExpressApplication> {
+  @Module({ imports: [AppModule.forRoot(config), ...imports] })
+  class TestRootModule {}
+  const app = await NestFactory.create<NestExpressApplication>(TestRootModule, { bodyParser: false, logger: false });
+  configureApp(app, config);
+  return app;
 }

@@ -9,6 +9,7 @@ import { AllExceptionsFilter } from './common/filters/all-exceptions.filter';
 import { createValidationPipe } from './common/http/validation.pipe';
 import { httpMetricsMiddleware } from './common/metrics/http-metrics.middleware';
 import { MetricsService } from './common/metrics/metrics.service';
+import { serveConsole } from './console/console-static';
 
 /** Options of createApp beyond the configuration. */
 export interface CreateAppOptions {
@@ -37,13 +38,14 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 }
 
 /**
- * Global prefix, middleware order, body limit, validation, the error filter,
- * OpenAPI and shutdown hooks. Order matters: correlation and metrics run
+ * Global prefix, the console's static files, middleware order, body limit,
+ * validation, the error filter, OpenAPI and shutdown hooks. Order matters: correlation and metrics run
  * before the body parser so that 413 and malformed-JSON answers carry a
  * correlation id and are counted.
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
   app.setGlobalPrefix('api');
+  serveConsole(app);
   app.use(correlationIdMiddleware);
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.useBodyParser('json', { limit: config.bodyLimitBytes });

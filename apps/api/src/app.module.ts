@@ -6,6 +6,7 @@ import { AgentsModule } from './agents/agents.module';
 import { agentsMigrations } from './agents/agents.migrations';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './common/auth/auth.module';
+import { ConsoleModule } from './console/console.module';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG, AppConfigModule } from './config/app-config.module';
@@ -50,6 +51,7 @@ export class AppModule {
         HealthModule,
         RequirementsModule,
         AgentsModule,
+        ConsoleModule.forRoot({ devTokens: config.devTokens ?? false }),
       ],
     };
   }

@@ -37,6 +37,11 @@ export interface AppConfig {
   statementTimeoutMs?: number;
   /** Longest wait for a database connection, in ms (EventStoreModule `connectionTimeoutMs`). @default the library's, 5000 */
   connectionTimeoutMs?: number;
+  /**
+   * Serve POST /api/console/dev-token, the console's development sign-in
+   * (loadConfig: when NODE_ENV is not `production`). @default false
+   */
+  devTokens?: boolean;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -67,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     processMetrics: env.PROCESS_METRICS !== 'false',
     statementTimeoutMs: optionalInteger('DATABASE_STATEMENT_TIMEOUT_MS', env.DATABASE_STATEMENT_TIMEOUT_MS, 100, 3_600_000),
     connectionTimeoutMs: optionalInteger('DATABASE_CONNECTION_TIMEOUT_MS', env.DATABASE_CONNECTION_TIMEOUT_MS, 100, 600_000),
+    devTokens: env.NODE_ENV !== 'production',
   };
 }
 
