@@ -37,6 +37,8 @@ export interface AppConfig {
   statementTimeoutMs?: number;
   /** Longest wait for a database connection, in ms (EventStoreModule `connectionTimeoutMs`). @default the library's, 5000 */
   connectionTimeoutMs?: number;
+  /** Prefix of the MCP tool names (`mcp_meta_` gives `mcp_meta_emit_event`). @default none */
+  mcpToolPrefix?: string;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -45,7 +47,7 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
  * Reads PORT, DATABASE_URL, MIGRATIONS_DATABASE_URL, EVENT_STORE_ROLE_PREFIX,
  * DATA_DIR, JWT_SECRET, JWT_MAX_LIFETIME, JWT_CLOCK_SKEW, BODY_LIMIT,
  * HORIZON_WARNING_SECONDS, NODE_ENV, DATABASE_STATEMENT_TIMEOUT_MS and
- * DATABASE_CONNECTION_TIMEOUT_MS.
+ * DATABASE_CONNECTION_TIMEOUT_MS and MCP_TOOL_PREFIX.
  * The embedded database lives in `DATA_DIR/pgdata` so that DATA_DIR can also
  * hold the generated development secret without touching PostgreSQL's files.
  * @throws ConfigError on an invalid value, or in production without JWT_SECRET
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     processMetrics: env.PROCESS_METRICS !== 'false',
     statementTimeoutMs: optionalInteger('DATABASE_STATEMENT_TIMEOUT_MS', env.DATABASE_STATEMENT_TIMEOUT_MS, 100, 3_600_000),
     connectionTimeoutMs: optionalInteger('DATABASE_CONNECTION_TIMEOUT_MS', env.DATABASE_CONNECTION_TIMEOUT_MS, 100, 600_000),
+    mcpToolPrefix: parseToolPrefix(env.MCP_TOOL_PREFIX),
   };
 }
 
@@ -85,5 +88,13 @@ function parseRolePrefix(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(value))
     throw new ConfigError(`EVENT_STORE_ROLE_PREFIX must be a lower-case SQL identifier of at most 41 characters, got '${value}'`);
+  return value;
+}
+
+/** Tool names must stay within MCP's [A-Za-z0-9_.-]{1,128}; a prefix of letters, digits and `_` keeps them snake_case. */
+export function parseToolPrefix(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[a-z][a-z0-9_]{0,39}$/.test(value))
+    throw new ConfigError(`MCP_TOOL_PREFIX must be lower-case letters, digits and _ (at most 40, starting with a letter), got '${value}'`);
   return value;
 }
