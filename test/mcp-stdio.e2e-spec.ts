@@ -53,7 +53,8 @@ describeEachBackend('MCP over stdio (npm run mcp)', (mode) => {
   afterAll(async () => {
     await client?.close();
     await db?.drop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    // The child may still be closing its embedded database when close() returns.
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
   });
 
   it('lists the tools under the configured prefix', async () => {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { openSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   if (unknown.length) fail(`Unknown role(s): ${unknown.join(', ')}; known: ${ROLES.join(', ')}`);
   if (values.sub.length === 0 || values.sub.length > 200) fail('--sub must be 1-200 characters');
 
+  const protocolIn = detachStdin();
   const logger = new JsonLogger((process.env.LOG_LEVEL as LogLevel | undefined) ?? 'warn', (line) => process.stderr.write(`${line}\n`));
   let config;
   try {
@@ -59,11 +61,24 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   // The client ends the session by closing our stdin (or by a signal).
-  process.stdin.on('end', () => void shutdown());
+  protocolIn.on('end', () => void shutdown());
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
-  await server.connect(new StdioServerTransport());
+  await server.connect(new StdioServerTransport(protocolIn, process.stdout));
   logger.log(`MCP server on stdio for tenant ${values.tenant} (roles ${roles.join(', ')})`, 'Mcp');
+}
+
+/**
+ * Keeps the protocol's stdin for the transport and gives everything else
+ * `/dev/null` as `process.stdin`: PGlite's initdb (a new embedded folder)
+ * reads `process.stdin.fd` synchronously, which on a pipe blocks until the
+ * client writes and then swallows its messages.
+ */
+function detachStdin(): NodeJS.ReadStream {
+  const protocolIn = process.stdin;
+  const nullIn = { fd: openSync('/dev/null', 'r') } as unknown as NodeJS.ReadStream;
+  Object.defineProperty(process, 'stdin', { value: nullIn, configurable: true, enumerable: true, writable: false });
+  return protocolIn;
 }
 
 function fail(message: string): never {
