@@ -11,7 +11,7 @@ import { Structured, callError, callOk } from './helpers/mcp';
 
 const ROOT = join(__dirname, '..');
 // Starting the app in a child (ts-node, migrations, a new embedded cluster) is slow on a loaded machine.
-const STARTUP_MS = 300_000;
+const STARTUP_MS = 480_000;
 
 /**
  * `npm run --silent mcp -- --tenant <id>` as an agent launches it, through
@@ -22,6 +22,7 @@ describeEachBackend('MCP over stdio (npm run mcp)', (mode) => {
   let db: TestDatabase | undefined;
   let dataDir: string | undefined;
   let client: Client;
+  let transport: StdioClientTransport | undefined;
   const protocolErrors: Error[] = [];
 
   beforeAll(async () => {
@@ -38,7 +39,7 @@ describeEachBackend('MCP over stdio (npm run mcp)', (mode) => {
       dataDir = mkdtempSync(join(tmpdir(), 'mcp-stdio-'));
       env.DATA_DIR = dataDir;
     }
-    const transport = new StdioClientTransport({
+    transport = new StdioClientTransport({
       command: 'npm',
       args: ['run', '--silent', 'mcp', '--', '--tenant', 'acme', '--tool-prefix', 'mcp_meta_', '--sub', 'agent-7'],
       cwd: ROOT,
@@ -51,9 +52,11 @@ describeEachBackend('MCP over stdio (npm run mcp)', (mode) => {
     await client.connect(transport, { timeout: STARTUP_MS });
   }, STARTUP_MS + 10_000);
   afterAll(async () => {
+    const pid = transport?.pid;
     await client?.close();
     await db?.drop();
     // The child may still be closing its embedded database when close() returns.
+    if (pid) await eventually(() => !isAlive(pid), 30_000, 'npm run mcp to exit').catch(() => undefined);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 500 });
   });
 
@@ -102,6 +105,15 @@ describeEachBackend('MCP over stdio (npm run mcp)', (mode) => {
     expect(protocolErrors).toEqual([]);
   });
 });
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('npm run mcp arguments', () => {
   const run = promisify(execFile);

@@ -2,15 +2,11 @@ import 'reflect-metadata';
 import { openSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { AppModule } from '../app.module';
 import { ROLES, Role } from '../common/auth/role';
 import { TENANT_ID_PATTERN } from '../common/auth/token-claims';
 import { loadConfig, parseToolPrefix } from '../config/app-config';
 import { ConfigError } from '../config/config.error';
 import { JsonLogger } from '../logging/json-logger';
-import { McpServerFactory } from '../mcp/mcp-server.factory';
 
 const USAGE = 'Usage: npm run --silent mcp -- --tenant <id> [--roles auditor,writer] [--sub mcp] [--tool-prefix mcp_meta_]';
 
@@ -50,6 +46,13 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+  // Loaded only now: a bad argument is answered without compiling and loading the whole app.
+  const [{ NestFactory }, { StdioServerTransport }, { AppModule }, { McpServerFactory }] = await Promise.all([
+    import('@nestjs/core'),
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('../app.module'),
+    import('../mcp/mcp-server.factory'),
+  ]);
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger, abortOnError: false });
   const server = app.get(McpServerFactory).create({ tenantId: values.tenant, roles: roles as Role[], sub: values.sub }, 'mcp:stdio');
   let closing = false;
