@@ -15,7 +15,8 @@
  * 8 projection rebuild, 9 GDPR erasure (15k and 30k events) and the stall it
  * causes to another tenant's reader, 10 a new tenant's appends as its log
  * grows, 11 appends and stream reads on an empty and on a large log, with and
- * without ANALYZE (10 and 11 each in a fresh database of their own).
+ * without ANALYZE (10 and 11 each in a fresh database of their own), 12 the
+ * MCP tools through `npm run mcp` (stdio) against the in-process store (bench/mcp-phase.ts).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +32,7 @@ import { readStream, seedStream, streamAll } from './read-phases';
 import { BenchDatabase, BenchStore, bootStore, openBaselinePool, openBenchDatabase } from './setup';
 import { fmt, msSince, now } from './stats';
 import { growthSizes, logGrowth, tenantGrowth } from './growth-phases';
+import { mcpTools } from './mcp-phase';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -129,6 +131,11 @@ async function main(): Promise<void> {
       11,
       `appends and 1000-event stream reads on a log of 0 and ${growth.logSize.toLocaleString('en-US')} events, with and without ANALYZE`,
       () => logGrowth(config),
+    );
+    await phase(
+      12,
+      'MCP tools through stdio (npm run mcp): emit_event latency and query_events of 100 events, budgets < 10 / < 100 ms',
+      () => mcpTools(ctx, database!.url, runId),
     );
 
     console.log(`\nSummary (ratio = store / baseline; medians of ${config.rounds} rounds; total ${fmt(msSince(started) / 1000)} s)\n`);

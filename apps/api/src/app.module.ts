@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config';
 import { APP_CONFIG, AppConfigModule } from './config/app-config.module';
 import { GdprModule } from './gdpr/gdpr.module';
 import { HealthModule } from './health/health.module';
+import { McpModule } from './mcp/mcp.module';
 import { RequirementsModule } from './requirements/requirements.module';
 import { requirementsMigrations } from './requirements/requirements.migrations';
 
@@ -52,6 +53,7 @@ export class AppModule {
         RequirementsModule,
         AgentsModule,
         ConsoleModule.forRoot({ devTokens: config.devTokens ?? false }),
+        McpModule,
       ],
     };
   }

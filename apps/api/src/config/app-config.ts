@@ -42,6 +42,8 @@ export interface AppConfig {
    * (loadConfig: when NODE_ENV is not `production`). @default false
    */
   devTokens?: boolean;
+  /** Prefix of the MCP tool names (`mcp_meta_` gives `mcp_meta_emit_event`). @default none */
+  mcpToolPrefix?: string;
 }
 
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -50,7 +52,7 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
  * Reads PORT, DATABASE_URL, MIGRATIONS_DATABASE_URL, EVENT_STORE_ROLE_PREFIX,
  * DATA_DIR, JWT_SECRET, JWT_MAX_LIFETIME, JWT_CLOCK_SKEW, BODY_LIMIT,
  * HORIZON_WARNING_SECONDS, NODE_ENV, DATABASE_STATEMENT_TIMEOUT_MS and
- * DATABASE_CONNECTION_TIMEOUT_MS.
+ * DATABASE_CONNECTION_TIMEOUT_MS and MCP_TOOL_PREFIX.
  * The embedded database lives in `DATA_DIR/pgdata` so that DATA_DIR can also
  * hold the generated development secret without touching PostgreSQL's files.
  * @throws ConfigError on an invalid value, or in production without JWT_SECRET
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     statementTimeoutMs: optionalInteger('DATABASE_STATEMENT_TIMEOUT_MS', env.DATABASE_STATEMENT_TIMEOUT_MS, 100, 3_600_000),
     connectionTimeoutMs: optionalInteger('DATABASE_CONNECTION_TIMEOUT_MS', env.DATABASE_CONNECTION_TIMEOUT_MS, 100, 600_000),
     devTokens: env.NODE_ENV !== 'production',
+    mcpToolPrefix: parseToolPrefix(env.MCP_TOOL_PREFIX),
   };
 }
 
@@ -91,5 +94,13 @@ function parseRolePrefix(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
   if (!/^[a-z_][a-z0-9_]{0,40}$/.test(value))
     throw new ConfigError(`EVENT_STORE_ROLE_PREFIX must be a lower-case SQL identifier of at most 41 characters, got '${value}'`);
+  return value;
+}
+
+/** Tool names must stay within MCP's [A-Za-z0-9_.-]{1,128}; a prefix of letters, digits and `_` keeps them snake_case. */
+export function parseToolPrefix(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^[a-z][a-z0-9_]{0,39}$/.test(value))
+    throw new ConfigError(`MCP_TOOL_PREFIX must be lower-case letters, digits and _ (at most 40, starting with a letter), got '${value}'`);
   return value;
 }
