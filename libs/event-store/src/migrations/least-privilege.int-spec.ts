@@ -22,6 +22,8 @@ describeEachBackend('migration 1764100000600 (least privilege)', (mode) => {
       { name: 'event_store_read_batch', definer: true, owner: writer, switches_role: false },
     ]);
 
+    // The one-round-trip reads (1764200000400) come after it: undone first.
+    await t.database.dataSource.undoLastMigration({ transaction: 'each' });
     await t.database.dataSource.undoLastMigration({ transaction: 'each' });
     expect((await state()).map((f: { definer: boolean; switches_role: boolean }) => [f.definer, f.switches_role])).toEqual([
       [false, true],

@@ -43,7 +43,7 @@ import { purgeTenant } from './clear-tenant-events';
 import { EventRow, toCheckpointedEvent, toStoredEvent } from './event-row';
 import { checkQuery, queryEventRows } from './query-events';
 import { readEventById, readEventsSince } from './read-events';
-import { checkStreamRead, readStream, readStreamHead } from './read-stream';
+import { READ_STREAM_ONE_TRIP_SQL, checkStreamRead, readStream, readStreamHead } from './read-stream';
 import { readStatistics } from './statistics';
 import { START_CHECKPOINT, streamEventRows } from './stream-events';
 
@@ -108,7 +108,12 @@ export class EventStoreService {
     } catch (error) {
       // A concurrent identical retry: the other call committed these very
       // events first. Reading them back through the idempotent path settles it.
-      if (prepared.clientIds && (error instanceof ConcurrencyError || error instanceof DuplicateEventError)) {
+      // A conflict asks first whether any of the ids is stored (one probe, no
+      // stream lock): usually none is, and the conflict stands as it is.
+      if (
+        prepared.clientIds &&
+        (error instanceof DuplicateEventError || (error instanceof ConcurrencyError && (await this.committer.anyStored(prepared))))
+      ) {
         const again = await this.runAppend(prepared, events).catch(() => undefined);
         if (again) return again.map(toStoredEvent);
       }
@@ -154,7 +159,7 @@ export class EventStoreService {
   async getEventsForAggregate(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<StoredDomainEvent[]> {
     assertTenantId(tenantId);
     const { from, to } = checkStreamRead(aggregateId, range);
-    const rows = await this.database.runInTenant(tenantId, (q) => readStream(q, tenantId, aggregateId, from, to), 'getEventsForAggregate');
+    const rows = await this.database.query<EventRow>(READ_STREAM_ONE_TRIP_SQL, [tenantId, aggregateId, from, to], 'getEventsForAggregate');
     return this.toEvents(rows, range);
   }
 
