@@ -1,28 +1,49 @@
-import { randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { NewDomainEvent } from '@nest-event-store/core';
 
-const INSERT_COLUMNS = 10;
-const READ_COLUMNS = `global_position, event_id, tenant_id, aggregate_type, aggregate_id, aggregate_version,
-  event_type, event_version, occurred_at, stored_at, data, metadata, transaction_id, is_redacted, redacted_at`;
+/**
+ * The columns a reader needs: the event with its position and checkpoint,
+ * without the ones it already knows or rarely reads (tenant_id, stored_at,
+ * is_redacted, redacted_at).
+ */
+export const NEEDED_COLUMNS = `global_position, event_id, aggregate_type, aggregate_id, aggregate_version,
+  event_type, event_version, occurred_at, data, metadata, transaction_id`;
 
-/** One prepared multi-row INSERT per batch size (pg prepares a named statement once per connection). */
-function insertStatement(rows: number): string {
-  const tuples = Array.from({ length: rows }, (_, r) => {
-    const p = Array.from({ length: INSERT_COLUMNS }, (_, c) => `$${r * INSERT_COLUMNS + c + 1}`);
-    return `(${p[0]}::uuid, ${p[1]}, ${p[2]}, ${p[3]}, ${p[4]}::int, ${p[5]}, ${p[6]}::int, ${p[7]}::timestamptz, ${p[8]}::jsonb, ${p[9]}::jsonb)`;
-  });
-  return `INSERT INTO stored_domain_events
-    (event_id, tenant_id, aggregate_type, aggregate_id, aggregate_version, event_type, event_version, occurred_at, data, metadata)
-    VALUES ${tuples.join(', ')} RETURNING global_position`;
-}
+const UNNEST_ROWS = `unnest($1::uuid[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::timestamptz[], $9::jsonb[], $10::jsonb[])
+    AS u(event_id, aggregate_type, aggregate_id, aggregate_version, event_type, event_version, occurred_at, data, metadata)`;
+const INSERT_COLUMNS = `(event_id, tenant_id, aggregate_type, aggregate_id, aggregate_version, event_type, event_version, occurred_at, data, metadata)`;
 
-const statements = new Map<number, string>();
+/** Every append, whatever its size: one multi-row INSERT … SELECT FROM unnest (one prepared statement). */
+const INSERT_SQL = `INSERT INTO stored_domain_events ${INSERT_COLUMNS}
+  SELECT u.event_id, $2, u.aggregate_type, u.aggregate_id, u.aggregate_version, u.event_type, u.event_version, u.occurred_at, u.data, u.metadata
+    FROM ${UNNEST_ROWS}
+  RETURNING global_position`;
 
 /**
- * What the store is measured against: plain pg, the same table and indexes,
- * versions given by the caller (no stream table, no concurrency check, no
- * idempotency check, no RLS since it connects as a superuser).
+ * The same with an expected-version check: a compare-and-set of the stream's
+ * row in bench_streams ($11 the expected version) in the same statement; no
+ * row inserted means another writer moved the stream first.
+ */
+const CAS_INSERT_SQL = `WITH cas AS (
+    UPDATE bench_streams SET version = $11 + cardinality($1::uuid[])
+     WHERE tenant_id = $2 AND aggregate_id = ($4::text[])[1] AND version = $11
+    RETURNING 1)
+  INSERT INTO stored_domain_events ${INSERT_COLUMNS}
+  SELECT u.event_id, $2, u.aggregate_type, u.aggregate_id, u.aggregate_version, u.event_type, u.event_version, u.occurred_at, u.data, u.metadata
+    FROM ${UNNEST_ROWS}
+   WHERE EXISTS (SELECT 1 FROM cas)
+  RETURNING global_position`;
+
+/** The baseline's answer to a failed compare-and-set. */
+export class BaselineConflict extends Error {}
+
+/**
+ * What the store is measured against: the strongest plain-SQL writer and
+ * reader we know on the same table and indexes. Each append is BEGIN, one
+ * multi-row INSERT … SELECT FROM unnest with the caller's event ids and
+ * versions, COMMIT; reads are one keyset SELECT of the needed columns. It
+ * connects as a superuser: no RLS, no stream table (except the contention
+ * phase's compare-and-set), no idempotency check.
  */
 export class RawBaseline {
   constructor(
@@ -30,52 +51,39 @@ export class RawBaseline {
     readonly tenantId: string,
   ) {}
 
-  /** BEGIN; one prepared multi-row INSERT; COMMIT — on a connection of the pool. */
+  /** The stream table of the contention phase (bench-owned, not the store's). */
+  async createStreamTable(): Promise<void> {
+    await this.pool.query(`CREATE TABLE IF NOT EXISTS bench_streams
+      (tenant_id text NOT NULL, aggregate_id text NOT NULL, version integer NOT NULL, PRIMARY KEY (tenant_id, aggregate_id))`);
+  }
+
+  /** Creates a stream at version 0 for appendExpecting. */
+  async createStream(aggregateId: string): Promise<void> {
+    await this.pool.query('INSERT INTO bench_streams VALUES ($1, $2, 0)', [this.tenantId, aggregateId]);
+  }
+
+  /** BEGIN; one INSERT … unnest; COMMIT — versions from `firstVersion` on. */
   async append(events: NewDomainEvent[], firstVersion: number): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await this.appendOn(client, events, firstVersion);
-    } finally {
-      client.release();
-    }
+    await this.inTransaction({ name: 'bench_insert', text: INSERT_SQL, values: this.columns(events, firstVersion) });
   }
 
-  /** The same on a given connection. */
-  async appendOn(client: PoolClient, events: NewDomainEvent[], firstVersion: number): Promise<void> {
-    const rows = events.length;
-    let text = statements.get(rows);
-    if (!text) statements.set(rows, (text = insertStatement(rows)));
-    const occurredAt = new Date().toISOString();
-    const values: unknown[] = new Array(rows * INSERT_COLUMNS);
-    events.forEach((e, i) => {
-      const o = i * INSERT_COLUMNS;
-      values[o] = randomUUID();
-      values[o + 1] = this.tenantId;
-      values[o + 2] = e.aggregateType;
-      values[o + 3] = e.aggregateId;
-      values[o + 4] = firstVersion + i;
-      values[o + 5] = e.eventType;
-      values[o + 6] = e.eventVersion ?? 1;
-      values[o + 7] = occurredAt;
-      values[o + 8] = JSON.stringify(e.data);
-      values[o + 9] = JSON.stringify(e.metadata ?? {});
-    });
-    await client.query('BEGIN');
-    try {
-      await client.query({ name: `bench_insert_${rows}`, text, values });
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
+  /**
+   * The same with an expected version (events of one stream).
+   * @throws BaselineConflict when the stream is not at `expectedVersion`
+   */
+  async appendExpecting(events: NewDomainEvent[], expectedVersion: number): Promise<void> {
+    const values = [...this.columns(events, expectedVersion + 1), expectedVersion];
+    const inserted = await this.inTransaction({ name: 'bench_cas_insert', text: CAS_INSERT_SQL, values });
+    if (inserted === 0) throw new BaselineConflict(`stream ${events[0].aggregateId} is not at version ${expectedVersion}`);
   }
 
-  /** A plain SELECT of one stream, one round trip. */
-  async readStream(tenantId: string, aggregateId: string): Promise<unknown[]> {
+  /** One stream from a version on, one round trip (a keyset SELECT of the needed columns). */
+  async readStream(tenantId: string, aggregateId: string, afterVersion = 0): Promise<Record<string, unknown>[]> {
     const result = await this.pool.query({
       name: 'bench_read_stream',
-      text: `SELECT ${READ_COLUMNS} FROM stored_domain_events WHERE tenant_id = $1 AND aggregate_id = $2 ORDER BY aggregate_version`,
-      values: [tenantId, aggregateId],
+      text: `SELECT ${NEEDED_COLUMNS} FROM stored_domain_events
+              WHERE tenant_id = $1 AND aggregate_id = $2 AND aggregate_version > $3 ORDER BY aggregate_version`,
+      values: [tenantId, aggregateId, afterVersion],
     });
     return result.rows;
   }
@@ -86,7 +94,7 @@ export class RawBaseline {
     for (;;) {
       const { rows } = await this.pool.query({
         name: 'bench_keyset',
-        text: `SELECT ${READ_COLUMNS} FROM stored_domain_events
+        text: `SELECT ${NEEDED_COLUMNS} FROM stored_domain_events
                 WHERE tenant_id = $3 AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
                 ORDER BY transaction_id, global_position LIMIT $4`,
         values: [after[0], after[1], tenantId, pageSize],
@@ -100,50 +108,21 @@ export class RawBaseline {
   }
 
   /**
-   * Diagnostic: the plain SELECT wrapped the way the store reads — BEGIN,
-   * tenant role and app.tenant_id, SELECT under RLS, COMMIT (4 round trips).
+   * Diagnostic: the plain SELECT wrapped the way the store used to read —
+   * BEGIN, tenant role and app.tenant_id, SELECT under RLS, COMMIT (4 round trips).
    */
   async readStreamInTenantTx(tenantId: string, aggregateId: string): Promise<unknown[]> {
-    return this.inTenantTx(tenantId, async (client) => {
-      const result = await client.query({
-        name: 'bench_read_stream',
-        text: `SELECT ${READ_COLUMNS} FROM stored_domain_events WHERE tenant_id = $1 AND aggregate_id = $2 ORDER BY aggregate_version`,
-        values: [tenantId, aggregateId],
-      });
-      return result.rows;
-    });
-  }
-
-  /** Diagnostic: the keyset loop with every page in its own tenant transaction, like streamEvents. */
-  async *keysetPagesInTenantTx(tenantId: string, pageSize: number): AsyncGenerator<Record<string, unknown>[]> {
-    let after = ['0', '0'];
-    for (;;) {
-      const rows = await this.inTenantTx(tenantId, async (client) => {
-        const result = await client.query({
-          name: 'bench_keyset_tx',
-          text: `SELECT ${READ_COLUMNS} FROM stored_domain_events
-                  WHERE tenant_id = $3 AND (transaction_id, global_position) > ($1::xid8, $2::bigint)
-                  ORDER BY transaction_id, global_position LIMIT $4`,
-          values: [after[0], after[1], tenantId, pageSize],
-        });
-        return result.rows;
-      });
-      if (rows.length === 0) return;
-      yield rows;
-      const last = rows[rows.length - 1];
-      after = [String(last.transaction_id), String(last.global_position)];
-      if (rows.length < pageSize) return;
-    }
-  }
-
-  private async inTenantTx<T>(tenantId: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       await client.query(`SELECT set_config('role', 'event_store_tenant', true), set_config('app.tenant_id', $1, true)`, [tenantId]);
-      const result = await work(client);
+      const result = await client.query({
+        name: 'bench_read_stream_tx',
+        text: `SELECT ${NEEDED_COLUMNS} FROM stored_domain_events WHERE tenant_id = $1 AND aggregate_id = $2 ORDER BY aggregate_version`,
+        values: [tenantId, aggregateId],
+      });
       await client.query('COMMIT');
-      return result;
+      return result.rows;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -152,31 +131,47 @@ export class RawBaseline {
     }
   }
 
-  /**
-   * Diagnostic: the store's own SQL function called from plain pg (one round
-   * trip, autocommit, same JSON shape), to split the store's cost into the
-   * function's and the Node layers' (validation, TypeORM, mapping).
-   */
-  async appendViaFunction(tenantId: string, events: NewDomainEvent[], expectedVersion: number): Promise<void> {
+  /** The INSERT's ten parameters, one array per column (tenant a scalar). */
+  private columns(events: NewDomainEvent[], firstVersion: number): unknown[] {
+    const n = events.length;
+    const ids: string[] = new Array(n);
+    const types: string[] = new Array(n);
+    const streams: string[] = new Array(n);
+    const versions: number[] = new Array(n);
+    const eventTypes: string[] = new Array(n);
+    const eventVersions: number[] = new Array(n);
+    const occurred: string[] = new Array(n);
+    const data: string[] = new Array(n);
+    const metadata: string[] = new Array(n);
     const occurredAt = new Date().toISOString();
-    const json = events.map((e, i) =>
-      JSON.stringify({
-        i,
-        k: i + 1,
-        event_id: randomUUID(),
-        aggregate_type: e.aggregateType,
-        aggregate_id: e.aggregateId,
-        event_type: e.eventType,
-        event_version: e.eventVersion ?? 1,
-        occurred_at: occurredAt,
-        data: e.data,
-        metadata: e.metadata ?? {},
-      }),
-    );
-    await this.pool.query({
-      name: 'bench_append_fn',
-      text: 'SELECT * FROM event_store_append($1, $2::jsonb, $3::jsonb, false)',
-      values: [tenantId, `[${json.join(',')}]`, JSON.stringify({ '*': expectedVersion })],
+    events.forEach((e, i) => {
+      if (!e.eventId) throw new Error('the baseline takes caller-supplied event ids only');
+      ids[i] = e.eventId;
+      types[i] = e.aggregateType;
+      streams[i] = e.aggregateId;
+      versions[i] = firstVersion + i;
+      eventTypes[i] = e.eventType;
+      eventVersions[i] = e.eventVersion ?? 1;
+      occurred[i] = occurredAt;
+      data[i] = JSON.stringify(e.data);
+      metadata[i] = JSON.stringify(e.metadata ?? {});
     });
+    return [ids, this.tenantId, types, streams, versions, eventTypes, eventVersions, occurred, data, metadata];
+  }
+
+  /** BEGIN; the statement; COMMIT on one connection of the pool. Returns the rows inserted. */
+  private async inTransaction(statement: { name: string; text: string; values: unknown[] }): Promise<number> {
+    const client: PoolClient = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rowCount } = await client.query(statement);
+      await client.query(rowCount ? 'COMMIT' : 'ROLLBACK');
+      return rowCount ?? 0;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 }

@@ -9,6 +9,8 @@ export interface BenchConfig {
   poolSize: number;
   single: { warmup: number; count: number };
   concurrent: { workers: number; perWorker: number };
+  /** W4: writers on one stream with expected versions, successful appends each. */
+  contention: { writers: number; perWriter: number };
   batches: { size: number; count: number }[];
   read: { streamLength: number; warmup: number; count: number };
   stream: { events: number; pageSize: number };
@@ -32,6 +34,7 @@ export function loadConfig(): BenchConfig {
     poolSize: intEnv('BENCH_POOL_SIZE', 10),
     single: quick ? { warmup: 20, count: 200 } : { warmup: 200, count: 2000 },
     concurrent: quick ? { workers: 16, perWorker: 20 } : { workers: 16, perWorker: 300 },
+    contention: quick ? { writers: 8, perWriter: 15 } : { writers: 8, perWriter: 150 },
     batches: quick
       ? [
           { size: 100, count: 5 },

@@ -13,7 +13,7 @@ const QUERY_BUDGET_MS = 100;
 const QUERY_PAGE = 100;
 
 /**
- * Phase 12: the MCP tools through the stdio transport, as an agent calls
+ * Phase 13: the MCP tools through the stdio transport, as an agent calls
  * them: `npm run --silent mcp` on the bench database, the SDK's client.
  * `emit_event` latency (one event per call, one stream) and `query_events`
  * of a 100-event page, each against the same operation on the in-process
@@ -72,7 +72,7 @@ export async function mcpTools(ctx: BenchContext, databaseUrl: string, runId: st
       ctx.store.queryEvents(tenant, { aggregateId: 'mcp-emit' }, { limit: QUERY_PAGE, includeTotal: true }),
     );
     const row = (metric: string, mcp: number[], base: number[], p: number, budget: number): ResultRow => ({
-      phase: '12 MCP stdio',
+      phase: '13 MCP stdio',
       metric,
       unit: 'ms',
       store: percentile(mcp, p),

@@ -7,11 +7,13 @@ export const AGGREGATE_TYPE = 'BenchAggregate';
 export const EVENT_TYPE = 'BenchEventHappened';
 
 /**
- * A small, realistic event (≈150 bytes of JSON): the store and the baseline
- * write exactly the same payloads.
+ * A small, realistic event (≈150 bytes of JSON) with a caller-supplied id,
+ * the normal case (an idempotent retry re-sends the same id): the store and
+ * the baseline write exactly the same events.
  */
 export function makeEvent(aggregateId: string, index: number): NewDomainEvent {
   return {
+    eventId: randomUUID(),
     aggregateType: AGGREGATE_TYPE,
     aggregateId,
     eventType: EVENT_TYPE,

@@ -1,6 +1,9 @@
 /**
- * `npm run bench`: the store's public API against a raw-SQL baseline on the
- * same PostgreSQL server, table and indexes. Not part of the tests.
+ * `npm run bench`: the store's public API against the strongest plain-SQL
+ * baseline we know (bench/baseline.ts: one INSERT … SELECT FROM unnest per
+ * append in BEGIN/COMMIT, keyset SELECTs of the needed columns) on the same
+ * PostgreSQL server, table and indexes, caller-supplied event ids on both
+ * sides. Every row with a target prints met / not met. Not part of the tests.
  *
  * Environment: BENCH_DATABASE_URL (default: a fresh es_bench_<random>
  * database, dropped at the end), BENCH_QUICK=1 (smoke run), BENCH_ROUNDS
@@ -8,20 +11,23 @@
  * (default 1,000,000), BENCH_ONLY (comma list of phase numbers, e.g. "1,4"),
  * BENCH_APPEND_CONCURRENCY (the store's appendConcurrency; default its own),
  * BENCH_FOREIGN_TX=1 (phase 7 with a transaction held open in the admin
- * database while the appenders write).
+ * database while the appenders write), BENCH_DIAG=1 (diagnostic rows).
  *
- * Phases: 1 single append, 2 concurrent appenders, 3 batches, 4 stream read,
- * 5 streamEvents, 6 subscription catch-up, 7 commit-to-subscriber latency,
- * 8 projection rebuild, 9 GDPR erasure (15k and 30k events) and the stall it
- * causes to another tenant's reader, 10 a new tenant's appends as its log
- * grows, 11 appends and stream reads on an empty and on a large log, with and
- * without ANALYZE (10 and 11 each in a fresh database of their own), 12 the
- * MCP tools through `npm run mcp` (stdio) against the in-process store (bench/mcp-phase.ts).
+ * Phases (W1-W6: the workloads of issue 10): 1 W1 single append, 2 W2
+ * concurrent appenders, 3 W3 batches, 12 W4 contention on one stream
+ * (run after 3), 4 W5 stream read, 5 W6 streamEvents, 6 subscription
+ * catch-up, 7 commit-to-subscriber latency, 8 projection rebuild, 9 GDPR
+ * erasure (15k and 30k events) and the stall it causes to another tenant's
+ * reader, 10 a new tenant's appends as its log grows, 11 appends and stream
+ * reads on an empty and on a large log, with and without ANALYZE (10 and 11
+ * each in a fresh database of their own), 13 the MCP tools through `npm run mcp`
+ * (stdio) against the in-process store (bench/mcp-phase.ts).
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { batchAppend, concurrentAppend, singleAppend } from './append-phases';
+import { contention } from './contention-phase';
 import { erasure } from './erasure-phases';
 import { DeliveryApp, bootDeliveryApp, commitToSubscriber, projectionRebuild, subscriptionCatchUp } from './delivery-phases';
 import { RawBaseline } from './baseline';
@@ -67,7 +73,7 @@ async function main(): Promise<void> {
         `${(globalThis as { gc?: unknown }).gc ? '' : '; no --expose-gc'}`,
     );
     console.log(
-      `database ${new URL(database.url).pathname.slice(1)}; store tenant ${ctx.storeTenant} (RLS on), baseline tenant ${baseline.tenantId} (superuser)\n`,
+      `database ${new URL(database.url).pathname.slice(1)}; store tenant ${ctx.storeTenant} (RLS on), baseline tenant ${baseline.tenantId} (superuser, INSERT … unnest / keyset SELECT)\n`,
     );
 
     const results: ResultRow[] = [];
@@ -90,6 +96,11 @@ async function main(): Promise<void> {
     );
     await phase(3, `batch appends: ${config.batches.map((b) => `${b.count} x ${b.size}`).join(', ')} events, one stream per batch`, () =>
       batchAppend(ctx),
+    );
+    await phase(
+      12,
+      `W4: ${config.contention.writers} writers x ${config.contention.perWriter} single-event appends to ONE stream, expected versions, read the tail and retry on conflict`,
+      () => contention(ctx),
     );
     await phase(4, `read a ${config.read.streamLength}-event stream, ${config.read.count} reads after ${config.read.warmup} warm-up`, () =>
       readStream(ctx),
@@ -116,7 +127,7 @@ async function main(): Promise<void> {
       () => commitToSubscriber(ctx, delivery!, runId),
     );
     await phase(8, `rebuild of a counting projection over the ${config.stream.events.toLocaleString('en-US')} seeded events`, () =>
-      projectionRebuild(ctx, delivery!),
+      projectionRebuild(ctx, delivery!, streamTenant),
     );
     await phase(9, `GDPR erasure of one subject (3 appends each, ANALYZE, then eraseSubject) with a reader of another tenant polling`, () =>
       erasure(ctx, runId),
@@ -133,7 +144,7 @@ async function main(): Promise<void> {
       () => logGrowth(config),
     );
     await phase(
-      12,
+      13,
       'MCP tools through stdio (npm run mcp): emit_event latency and query_events of 100 events, budgets < 10 / < 100 ms',
       () => mcpTools(ctx, database!.url, runId),
     );

@@ -101,7 +101,9 @@ describeEachBackend('bounded waits', (mode) => {
     const ledger2 = async () => (await t.store.getEventsForAggregate('ledger-2', 'acme')).map((e) => e.data);
     if (mode === 'server') {
       // The server cancelled the statement: nothing was written.
-      expect((outcome.error as Error).cause).toMatchObject({ driverError: expect.objectContaining({ code: '57014' }) });
+      // The driver's error, wrapped by TypeORM or not (single statements go to the pool directly).
+      const cause = (outcome.error as Error).cause as { code?: string; driverError?: { code?: string } };
+      expect(cause.driverError?.code ?? cause.code).toBe('57014');
       expect(await ledger1()).toEqual([{ n: 1 }]);
       expect(await ledger2()).toEqual([]);
     } else {

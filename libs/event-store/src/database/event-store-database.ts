@@ -10,6 +10,7 @@ import { explainStartupError } from './startup-errors';
 import { EventStoreRoles, eventStoreRoles } from './roles';
 import { assertTransactionHorizon } from './transaction-horizon';
 import { EVENT_STORE_PG_TYPES } from './type-parsers';
+import { CallbackPool, queryOnPool } from './direct-query';
 
 type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 
@@ -178,8 +179,22 @@ export class EventStoreDatabase {
     return this.dataSource.isInitialized;
   }
 
-  /** One autocommit statement (used by operations that are a single SQL function call). */
+  /**
+   * One autocommit statement (used by operations that are a single SQL
+   * function call): on the driver's pool directly, or through a TypeORM
+   * QueryRunner when the option `logging` asks TypeORM to log queries.
+   */
   async query<T = any>(sql: string, parameters: unknown[], operation: string): Promise<T[]> {
+    if (!this.options.logging) {
+      const pool = (this.dataSource.driver as unknown as { master?: CallbackPool }).master;
+      if (pool) {
+        try {
+          return await queryOnPool<T>(pool, sql, parameters);
+        } catch (error) {
+          throw translateDriverError(error, operation);
+        }
+      }
+    }
     const runner = this.dataSource.createQueryRunner();
     let failure: unknown;
     try {

@@ -7,6 +7,7 @@ import { ScopedReadHorizon1764100000400 } from './1764100000400-scoped-read-hori
 import { SubjectKeysIndex1764100000500 } from './1764100000500-subject-keys-index';
 import { LeastPrivilege1764100000600 } from './1764100000600-least-privilege';
 import { HorizonEndedTransactions1764200000000 } from './1764200000000-horizon-ended-transactions';
+import { OneRoundTripReads1764200000400 } from './1764200000400-one-round-trip-reads';
 
 /** Every migration of the event store, oldest first, for the default role prefix. */
 export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -17,6 +18,7 @@ export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
   SubjectKeysIndex1764100000500,
   LeastPrivilege1764100000600,
   HorizonEndedTransactions1764200000000,
+  OneRoundTripReads1764200000400,
 ];
 
 /**
@@ -33,5 +35,14 @@ export function eventStoreMigrations(rolePrefix: string = DEFAULT_ROLE_PREFIX): 
       super(roles);
     }
   }
-  return EVENT_STORE_MIGRATIONS.map((m) => (m === LeastPrivilege1764100000600 ? PrefixedLeastPrivilege1764100000600 : m));
+  class PrefixedOneRoundTripReads1764200000400 extends OneRoundTripReads1764200000400 {
+    constructor() {
+      super(roles);
+    }
+  }
+  const prefixed = new Map<new () => MigrationInterface, new () => MigrationInterface>([
+    [LeastPrivilege1764100000600, PrefixedLeastPrivilege1764100000600],
+    [OneRoundTripReads1764200000400, PrefixedOneRoundTripReads1764200000400],
+  ]);
+  return EVENT_STORE_MIGRATIONS.map((m) => prefixed.get(m) ?? m);
 }

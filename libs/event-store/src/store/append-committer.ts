@@ -1,7 +1,7 @@
 import { EventStoreDatabase } from '../database/event-store-database';
 import { translateDriverError } from '../database/driver-errors';
 import { StoreUnavailableError } from '../errors/store-unavailable.error';
-import { APPEND_EACH_SQL, APPEND_EVENTS_SQL, APPEND_GROUP_SQL } from './append-events.sql';
+import { APPEND_EACH_SQL, APPEND_EVENTS_SQL, APPEND_GROUP_SQL, COUNT_STORED_SQL } from './append-events.sql';
 import { PreparedAppend } from './append-events';
 import { EventRow } from './event-row';
 
@@ -109,6 +109,17 @@ export class AppendCommitter {
       group.push(next);
     }
     return group;
+  }
+
+  /**
+   * Whether the tenant has stored any of the append's event ids: one probe,
+   * no stream lock. When the probe fails: true, so that the append is tried again.
+   */
+  async anyStored(prepared: PreparedAppend): Promise<boolean> {
+    const rows = await this.database
+      .query<{ n: number }>(COUNT_STORED_SQL, [prepared.tenantId, prepared.eventIds], 'appendEvents')
+      .catch(() => [{ n: 1 }]);
+    return rows[0].n > 0;
   }
 
   private alone(prepared: PreparedAppend): Promise<EventRow[]> {

@@ -15,3 +15,6 @@ export const APPEND_GROUP_SQL = `SELECT * FROM event_store_append_group($1::json
 
 /** The same for groups with caller-given ids: one subtransaction per append (idempotent retries; sql/event-store-append-each.sql.ts). */
 export const APPEND_EACH_SQL = `SELECT * FROM event_store_append_each($1::jsonb)`;
+
+/** How many of the event ids ($2) the tenant ($1) has stored, in one round trip (migration 1764200000400). */
+export const COUNT_STORED_SQL = `SELECT event_store_count_stored($1, $2::uuid[]) AS n`;

@@ -44,7 +44,7 @@ import { purgeTenant } from './clear-tenant-events';
 import { EventRow, toCheckpointedEvent, toStoredEvent } from './event-row';
 import { checkQuery, queryEventRows } from './query-events';
 import { readEventById, readEventsSince } from './read-events';
-import { checkStreamRead, readStream, readStreamHead } from './read-stream';
+import { READ_STREAM_ONE_TRIP_SQL, checkStreamRead, readStream, readStreamHead } from './read-stream';
 import { checkStatisticsRange, readStatistics } from './statistics';
 import { START_CHECKPOINT, streamEventRows } from './stream-events';
 
@@ -109,7 +109,12 @@ export class EventStoreService {
     } catch (error) {
       // A concurrent identical retry: the other call committed these very
       // events first. Reading them back through the idempotent path settles it.
-      if (prepared.clientIds && (error instanceof ConcurrencyError || error instanceof DuplicateEventError)) {
+      // A conflict asks first whether any of the ids is stored (one probe, no
+      // stream lock): usually none is, and the conflict stands as it is.
+      if (
+        prepared.clientIds &&
+        (error instanceof DuplicateEventError || (error instanceof ConcurrencyError && (await this.committer.anyStored(prepared))))
+      ) {
         const again = await this.runAppend(prepared, events).catch(() => undefined);
         if (again) return again.map(toStoredEvent);
       }
@@ -155,7 +160,7 @@ export class EventStoreService {
   async getEventsForAggregate(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<StoredDomainEvent[]> {
     assertTenantId(tenantId);
     const { from, to } = checkStreamRead(aggregateId, range);
-    const rows = await this.database.runInTenant(tenantId, (q) => readStream(q, tenantId, aggregateId, from, to), 'getEventsForAggregate');
+    const rows = await this.database.query<EventRow>(READ_STREAM_ONE_TRIP_SQL, [tenantId, aggregateId, from, to], 'getEventsForAggregate');
     return this.toEvents(rows, range);
   }
 

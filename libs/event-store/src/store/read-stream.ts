@@ -10,6 +10,12 @@ export const READ_STREAM_SQL = `
    WHERE tenant_id = $1 AND aggregate_id = $2 AND aggregate_version BETWEEN $3 AND $4
    ORDER BY aggregate_version`;
 
+/**
+ * The same rows in one round trip, outside any transaction of ours: the
+ * function sets the tenant for the statement (migration 1764200000400).
+ */
+export const READ_STREAM_ONE_TRIP_SQL = `SELECT * FROM event_store_read_stream($1, $2, $3, $4)`;
+
 /** pk_event_store_streams */
 export const STREAM_EXISTS_SQL = `SELECT aggregate_type, version FROM event_store_streams WHERE tenant_id = $1 AND aggregate_id = $2`;
 
