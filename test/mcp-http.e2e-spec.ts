@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { describeEachBackend } from '@nest-event-store/core/testing';
-import { EventTypeCatalogue } from '../apps/api/src/mcp/event-type-catalogue';
+import { listAgentEventTypes } from '../apps/api/src/agents/catalogue/agent-event-catalogue';
 import { MCP_TOOLS } from '../apps/api/src/mcp/mcp-server.factory';
 import { ReplayFolds } from '../apps/api/src/mcp/replay-folds';
 import { Structured, callError, callOk, connectHttp } from './helpers/mcp';
@@ -22,7 +22,7 @@ describeEachBackend('MCP over Streamable HTTP (/api/mcp)', (mode) => {
     return client;
   };
   const emit = async (client: Client, args: Record<string, unknown>): Promise<Structured> => {
-    const out = await callOk(client, 'emit_event', { aggregate_type: 'Task', data: {}, ...args });
+    const out = await callOk(client, 'emit_event', { aggregate_type: 'Job', data: {}, ...args });
     await t.settle();
     return out;
   };
@@ -31,11 +31,6 @@ describeEachBackend('MCP over Streamable HTTP (/api/mcp)', (mode) => {
     t = await openTestApp(mode);
     await t.app.listen(0, '127.0.0.1');
     baseUrl = (await t.app.getUrl()).replace('[::1]', '127.0.0.1');
-    t.app.get(EventTypeCatalogue).add([
-      { eventType: 'TaskStarted', category: 'task', description: 'An agent began working on a task', version: 1 },
-      { eventType: 'TaskCompleted', category: 'task', description: 'A task finished with a result', version: 1 },
-      { eventType: 'AgentSpawned', category: 'agent', description: 'An agent process was started', version: 1 },
-    ]);
     acme = await connect('acme');
   }, 240_000);
   afterAll(async () => {
@@ -71,20 +66,20 @@ describeEachBackend('MCP over Streamable HTTP (/api/mcp)', (mode) => {
   });
 
   it('emits an event and reads it back with its envelope', async () => {
-    const out = await emit(acme, { aggregate_id: 'task-emit', event_type: 'TaskStarted', data: { title: 'write tests' } });
+    const out = await emit(acme, { aggregate_id: 'task-emit', event_type: 'JobStarted', data: { title: 'write tests' } });
     expect(out).toEqual({
       event_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       aggregate_version: 1,
       global_position: expect.stringMatching(/^\d+$/),
       timestamp: expect.any(String),
     });
-    const second = await emit(acme, { aggregate_id: 'task-emit', event_type: 'TaskCompleted', data: { ok: true }, expected_version: 1 });
+    const second = await emit(acme, { aggregate_id: 'task-emit', event_type: 'JobCompleted', data: { ok: true }, expected_version: 1 });
     expect(second.aggregate_version).toBe(2);
     const page = await callOk(acme, 'query_events', { aggregate_id: 'task-emit' });
-    expect(page.events.map((e: Structured) => e.event_type)).toEqual(['TaskStarted', 'TaskCompleted']);
+    expect(page.events.map((e: Structured) => e.event_type)).toEqual(['JobStarted', 'JobCompleted']);
     expect(page.events[0]).toMatchObject({
       event_id: out.event_id,
-      aggregate_type: 'Task',
+      aggregate_type: 'Job',
       aggregate_version: 1,
       data: { title: 'write tests' },
       metadata: { userId: 'alice', source: 'mcp:http' },
@@ -101,12 +96,12 @@ describeEachBackend('MCP over Streamable HTTP (/api/mcp)', (mode) => {
         data: { n: i, word: i === 3 ? 'needle' : 'hay' },
       });
     }
-    await emit(client, { aggregate_type: 'Agent', aggregate_id: 'agent-1', event_type: 'AgentSpawned', data: { name: 'scout' } });
+    await emit(client, { aggregate_type: 'Bot', aggregate_id: 'bot-1', event_type: 'BotSpawned', data: { name: 'scout' } });
     const q = (args: Record<string, unknown>) => callOk(client, 'query_events', args);
     expect((await q({})).total_count).toBe(6);
     expect((await q({ event_types: ['JobTock'] })).events.map((e: Structured) => e.data.n)).toEqual([2, 4]);
-    expect((await q({ event_types: ['JobTock', 'AgentSpawned'] })).total_count).toBe(3);
-    expect((await q({ aggregate_type: 'Agent' })).events.map((e: Structured) => e.aggregate_id)).toEqual(['agent-1']);
+    expect((await q({ event_types: ['JobTock', 'BotSpawned'] })).total_count).toBe(3);
+    expect((await q({ aggregate_type: 'Bot' })).events.map((e: Structured) => e.aggregate_id)).toEqual(['bot-1']);
     expect((await q({ aggregate_id: 'job-1' })).total_count).toBe(5);
     expect((await q({ keyword: 'NEEDLE' })).events.map((e: Structured) => e.data.n)).toEqual([3]);
     const all = (await q({})).events as Structured[];
@@ -158,17 +153,21 @@ describeEachBackend('MCP over Streamable HTTP (/api/mcp)', (mode) => {
     expect(await callError(client, 'replay_events', { aggregate_type: 'Doc', aggregate_id: 'doc-1', to_version: 0 })).toMatch(/to_version/);
   });
 
-  it('lists event types by category, stored and undescribed ones under "other"', async () => {
+  it('lists event types by category (the agent catalogue), stored and undescribed ones under "other"', async () => {
     const client = await connect('types');
-    await emit(client, { aggregate_id: 't-1', event_type: 'TaskStarted', data: {} });
-    await emit(client, { aggregate_id: 't-1', event_type: 'SomethingElse', data: {} });
+    await emit(client, { aggregate_type: 'Task', aggregate_id: 't-1', event_type: 'TaskStarted', data: { taskId: 't-1' } });
+    await emit(client, { aggregate_id: 'j-1', event_type: 'SomethingElse', data: {} });
+    // The catalogue's schemas hold on this path too.
+    expect(
+      await callError(client, 'emit_event', { aggregate_type: 'Task', aggregate_id: 't-2', event_type: 'TaskStarted', data: {} }),
+    ).toMatch(/data\.taskId/);
     const all = await callOk(client, 'list_event_types');
-    expect(all.categories).toEqual(expect.arrayContaining(['agent', 'other', 'task']));
+    expect(all.categories).toEqual(expect.arrayContaining(['agent', 'memory', 'other', 'task']));
     const byName = Object.fromEntries(all.event_types.map((e: Structured) => [e.event_type, e]));
     expect(byName.TaskStarted).toEqual({
       event_type: 'TaskStarted',
       category: 'task',
-      description: 'An agent began working on a task',
+      description: listAgentEventTypes('task').find((e) => e.eventType === 'TaskStarted')!.description,
       version: 1,
       stored_events: 1,
     });
@@ -176,7 +175,11 @@ describeEachBackend('MCP over Streamable HTTP (/api/mcp)', (mode) => {
     // The reference domain's upcasters register RequirementApproved (v3).
     expect(byName.RequirementApproved).toMatchObject({ category: 'other', version: 3, stored_events: 0 });
     const tasks = await callOk(client, 'list_event_types', { category: 'task' });
-    expect(tasks.event_types.map((e: Structured) => e.event_type)).toEqual(['TaskCompleted', 'TaskStarted']);
+    expect(tasks.event_types.map((e: Structured) => e.event_type)).toEqual(
+      listAgentEventTypes('task')
+        .map((e) => e.eventType)
+        .sort(),
+    );
     expect((await callOk(client, 'list_event_types', { category: 'no-such' })).event_types).toEqual([]);
   });
 
@@ -184,12 +187,12 @@ describeEachBackend('MCP over Streamable HTTP (/api/mcp)', (mode) => {
     const client = await connect('counts');
     await emit(client, { aggregate_id: 'k-1', event_type: 'A', data: {} });
     await emit(client, { aggregate_id: 'k-1', event_type: 'B', data: {} });
-    await emit(client, { aggregate_type: 'Agent', aggregate_id: 'k-2', event_type: 'A', data: {} });
+    await emit(client, { aggregate_type: 'Bot', aggregate_id: 'k-2', event_type: 'A', data: {} });
     const all = await callOk(client, 'get_event_aggregates');
-    expect(all).toMatchObject({ total_events: 3, by_event_type: { A: 2, B: 1 }, by_aggregate_type: { Task: 2, Agent: 1 }, from: null });
+    expect(all).toMatchObject({ total_events: 3, by_event_type: { A: 2, B: 1 }, by_aggregate_type: { Job: 2, Bot: 1 }, from: null });
     const events = (await callOk(client, 'query_events')).events as Structured[];
     const ranged = await callOk(client, 'get_event_aggregates', { from: events[1].occurred_at, to: '2099-01-01T00:00:00Z' });
-    expect(ranged).toMatchObject({ total_events: 2, by_event_type: { A: 1, B: 1 }, by_aggregate_type: { Task: 1, Agent: 1 } });
+    expect(ranged).toMatchObject({ total_events: 2, by_event_type: { A: 1, B: 1 }, by_aggregate_type: { Job: 1, Bot: 1 } });
     expect(ranged.first_event_at).toBe(events[1].occurred_at);
     expect(ranged.last_event_at).toBe(events[2].occurred_at);
     const empty = await callOk(client, 'get_event_aggregates', { to: '2000-01-01T00:00:00Z' });
@@ -209,25 +212,23 @@ describeEachBackend('MCP over Streamable HTTP (/api/mcp)', (mode) => {
 
   it('answers bad arguments and store errors with tool errors naming the field, and keeps serving', async () => {
     const bad = (name: string, args: Record<string, unknown>) => callError(acme, name, args);
-    expect(await bad('emit_event', { aggregate_type: 'Task', aggregate_id: 'x', event_type: 'E' })).toMatch(/data/);
-    expect(await bad('emit_event', { aggregate_type: 'Task', aggregate_id: 'x', event_type: 'E', data: [1] })).toMatch(/data/);
-    expect(await bad('emit_event', { aggregate_type: 'Task', aggregate_id: 'x', event_type: 'E', data: {}, color: 'red' })).toMatch(
-      /color/,
-    );
-    expect(await bad('emit_event', { aggregate_type: 'Task', aggregate_id: '', event_type: 'E', data: {} })).toMatch(/aggregate_id: /);
-    expect(await bad('emit_event', { aggregate_type: 'Task', aggregate_id: 'x', event_type: 'no spaces', data: {} })).toMatch(
+    expect(await bad('emit_event', { aggregate_type: 'Job', aggregate_id: 'x', event_type: 'E' })).toMatch(/data/);
+    expect(await bad('emit_event', { aggregate_type: 'Job', aggregate_id: 'x', event_type: 'E', data: [1] })).toMatch(/data/);
+    expect(await bad('emit_event', { aggregate_type: 'Job', aggregate_id: 'x', event_type: 'E', data: {}, color: 'red' })).toMatch(/color/);
+    expect(await bad('emit_event', { aggregate_type: 'Job', aggregate_id: '', event_type: 'E', data: {} })).toMatch(/aggregate_id: /);
+    expect(await bad('emit_event', { aggregate_type: 'Job', aggregate_id: 'x', event_type: 'no spaces', data: {} })).toMatch(
       /event_type: /,
     );
     expect(
-      await bad('emit_event', { aggregate_type: 'Task', aggregate_id: 'x', event_type: 'E', data: {}, expected_version: 'soon' }),
+      await bad('emit_event', { aggregate_type: 'Job', aggregate_id: 'x', event_type: 'E', data: {}, expected_version: 'soon' }),
     ).toMatch(/expected_version/);
     expect(
-      await bad('emit_event', { aggregate_type: 'Task', aggregate_id: 'x', event_type: 'E', data: {}, event_id: 'not-a-uuid' }),
+      await bad('emit_event', { aggregate_type: 'Job', aggregate_id: 'x', event_type: 'E', data: {}, event_id: 'not-a-uuid' }),
     ).toMatch(/event_id/);
     await emit(acme, { aggregate_id: 'conflict', event_type: 'E', data: {} });
     expect(
       await bad('emit_event', {
-        aggregate_type: 'Task',
+        aggregate_type: 'Job',
         aggregate_id: 'conflict',
         event_type: 'E',
         data: {},
@@ -271,18 +272,18 @@ describeEachBackend('MCP over Streamable HTTP (/api/mcp)', (mode) => {
     ).toBe(405);
 
     const auditor = await connect('acme', ['auditor']);
-    expect(await callError(auditor, 'emit_event', { aggregate_type: 'Task', aggregate_id: 'r', event_type: 'E', data: {} })).toBe(
+    expect(await callError(auditor, 'emit_event', { aggregate_type: 'Job', aggregate_id: 'r', event_type: 'E', data: {} })).toBe(
       'Forbidden: emit_event requires the writer role',
     );
     expect((await callOk(auditor, 'query_events', { limit: 1 })).events).toHaveLength(1);
     const writer = await connect('acme', ['writer']);
     expect(
-      (await callOk(writer, 'emit_event', { aggregate_type: 'Task', aggregate_id: 'r', event_type: 'E', data: {} })).aggregate_version,
+      (await callOk(writer, 'emit_event', { aggregate_type: 'Job', aggregate_id: 'r', event_type: 'E', data: {} })).aggregate_version,
     ).toBe(1);
     for (const name of ['query_events', 'get_latest_events', 'list_event_types', 'get_event_aggregates']) {
       expect(await callError(writer, name, {})).toBe(`Forbidden: ${name} requires the auditor role`);
     }
-    expect(await callError(writer, 'replay_events', { aggregate_type: 'Task', aggregate_id: 'r' })).toMatch(/requires the auditor role/);
+    expect(await callError(writer, 'replay_events', { aggregate_type: 'Job', aggregate_id: 'r' })).toMatch(/requires the auditor role/);
   });
 
   it("never reaches another tenant's events", async () => {

@@ -74,12 +74,12 @@ describeEachBackend('MCP over stdio (npm run mcp)', (mode) => {
 
   it('records and queries a trail, replays it, and survives bad arguments', async () => {
     const emit = (n: number) =>
-      callOk(client, 'mcp_meta_emit_event', { aggregate_type: 'Task', aggregate_id: 'task-1', event_type: 'TaskProgressed', data: { n } });
+      callOk(client, 'mcp_meta_emit_event', { aggregate_type: 'Job', aggregate_id: 'task-1', event_type: 'JobProgressed', data: { n } });
     const first = await emit(1);
     expect(first.aggregate_version).toBe(1);
     await emit(2);
     await emit(3);
-    expect(await callError(client, 'mcp_meta_emit_event', { aggregate_type: 'Task', aggregate_id: 'task-1', data: {} })).toMatch(
+    expect(await callError(client, 'mcp_meta_emit_event', { aggregate_type: 'Job', aggregate_id: 'task-1', data: {} })).toMatch(
       /event_type/,
     );
     // Another process writes the same database: wait until the events pass the gap-safe read horizon.
@@ -93,14 +93,12 @@ describeEachBackend('MCP over stdio (npm run mcp)', (mode) => {
     expect(page.events[0].metadata).toMatchObject({ userId: 'agent-7', source: 'mcp:stdio' });
     const rest = await callOk(client, 'mcp_meta_query_events', { aggregate_id: 'task-1', limit: 2, cursor: page.next_cursor });
     expect(rest).toMatchObject({ has_more: false, next_cursor: null, total_count: 3 });
-    expect(await callOk(client, 'mcp_meta_replay_events', { aggregate_type: 'Task', aggregate_id: 'task-1', to_version: 2 })).toMatchObject(
-      {
-        final_state: { n: 2 },
-        events_replayed: 2,
-      },
-    );
+    expect(await callOk(client, 'mcp_meta_replay_events', { aggregate_type: 'Job', aggregate_id: 'task-1', to_version: 2 })).toMatchObject({
+      final_state: { n: 2 },
+      events_replayed: 2,
+    });
     expect((await callOk(client, 'mcp_meta_get_latest_events', { limit: 1 })).events[0].data).toEqual({ n: 3 });
-    expect((await callOk(client, 'mcp_meta_get_event_aggregates')).by_event_type).toEqual({ TaskProgressed: 3 });
+    expect((await callOk(client, 'mcp_meta_get_event_aggregates')).by_event_type).toEqual({ JobProgressed: 3 });
     expect(await callError(client, 'emit_event', {})).toMatch(/not found/);
     expect(protocolErrors).toEqual([]);
   });
