@@ -49,6 +49,10 @@ const EXPECTED: Record<string, number[]> = {
   'get /api/tasks/{id}': [401, 403, 404, 503],
   'get /api/memory': [400, 401, 403, 503],
   'get /api/memory/{namespace}': [400, 401, 403, 404, 503],
+  'get /api/events/{eventId}/as-stored': [401, 403, 404, 503],
+  'get /api/delivery/subscriptions': [401, 403, 503],
+  'get /api/delivery/dead-letters': [400, 401, 403, 404, 503],
+  'post /api/delivery/dead-letters/retry': [400, 401, 403, 404, 413, 503],
   // Public; its 503 is Terminus' health report, not the error body.
   'get /api/health': [],
 };

@@ -68,7 +68,7 @@ export class DeliveryController {
   @Roles('writer')
   @ApiOperation({ summary: "Hands the tenant's dead letters (all, or those named) to their subscription again" })
   @ApiOkResponse({ type: RetryDeadLettersResultDto })
-  @ApiErrorResponses(400, 404)
+  @ApiErrorResponses(400, 404, 413)
   async retry(@Body() body: RetryDeadLettersDto, @CurrentPrincipal() principal: Principal): Promise<RetryDeadLettersResultDto> {
     this.assertKnown(body.subscription);
     const own = (await this.tenantDeadLetters(principal.tenantId, body.subscription)).map((d) => d.id);
