@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
-import { EventStoreDatabase } from '@nest-event-store/core';
-import { DatabaseMode, TestDatabase, createTestDatabase, waitForHorizon } from '@nest-event-store/core/testing';
+import { DatabaseMode, EventStoreDatabase, TestDatabase, createTestDatabase, waitForHorizon } from '@nest-event-store/core/testing';
 import { createApp } from '../../apps/api/src/app.factory';
 import { AppConfig } from '../../apps/api/src/config/app-config';
 import { Role } from '../../apps/api/src/common/auth/role';

@@ -1,10 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { EventStoreModule } from '@nest-event-store/core';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './common/auth/auth.module';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG, AppConfigModule } from './config/app-config.module';
+import { DatabaseModule } from './database/database.module';
 import { GdprModule } from './gdpr/gdpr.module';
 import { HealthModule } from './health/health.module';
 import { RequirementsModule } from './requirements/requirements.module';
@@ -19,16 +22,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
+        // The app owns the DataSource (embedded PGlite or DATABASE_URL); the store shares it.
+        DatabaseModule.forRoot(config),
         EventStoreModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => ({
-            databaseUrl: c.databaseUrl,
-            migrationsUrl: c.migrationsDatabaseUrl,
+          inject: [APP_CONFIG, getDataSourceToken()],
+          useFactory: (c: AppConfig, dataSource: DataSource) => ({
+            dataSource,
+            migrationsUrl: c.databaseUrl ? c.migrationsDatabaseUrl : undefined,
             rolePrefix: c.rolePrefix,
-            dataDir: c.embeddedDataDir,
-            migrations: requirementsMigrations(c.rolePrefix),
-            statementTimeoutMs: c.statementTimeoutMs,
-            connectionTimeoutMs: c.connectionTimeoutMs,
+            schemaMigrations: requirementsMigrations(c.rolePrefix),
             horizonWarningSeconds: c.horizonWarningSeconds,
           }),
         }),

@@ -1,6 +1,4 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { EventStoreDatabase } from '../database/event-store-database';
 import { toProjectionTransaction } from '../projections/projection-transaction';
 import { isRedactionMarker, toEventsRedacted } from '../redaction/redaction-marker';
@@ -10,7 +8,7 @@ import { StoredDomainEvent } from '../types/stored-domain-event';
 import { AppendListener } from './append-listener';
 import { DeadLetter, DeadLetterRetryResult, SubscriptionLag, SubscriptionStatus } from './dead-letter';
 import { DeliveryExplorer } from './delivery-explorer';
-import { ResolvedDeliveryOptions, resolveRetryPolicy } from './delivery.options';
+import { ResolvedDeliveryOptions } from './delivery.options';
 import { EventStoreSubscriberOptions } from './event-subscriber.decorator';
 import { runAsOwner } from './owner-transaction';
 import { toWorkerDefinition } from './subscription-definitions';
@@ -55,16 +53,7 @@ export class SubscriptionManager implements OnApplicationBootstrap, BeforeApplic
     private readonly events: EventStoreService,
     private readonly explorer: DeliveryExplorer,
   ) {
-    const given = database.options.delivery ?? {};
-    this.options = {
-      enabled: given.enabled ?? true,
-      pollIntervalMs: given.pollIntervalMs ?? 200,
-      leaseDurationMs: given.leaseDurationMs ?? 5000,
-      leaseRenewIntervalMs: given.leaseRenewIntervalMs ?? 1000,
-      batchSize: given.batchSize ?? 100,
-      retry: resolveRetryPolicy(given.retry),
-      ownerId: given.ownerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-    };
+    this.options = database.options.delivery;
     // Commits of this process wake its subscriptions at once (others' arrive by NOTIFY or polling).
     this.stopWatchingAppends = events.appended.subscribe(() => this.notifyAppended());
   }

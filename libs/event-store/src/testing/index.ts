@@ -6,3 +6,5 @@ export { given, GivenEvent, ExpectedEvent, AggregateOutcome, AggregateSpecificat
 export { waitForHorizon } from './wait-for-horizon';
 export { eventually } from './eventually';
 export { createProductionRolesDatabase, ProductionRolesDatabase } from './production-roles';
+// The store's database (pool, raw DataSource, tenant transactions), for tests that look underneath the public API.
+export { EventStoreDatabase } from '../database/event-store-database';
