@@ -1,7 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { EventStoreDatabase } from '../database/event-store-database';
 import { HorizonLag, HorizonMonitor } from '../database/horizon-monitor';
-import { OperationNotAllowedError } from '../errors/operation-not-allowed.error';
 import { ConcurrencyError } from '../errors/concurrency.error';
 import { DuplicateEventError } from '../errors/duplicate-event.error';
 import { DEFAULT_ERASURE_CHUNK, checkErasure, eraseSubjectInChunks } from '../redaction/erase-subject';
@@ -28,7 +27,7 @@ import { InlineProjections } from '../projections/inline-projections';
 import { AppendCommitter } from './append-committer';
 import { PreparedAppend, prepareAppend, withPayloads } from './append-events';
 import { AppendSignal } from './append-signal';
-import { purgeTenant } from './clear-tenant-events';
+import { clearTenant } from './clear-tenant-events';
 import { EventRow, toCheckpointedEvent, toStoredEvent } from './event-row';
 import { checkQuery, queryEventRows } from './query-events';
 import { DEFAULT_SINCE_LIMIT, checkEventsSince, readEventById, readEventsSince } from './read-events';
@@ -351,24 +350,7 @@ export class EventStoreService {
    */
   async clearTenantEvents(tenantId: string): Promise<{ deletedEvents: number }> {
     assertTenantId(tenantId);
-    if (!this.database.options.allowTenantPurge) {
-      throw new OperationNotAllowedError(
-        'clearTenantEvents',
-        'set allowTenantPurge: true in EventStoreModule options (meant for tests and tenant off-boarding)',
-      );
-    }
-    try {
-      const deletedEvents = await purgeTenant(this.database, tenantId);
-      return { deletedEvents };
-    } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === '42501') {
-        throw new OperationNotAllowedError(
-          'clearTenantEvents',
-          `the database login needs the role ${this.database.roles.purge} (GRANT ${this.database.roles.purge} TO <login>)`,
-        );
-      }
-      throw error;
-    }
+    return { deletedEvents: await clearTenant(this.database, tenantId) };
   }
 
   /**
