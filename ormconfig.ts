@@ -12,7 +12,7 @@
 // describe, so a generated diff would only propose dropping them.
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { EVENT_STORE_ENTITIES, eventStoreMigrations } from '@nest-event-store/core';
+import { eventStoreMigrations } from '@nest-event-store/core';
 import { requirementsMigrations } from './apps/api/src/requirements/requirements.migrations';
 
 const url = process.env.MIGRATIONS_DATABASE_URL || process.env.DATABASE_URL;
@@ -27,7 +27,6 @@ const rolePrefix = process.env.EVENT_STORE_ROLE_PREFIX || undefined;
 export default new DataSource({
   type: 'postgres',
   url,
-  entities: EVENT_STORE_ENTITIES,
   migrations: [...eventStoreMigrations(rolePrefix), ...requirementsMigrations(rolePrefix)],
   migrationsTableName: 'event_store_migrations',
   migrationsTransactionMode: 'each',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EventMigrationHandler, EventStoreDatabase, EventStoreService } from '@nest-event-store/core';
-import { describeEachBackend } from '@nest-event-store/core/testing';
+import { EventMigrationHandler, EventStoreService } from '@nest-event-store/core';
+import { EventStoreDatabase, describeEachBackend } from '@nest-event-store/core/testing';
 import type { Response } from 'supertest';
 import { getAs, newAggregateId, postAs } from './helpers/events';
 import { TestApp, openTestApp } from './helpers/test-app';

@@ -1,6 +1,5 @@
 import { Client } from 'pg';
-import { EventStoreDatabase } from '@nest-event-store/core';
-import { describeEachBackend } from '@nest-event-store/core/testing';
+import { EventStoreDatabase, describeEachBackend } from '@nest-event-store/core/testing';
 import { TestApp, openTestApp } from './helpers/test-app';
 
 const STATEMENT_TIMEOUT_MS = 500;

@@ -1,6 +1,5 @@
-import { EventStoreDatabase } from '@nest-event-store/core';
 import { Client } from 'pg';
-import { TEST_SERVER_URL, describeEachBackend } from '@nest-event-store/core/testing';
+import { EventStoreDatabase, TEST_SERVER_URL, describeEachBackend } from '@nest-event-store/core/testing';
 import { TestApp, openTestApp } from './helpers/test-app';
 
 describeEachBackend('GET /api/health, /api/metrics, /api/docs', (mode) => {

@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { EventStoreModule } from '@nest-event-store/core';
 import { EventStoreEventEmitterModule } from '@nest-event-store/core/event-emitter';
 import { AgentsModule } from './agents/agents.module';
@@ -10,6 +12,7 @@ import { ConsoleModule } from './console/console.module';
 import { MetricsModule } from './common/metrics/metrics.module';
 import { AppConfig } from './config/app-config';
 import { APP_CONFIG, AppConfigModule } from './config/app-config.module';
+import { DatabaseModule } from './database/database.module';
 import { GdprModule } from './gdpr/gdpr.module';
 import { HealthModule } from './health/health.module';
 import { McpModule } from './mcp/mcp.module';
@@ -30,16 +33,15 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
+        // The app owns the DataSource (embedded PGlite or DATABASE_URL); the store shares it.
+        DatabaseModule.forRoot(config),
         EventStoreModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (c: AppConfig) => ({
-            databaseUrl: c.databaseUrl,
-            migrationsUrl: c.migrationsDatabaseUrl,
+          inject: [APP_CONFIG, getDataSourceToken()],
+          useFactory: (c: AppConfig, dataSource: DataSource) => ({
+            dataSource,
+            migrationsUrl: c.databaseUrl ? c.migrationsDatabaseUrl : undefined,
             rolePrefix: c.rolePrefix,
-            dataDir: c.embeddedDataDir,
-            migrations: [...requirementsMigrations(c.rolePrefix), ...agentsMigrations(c.rolePrefix)],
-            statementTimeoutMs: c.statementTimeoutMs,
-            connectionTimeoutMs: c.connectionTimeoutMs,
+            schemaMigrations: [...requirementsMigrations(c.rolePrefix), ...agentsMigrations(c.rolePrefix)],
             horizonWarningSeconds: c.horizonWarningSeconds,
           }),
         }),

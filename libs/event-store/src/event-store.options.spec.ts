@@ -27,7 +27,6 @@ describe('resolveEventStoreOptions', () => {
 
   it.each([
     ['databaseUrl', 'postgres://other@localhost/other'],
-    ['migrationsUrl', 'postgres://owner@localhost/app'],
     ['dataDir', 'memory://'],
     ['poolSize', 5],
     ['statementTimeoutMs', 1000],
@@ -36,6 +35,14 @@ describe('resolveEventStoreOptions', () => {
     const attempt = () => resolveEventStoreOptions({ dataSource: postgres, [name]: value });
     expect(attempt).toThrow(InvalidEventStoreOptionsError);
     expect(attempt).toThrow(`EventStoreModule option '${name}' cannot be combined with dataSource`);
+  });
+
+  it('accepts migrationsUrl with dataSource: the schema owner migrates, the shared pool runs', () => {
+    const url = 'postgres://owner@localhost/app';
+    expect(resolveEventStoreOptions({ dataSource: postgres, migrationsUrl: url })).toMatchObject({
+      dataSource: postgres,
+      migrationsUrl: url,
+    });
   });
 
   it('rejects a dataSource that is not a PostgreSQL TypeORM DataSource', () => {

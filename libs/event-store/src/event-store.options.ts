@@ -1,6 +1,7 @@
 import { DataSource, MigrationInterface } from 'typeorm';
-import { DEFAULT_ROLE_PREFIX, checkRolePrefix } from './database/roles';
-import { DeliveryOptions } from './subscriptions/delivery.options';
+import { checkRolePrefix } from './database/roles';
+import { EVENT_STORE_DEFAULTS as D } from './event-store.defaults';
+import { DeliveryOptions, ResolvedDeliveryOptions, resolveDeliveryOptions } from './subscriptions/delivery.options';
 import { validateEventStoreOptions } from './validate-event-store-options';
 
 /** Options of `EventStoreModule.forRoot` / `forRootAsync`. */
@@ -12,9 +13,10 @@ export interface EventStoreModuleOptions {
    * its migrations to that database at startup (on a connection of its own,
    * table `event_store_migrations`), never closes it, and can run inline
    * projections in the append's transaction. Not combinable with
-   * `databaseUrl`, `migrationsUrl`, `dataDir`, `poolSize`, `statementTimeoutMs`
-   * or `connectionTimeoutMs`: pool size and timeouts are the DataSource's.
-   * See decision 0016.
+   * `databaseUrl`, `dataDir`, `poolSize`, `statementTimeoutMs` or
+   * `connectionTimeoutMs`: pool size and timeouts are the DataSource's.
+   * With `migrationsUrl` the migrations run as that login instead.
+   * See decisions 0016 and 0020.
    */
   dataSource?: DataSource;
   /**
@@ -24,9 +26,10 @@ export interface EventStoreModuleOptions {
   databaseUrl?: string;
   /**
    * `postgres://…` URL of the login that owns the schema, used only to run
-   * the migrations at startup; the pool then connects with `databaseUrl`
-   * (the runtime login, a member of `<rolePrefix>_runtime`). Absent: the
-   * migrations run as `databaseUrl`'s login. Ignored by the embedded database.
+   * the migrations at startup; the pool then connects with `databaseUrl` or
+   * is the shared `dataSource` (the runtime login, a member of
+   * `<rolePrefix>_runtime`). Absent: the migrations run as the pool's login.
+   * Ignored by the store's own embedded database.
    * See README "Production roles".
    */
   migrationsUrl?: string;
@@ -103,17 +106,20 @@ export interface EventStoreModuleOptions {
   /** Log SQL through TypeORM. @default false */
   logging?: boolean;
   /**
-   * The application's own migrations (read-model tables of projections, …),
-   * run after the store's in the same migrations table. @default []
+   * The application's own schema migrations (read-model tables of
+   * projections, …), run after the store's in the same migrations table.
+   * Not to be confused with event migrations (upcasters). @default []
    */
-  migrations?: (new () => MigrationInterface)[];
+  schemaMigrations?: (new () => MigrationInterface)[];
   /** Subscribers and projections: polling, leases, retries. See DeliveryOptions for defaults. */
   delivery?: DeliveryOptions;
 }
 
 /** Options with every default applied. */
-export type ResolvedEventStoreOptions = Required<Omit<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl' | 'dataSource'>> &
-  Pick<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl' | 'dataSource'>;
+export type ResolvedEventStoreOptions = Required<
+  Omit<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl' | 'dataSource' | 'delivery'>
+> &
+  Pick<EventStoreModuleOptions, 'databaseUrl' | 'migrationsUrl' | 'dataSource'> & { delivery: ResolvedDeliveryOptions };
 
 /**
  * Checks the options (unknown keys, types, ranges) and applies the defaults.
@@ -132,24 +138,24 @@ function applyDefaults(options: EventStoreModuleOptions): ResolvedEventStoreOpti
     databaseUrl: options.databaseUrl || undefined,
     migrationsUrl: options.migrationsUrl || undefined,
     dataSource: options.dataSource,
-    rolePrefix: checkRolePrefix(options.rolePrefix ?? DEFAULT_ROLE_PREFIX),
-    dataDir: options.dataDir ?? './.data',
-    poolSize: options.poolSize ?? 10,
-    statementTimeoutMs: intInRange('statementTimeoutMs', options.statementTimeoutMs ?? 10_000, 100, 3_600_000),
-    connectionTimeoutMs: intInRange('connectionTimeoutMs', options.connectionTimeoutMs ?? 5_000, 100, 600_000),
-    migrationsRun: options.migrationsRun ?? true,
-    checkTransactionHorizon: options.checkTransactionHorizon ?? true,
-    horizonWarningSeconds: positiveNumber('horizonWarningSeconds', options.horizonWarningSeconds ?? 30),
-    horizonCheckIntervalMs: nonNegativeInt('horizonCheckIntervalMs', options.horizonCheckIntervalMs ?? 10_000),
-    maxEventSizeBytes: options.maxEventSizeBytes ?? 256 * 1024,
-    maxEventsPerAppend: options.maxEventsPerAppend ?? 10_000,
-    appendConcurrency: positiveInt('appendConcurrency', options.appendConcurrency ?? 2, 1000),
-    maxAppendsPerTransaction: positiveInt('maxAppendsPerTransaction', options.maxAppendsPerTransaction ?? 32, 64),
-    redactionMetadataAllowList: options.redactionMetadataAllowList ?? ['correlationId', 'causationId', 'source'],
-    allowTenantPurge: options.allowTenantPurge ?? false,
-    logging: options.logging ?? false,
-    migrations: options.migrations ?? [],
-    delivery: options.delivery ?? {},
+    rolePrefix: checkRolePrefix(options.rolePrefix ?? D.rolePrefix),
+    dataDir: options.dataDir ?? D.dataDir,
+    poolSize: options.poolSize ?? D.poolSize,
+    statementTimeoutMs: intInRange('statementTimeoutMs', options.statementTimeoutMs ?? D.statementTimeoutMs, 100, 3_600_000),
+    connectionTimeoutMs: intInRange('connectionTimeoutMs', options.connectionTimeoutMs ?? D.connectionTimeoutMs, 100, 600_000),
+    migrationsRun: options.migrationsRun ?? D.migrationsRun,
+    checkTransactionHorizon: options.checkTransactionHorizon ?? D.checkTransactionHorizon,
+    horizonWarningSeconds: positiveNumber('horizonWarningSeconds', options.horizonWarningSeconds ?? D.horizonWarningSeconds),
+    horizonCheckIntervalMs: nonNegativeInt('horizonCheckIntervalMs', options.horizonCheckIntervalMs ?? D.horizonCheckIntervalMs),
+    maxEventSizeBytes: options.maxEventSizeBytes ?? D.maxEventSizeBytes,
+    maxEventsPerAppend: options.maxEventsPerAppend ?? D.maxEventsPerAppend,
+    appendConcurrency: positiveInt('appendConcurrency', options.appendConcurrency ?? D.appendConcurrency, 1000),
+    maxAppendsPerTransaction: positiveInt('maxAppendsPerTransaction', options.maxAppendsPerTransaction ?? D.maxAppendsPerTransaction, 64),
+    redactionMetadataAllowList: options.redactionMetadataAllowList ?? [...D.redactionMetadataAllowList],
+    allowTenantPurge: options.allowTenantPurge ?? D.allowTenantPurge,
+    logging: options.logging ?? D.logging,
+    schemaMigrations: options.schemaMigrations ?? [],
+    delivery: resolveDeliveryOptions(options.delivery),
   };
 }
 

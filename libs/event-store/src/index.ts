@@ -1,14 +1,14 @@
 // The public surface of the event store. Library files import each other by
 // relative path, never through this file.
 export { EventStoreModule } from './event-store.module';
-export { EventStoreCoreModule } from './event-store-core.module';
-export { EVENT_STORE_OPTIONS } from './event-store.module-definition';
 export { EventStoreModuleOptions } from './event-store.options';
+export { EVENT_STORE_DEFAULTS, DELIVERY_DEFAULTS } from './event-store.defaults';
 export { EventStoreService, CheckpointedEvent } from './store/event-store.service';
-export { EventStoreDatabase } from './database/event-store-database';
+export { EmbeddedPostgres } from './database/embedded-postgres';
+export { explainStartupError as explainDatabaseStartupError } from './database/startup-errors';
 export { TransactionHorizonError } from './database/transaction-horizon';
 export { HorizonLag, HorizonHolder } from './database/horizon-monitor';
-export { TENANT_ROLE, RUNTIME_ROLE, DEFAULT_ROLE_PREFIX, EventStoreRoles, eventStoreRoles } from './database/roles';
+export { EventStoreRoles, eventStoreRoles, ROLE_PREFIX_PATTERN } from './database/roles';
 export { EventMigrationHandler, EventMigrationFn, EventVersionInput } from './upcasting/event-migration.handler';
 export { EventMigrationRegistrationError, EventMigrationFailedError } from './upcasting/event-migration.error';
 export { EventUpcaster, EventUpcasterOptions, EventUpcasterHandler } from './upcasting/event-upcaster.decorator';
@@ -68,12 +68,7 @@ export {
   REDACTION_MARKER,
 } from './types/redaction';
 
-export { StoredDomainEventEntity } from './entities/stored-domain-event.entity';
-export { EventStreamEntity } from './entities/event-stream.entity';
-export { SnapshotEntity } from './entities/snapshot.entity';
-export { RedactionLogEntity } from './entities/redaction-log.entity';
-export { EVENT_STORE_ENTITIES } from './entities/entities';
-export { EVENT_STORE_MIGRATIONS, eventStoreMigrations } from './migrations/migrations';
+export { eventStoreMigrations } from './migrations/migrations';
 
 export { EventSourcedAggregate, AggregateEventMap } from './aggregates/aggregate-root';
 export { AggregateRepository, InjectAggregateRepository } from './aggregates/aggregate-repository';
@@ -88,4 +83,4 @@ export { UncommittedEvent, AppliedEventContext, ApplyOptions } from './aggregate
 export { MissingEventHandlerError, AggregateDefinitionError, UnknownEventTypeError } from './aggregates/aggregate.errors';
 export { MAX_JSON_DEPTH, findLoneSurrogate, hasLoneSurrogate } from './validation/json-payload';
 export { MAX_SUBJECT_IDS } from './validation/subject-ids';
-export { INT4_MAX } from './validation/rules';
+export { INT4_MAX, TENANT_ID_PATTERN, isUuid } from './validation/rules';

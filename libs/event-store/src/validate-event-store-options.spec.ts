@@ -27,7 +27,7 @@ describe('resolveEventStoreOptions', () => {
       redactionMetadataAllowList: ['correlationId'],
       allowTenantPurge: true,
       logging: false,
-      migrations: [],
+      schemaMigrations: [],
       delivery: {
         enabled: true,
         pollIntervalMs: 50,
@@ -100,7 +100,7 @@ describe('resolveEventStoreOptions', () => {
   it('rejects values of the wrong type', () => {
     expect(rejection({ migrationsRun: 'yes' }).message).toBe("EventStoreModule option 'migrationsRun' must be true or false, got 'yes'");
     expect(rejection({ redactionMetadataAllowList: 'correlationId' }).option).toBe('redactionMetadataAllowList');
-    expect(rejection({ migrations: [{}] }).option).toBe('migrations');
+    expect(rejection({ schemaMigrations: [{}] }).option).toBe('schemaMigrations');
     expect(rejection({ delivery: 5 }).message).toContain('must be an object');
     expect(rejection({ dataDir: ' ' }).option).toBe('dataDir');
   });

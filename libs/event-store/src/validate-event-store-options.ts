@@ -100,8 +100,8 @@ const postgresDataSource: Check = (path, value) => {
     throw new InvalidEventStoreOptionsError(path, `must be a DataSource of type 'postgres', got type '${String(candidate.options?.type)}'`);
 };
 
-/** Options that configure a pool or database of the store's own, meaningless with a shared DataSource. */
-const OWN_DATABASE_OPTIONS = ['databaseUrl', 'migrationsUrl', 'dataDir', 'poolSize', 'statementTimeoutMs', 'connectionTimeoutMs'] as const;
+/** Options that configure a pool or database of the store's own, meaningless with a shared DataSource (`migrationsUrl` is not one: it names the migrating login). */
+const OWN_DATABASE_OPTIONS = ['databaseUrl', 'dataDir', 'poolSize', 'statementTimeoutMs', 'connectionTimeoutMs'] as const;
 
 const TOP_LEVEL_CHECKS: Record<string, Check> = {
   dataSource: postgresDataSource,
@@ -123,7 +123,7 @@ const TOP_LEVEL_CHECKS: Record<string, Check> = {
   redactionMetadataAllowList: stringArray,
   allowTenantPurge: boolean,
   logging: boolean,
-  migrations: classArray,
+  schemaMigrations: classArray,
   delivery: object(DELIVERY_CHECKS),
 };
 

@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { RUNTIME_ROLE, eventStoreRoles } from '@nest-event-store/core';
+import { eventStoreRoles } from '@nest-event-store/core';
 
 const TABLES = ['agent_state', 'task_history', 'task_history_entries', 'memory_index'];
 
@@ -91,7 +91,7 @@ export class CreateAgentReadModels1764200000500 implements MigrationInterface {
 export class GrantAgentReadModels1764200000501 implements MigrationInterface {
   name = 'GrantAgentReadModels1764200000501';
 
-  constructor(private readonly runtimeRole: string = RUNTIME_ROLE) {}
+  constructor(private readonly runtimeRole: string = eventStoreRoles().runtime) {}
 
   async up(q: QueryRunner): Promise<void> {
     for (const table of TABLES) await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ${table} TO ${this.runtimeRole}`);

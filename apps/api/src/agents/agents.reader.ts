@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EventStoreDatabase, StatisticsRange } from '@nest-event-store/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { StatisticsRange } from '@nest-event-store/core';
+import { DataSource } from 'typeorm';
 import { GET_AGENT_SQL, LIST_AGENTS_SQL } from './projections/agent-state.sql';
 import { LIST_ENTRIES_SQL, LIST_NAMESPACES_SQL } from './projections/memory-index.sql';
 import { TASK_STATUSES } from './projections/task-history.projection';
@@ -16,7 +18,7 @@ const iso = (value: Date | string | null): string | null => (value === null ? nu
  */
 @Injectable()
 export class AgentsReader {
-  constructor(private readonly database: EventStoreDatabase) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async listAgents(tenantId: string, status: string | undefined, limit: number): Promise<AgentView[]> {
     const rows = await this.query(LIST_AGENTS_SQL, [tenantId, status ?? null, limit]);
@@ -94,7 +96,7 @@ export class AgentsReader {
   }
 
   private query(sql: string, params: unknown[]): Promise<Row[]> {
-    return this.database.query<Row>(sql, params, 'agentReadModels');
+    return this.dataSource.query(sql, params) as Promise<Row[]>;
   }
 }
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EventNotFoundError, EventQueryFilter, EventStoreService } from '@nest-event-store/core';
+import { EventNotFoundError, EventQueryFilter, EventStoreService, isUuid } from '@nest-event-store/core';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
@@ -9,7 +9,6 @@ import { DateRangeQuery, toStatisticsRange } from '../common/http/date-range.que
 import { toEventJson } from '../common/http/event-json';
 import { QueryEventsQuery } from './dto/query-events.query';
 import { EventPageDto, EventStatisticsDto, StoredEventDto } from './dto/stored-event.dto';
-import { isUuid } from './is-uuid';
 
 /** The audit query API over the caller's tenant. */
 @ApiTags('events')

@@ -3,7 +3,7 @@ import { openSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LogLevel } from '@nestjs/common';
 import { ROLES, Role } from '../common/auth/role';
-import { TENANT_ID_PATTERN } from '../common/auth/token-claims';
+import { TENANT_ID_PATTERN } from '@nest-event-store/core';
 import { loadConfig, parseToolPrefix } from '../config/app-config';
 import { ConfigError } from '../config/config.error';
 import { JsonLogger } from '../logging/json-logger';

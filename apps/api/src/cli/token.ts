@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ROLES } from '../common/auth/role';
 import { signToken } from '../common/auth/sign-token';
-import { TENANT_ID_PATTERN } from '../common/auth/token-claims';
+import { TENANT_ID_PATTERN } from '@nest-event-store/core';
 import { ConfigError } from '../config/config.error';
 import { resolveJwtSecret } from '../config/jwt-secret';
 import { loadTokenLifetime } from '../config/token-lifetime';

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { ROLE_PREFIX_PATTERN } from '@nest-event-store/core';
 import { ConfigError } from './config.error';
 import { resolveJwtSecret } from './jwt-secret';
 import { TokenLifetimePolicy, loadTokenLifetime } from './token-lifetime';
@@ -92,7 +93,7 @@ function optionalInteger(name: string, value: string | undefined, min: number, m
 
 function parseRolePrefix(value: string | undefined): string | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(value))
+  if (!ROLE_PREFIX_PATTERN.test(value))
     throw new ConfigError(`EVENT_STORE_ROLE_PREFIX must be a lower-case SQL identifier of at most 41 characters, got '${value}'`);
   return value;
 }

@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { EventNotFoundError, EventStoreService } from '@nest-event-store/core';
-import { isUuid } from '../audit/is-uuid';
+import { EventNotFoundError, EventStoreService, isUuid } from '@nest-event-store/core';
 import { StoredEventDto } from '../audit/dto/stored-event.dto';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';

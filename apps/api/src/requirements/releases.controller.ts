@@ -7,7 +7,7 @@ import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
 import { ApiAuthenticatedErrorResponses, ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { CorrelationId } from '../common/correlation/correlation-id.decorator';
-import { checkExpectedVersion, requestMetadata } from './command-context';
+import { requestMetadata, runCommand } from './command-context';
 import { Release, ReleaseState } from './domain/release.aggregate';
 import { Requirement } from './domain/requirement.aggregate';
 import { DomainRuleViolationFilter } from './domain-rule-violation.filter';
@@ -65,12 +65,12 @@ export class ReleasesController {
     @CurrentPrincipal() principal: Principal,
     @CorrelationId() correlationId?: string,
   ): Promise<ReleaseView> {
-    const release = await this.releases.load(principal.tenantId, id);
-    checkExpectedVersion(release, body.expectedVersion);
-    // Read-only check of another aggregate: approval is final, so it cannot be undone in between.
-    const requirement = await this.requirements.load(principal.tenantId, body.requirementId);
-    release.addRequirement(requirement.aggregateId, requirement.status);
-    await this.releases.save(release, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
+    const target = { id, expectedVersion: body.expectedVersion };
+    const release = await runCommand(this.releases, { principal, correlationId }, target, async (r) => {
+      // Read-only check of another aggregate: approval is final, so it cannot be undone in between.
+      const requirement = await this.requirements.load(principal.tenantId, body.requirementId);
+      r.addRequirement(requirement.aggregateId, requirement.status);
+    });
     return view(release);
   }
 
@@ -85,10 +85,7 @@ export class ReleasesController {
     @CurrentPrincipal() principal: Principal,
     @CorrelationId() correlationId?: string,
   ): Promise<ReleaseView> {
-    const release = await this.releases.load(principal.tenantId, id);
-    checkExpectedVersion(release, body.expectedVersion);
-    release.ship(principal.sub);
-    await this.releases.save(release, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
-    return view(release);
+    const target = { id, expectedVersion: body.expectedVersion };
+    return view(await runCommand(this.releases, { principal, correlationId }, target, (r) => r.ship(principal.sub)));
   }
 }

@@ -8,7 +8,7 @@ import { Roles } from '../common/auth/roles.decorator';
 import { ApiAuthenticatedErrorResponses, ApiErrorResponses } from '../common/http/api-error-responses.decorator';
 import { CorrelationId } from '../common/correlation/correlation-id.decorator';
 import { RequirementStatusBoard, RequirementStatusBoardReader } from './board/requirement-status-board.reader';
-import { checkExpectedVersion, requestMetadata } from './command-context';
+import { requestMetadata, runCommand } from './command-context';
 import { Requirement, RequirementState } from './domain/requirement.aggregate';
 import { DomainRuleViolationFilter } from './domain-rule-violation.filter';
 import {
@@ -106,11 +106,7 @@ export class RequirementsController {
     const { expectedVersion, ...changes } = body;
     if (Object.values(changes).every((v) => v === undefined))
       throw new BadRequestException(['body: give at least one of title, description, priority']);
-    const requirement = await this.requirements.load(principal.tenantId, id);
-    checkExpectedVersion(requirement, expectedVersion);
-    requirement.update(changes);
-    await this.requirements.save(requirement, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
-    return view(requirement);
+    return view(await runCommand(this.requirements, { principal, correlationId }, { id, expectedVersion }, (r) => r.update(changes)));
   }
 
   @Post(':id/approval')
@@ -124,11 +120,10 @@ export class RequirementsController {
     @CurrentPrincipal() principal: Principal,
     @CorrelationId() correlationId?: string,
   ): Promise<RequirementView> {
-    const requirement = await this.requirements.load(principal.tenantId, id);
-    checkExpectedVersion(requirement, body.expectedVersion);
-    requirement.approve(body.approverRole, principal.sub);
-    await this.requirements.save(requirement, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
-    return view(requirement);
+    const target = { id, expectedVersion: body.expectedVersion };
+    return view(
+      await runCommand(this.requirements, { principal, correlationId }, target, (r) => r.approve(body.approverRole, principal.sub)),
+    );
   }
 
   @Post(':id/rejection')
@@ -142,10 +137,7 @@ export class RequirementsController {
     @CurrentPrincipal() principal: Principal,
     @CorrelationId() correlationId?: string,
   ): Promise<RequirementView> {
-    const requirement = await this.requirements.load(principal.tenantId, id);
-    checkExpectedVersion(requirement, body.expectedVersion);
-    requirement.reject(body.reason, principal.sub);
-    await this.requirements.save(requirement, principal.tenantId, { metadata: requestMetadata(principal, correlationId) });
-    return view(requirement);
+    const target = { id, expectedVersion: body.expectedVersion };
+    return view(await runCommand(this.requirements, { principal, correlationId }, target, (r) => r.reject(body.reason, principal.sub)));
   }
 }

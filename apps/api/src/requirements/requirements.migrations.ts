@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { RUNTIME_ROLE, eventStoreRoles } from '@nest-event-store/core';
+import { eventStoreRoles } from '@nest-event-store/core';
 
 /**
  * The status board read model (projection `requirement-status-board`). It is
@@ -39,7 +39,7 @@ export class CreateRequirementStatusBoard1764100000000 implements MigrationInter
 export class GrantRequirementStatusBoard1764100000700 implements MigrationInterface {
   name = 'GrantRequirementStatusBoard1764100000700';
 
-  constructor(private readonly runtimeRole: string = RUNTIME_ROLE) {}
+  constructor(private readonly runtimeRole: string = eventStoreRoles().runtime) {}
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON requirement_status_board TO ${this.runtimeRole}`);

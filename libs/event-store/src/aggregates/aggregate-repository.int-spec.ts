@@ -5,7 +5,7 @@ import { EventStorePublisher } from '../publishing/event-store.publisher';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestStore, openTestStore } from '../testing/test-store';
 import { AggregateRepository } from './aggregate-repository';
-import { Ticket, TicketV2 } from './test-fixtures/ticket.aggregate';
+import { Ticket, TicketV2 } from './testing-fixtures/ticket.aggregate';
 
 const TENANT = 'acme';
 

@@ -1,7 +1,7 @@
 import { StoredDomainEvent } from '../types/stored-domain-event';
 import { EventSourcedAggregate } from './aggregate-root';
 import { AggregateDefinitionError, MissingEventHandlerError, UnknownEventTypeError } from './aggregate.errors';
-import { Broken, Ticket, TicketV2 } from './test-fixtures/ticket.aggregate';
+import { Broken, Ticket, TicketV2 } from './testing-fixtures/ticket.aggregate';
 
 const stored = (aggregateVersion: number, eventType: string, data: Record<string, unknown>): StoredDomainEvent => ({
   globalPosition: String(aggregateVersion),

@@ -1,7 +1,7 @@
 import { AssertionError } from 'node:assert';
 import { given } from '../testing/aggregate-specification';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
-import { Ticket, TicketClosedError } from './test-fixtures/ticket.aggregate';
+import { Ticket, TicketClosedError } from './testing-fixtures/ticket.aggregate';
 
 const opened = { eventType: 'TicketOpened', data: { title: 'x' } };
 const closed = { eventType: 'TicketClosed', data: {} };

@@ -1,3 +1,5 @@
+import { Violations, checkTypeName } from '../validation/rules';
+
 /**
  * The event types each aggregate type declares, as registered by its
  * repositories (`AggregateRepository` registers its class's `on<EventType>`
@@ -12,10 +14,16 @@ export class DeclaredEventTypes {
   /**
    * Declares event types of an aggregate type. Declaring again adds to the
    * set (two classes may share a stream type, e.g. a newer snapshot shape).
+   * @throws EventValidationError for a malformed type name
    */
   declare(aggregateType: string, eventTypes: Iterable<string>): void {
+    const v = new Violations();
+    checkTypeName(v, 'aggregateType', aggregateType);
+    const types = [...eventTypes];
+    types.forEach((t, i) => checkTypeName(v, `eventTypes[${i}]`, t));
+    v.throwIfAny();
     const set = this.byAggregateType.get(aggregateType) ?? new Set<string>();
-    for (const eventType of eventTypes) set.add(eventType);
+    for (const eventType of types) set.add(eventType);
     this.byAggregateType.set(aggregateType, set);
   }
 

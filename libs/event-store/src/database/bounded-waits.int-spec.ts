@@ -197,7 +197,7 @@ describeEachBackend(
     }
 
     it('runs migrations longer than the statement bound', async () => {
-      t = await openTestStore(mode, { statementTimeoutMs: 200, migrations: [SlowMigration1764100000999] });
+      t = await openTestStore(mode, { statementTimeoutMs: 200, schemaMigrations: [SlowMigration1764100000999] });
       await t.store.ping();
     });
 

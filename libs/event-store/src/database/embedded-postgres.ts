@@ -7,12 +7,19 @@ import { DataDirLock } from './data-dir-lock';
 /**
  * PGlite (PostgreSQL compiled to WebAssembly) behind its socket server on a
  * loopback port, so that the store reaches it through the same `pg` driver
- * and the same SQL as a real server. PGlite runs one transaction at a time:
+ * and the same SQL as a real server. The store starts one itself when it has
+ * neither `databaseUrl` nor `dataSource`; an application that owns its
+ * DataSource (`TypeOrmModule`) starts one, points the DataSource at `url`
+ * with at most `maxConnections` connections, stops it after destroying the
+ * DataSource, and passes the DataSource to the store (option `dataSource`). PGlite runs one transaction at a time:
  * the socket server queues other connections behind an open transaction.
  * A data folder is locked for as long as it is open (DataDirLock): PGlite
  * takes no lock of its own, and two processes on one folder lose writes.
  */
 export class EmbeddedPostgres {
+  /** URLs of the embedded databases this process serves, so that a shared DataSource on one is recognised. */
+  private static readonly serving = new Set<string>();
+
   private constructor(
     private readonly db: PGlite,
     private readonly server: PGLiteSocketServer,
@@ -38,7 +45,9 @@ export class EmbeddedPostgres {
       keepExtendedQueriesTogether(server);
       await server.start();
       const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
-      return new EmbeddedPostgres(db, server, address.port, lock);
+      const embedded = new EmbeddedPostgres(db, server, address.port, lock);
+      EmbeddedPostgres.serving.add(embedded.url);
+      return embedded;
     } catch (error) {
       await db?.close().catch(() => undefined);
       lock?.release();
@@ -51,8 +60,14 @@ export class EmbeddedPostgres {
     return `postgres://postgres@127.0.0.1:${this.port}/postgres`;
   }
 
+  /** True when `url` is that of an embedded database this process serves (see `url`). */
+  static serves(url: string | undefined): boolean {
+    return url !== undefined && EmbeddedPostgres.serving.has(url);
+  }
+
   /** Stops serving, closes the database files and releases the folder. */
   async stop(): Promise<void> {
+    EmbeddedPostgres.serving.delete(this.url);
     await this.server.stop();
     await this.db.close();
     // Only once the files are closed: if closing failed, PGlite may still write.

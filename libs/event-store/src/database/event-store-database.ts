@@ -42,6 +42,8 @@ export class EventStoreDatabase {
     readonly options: ResolvedEventStoreOptions,
     /** False for the application's DataSource (option `dataSource`), which the store never closes. */
     readonly ownsDataSource = true,
+    /** True when the application's DataSource is connected to an EmbeddedPostgres of this process. */
+    private readonly sharesEmbedded = false,
   ) {
     this.roles = eventStoreRoles(options.rolePrefix);
   }
@@ -99,9 +101,10 @@ export class EventStoreDatabase {
   /**
    * Runs on the application's DataSource (decision 0016): its pool, its
    * timeouts and pg's default type parsers. The migrations still run on a
-   * connection of their own, opened with the DataSource's connection options
-   * and the store's migration list and table, so that the application's
-   * migrations and entities are left alone.
+   * connection of their own, opened with `migrationsUrl` (the schema owner)
+   * or else the DataSource's connection options, with the store's migration
+   * list and table, so that the application's migrations and entities are
+   * left alone.
    */
   private static async openShared(shared: DataSource, options: ResolvedEventStoreOptions): Promise<EventStoreDatabase> {
     if (!shared.isInitialized)
@@ -109,19 +112,21 @@ export class EventStoreDatabase {
         'dataSource',
         'must be initialized before the store starts (TypeOrmModule.forRoot does that; inject it with getDataSourceToken())',
       );
+    const connection = shared.options as PostgresConnectionOptions;
     try {
-      const connection = shared.options as PostgresConnectionOptions;
       // Migrations are not bounded (as on the store's own database): the app's pool timeouts stay off this connection.
       const extra = { ...(connection.extra as object | undefined), statement_timeout: undefined, query_timeout: undefined };
-      if (options.migrationsRun)
+      if (options.migrationsRun && options.migrationsUrl) await this.migrate(options.migrationsUrl, options);
+      else if (options.migrationsRun)
         await this.runMigrations(new DataSource({ ...connection, ...migrationOnlyOptions(options), poolSize: 1, extra }));
     } catch (error) {
-      throw explainStartupError(error, undefined) ?? translateDriverError(error, 'migrate');
+      throw explainStartupError(error, options.migrationsUrl) ?? translateDriverError(error, 'migrate');
     }
-    const database = new EventStoreDatabase(shared, undefined, options, false);
+    const embedded = EmbeddedPostgres.serves(connection.url);
+    const database = new EventStoreDatabase(shared, undefined, options, false, embedded);
     if (options.checkTransactionHorizon)
       await assertTransactionHorizon({ query: (sql, parameters) => database.query(sql, parameters ?? [], 'checkTransactionHorizon') });
-    await warnIfPrivileged(database);
+    if (!embedded) await warnIfPrivileged(database);
     return database;
   }
 
@@ -141,7 +146,7 @@ export class EventStoreDatabase {
 
   /** True when running on the embedded PGlite database. */
   get isEmbedded(): boolean {
-    return this.embedded !== undefined;
+    return this.embedded !== undefined || this.sharesEmbedded;
   }
 
   /**
@@ -256,7 +261,7 @@ function dataSourceOptions(url: string, options: ResolvedEventStoreOptions) {
 function migrationOnlyOptions(options: ResolvedEventStoreOptions) {
   return {
     entities: EVENT_STORE_ENTITIES,
-    migrations: [...eventStoreMigrations(options.rolePrefix), ...options.migrations],
+    migrations: [...eventStoreMigrations(options.rolePrefix), ...options.schemaMigrations],
     migrationsTableName: 'event_store_migrations',
     migrationsTransactionMode: 'each' as const,
     synchronize: false,

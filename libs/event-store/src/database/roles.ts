@@ -1,3 +1,5 @@
+import { EVENT_STORE_DEFAULTS } from '../event-store.defaults';
+
 /**
  * The NOLOGIN roles of one installation (docs/decisions/0003). Their names
  * share a prefix (module option `rolePrefix`) so that two applications can
@@ -23,22 +25,19 @@ export interface EventStoreRoles {
   purge: string;
 }
 
-/** The default prefix of the role names. */
-export const DEFAULT_ROLE_PREFIX = 'event_store';
-
 // Role names end up in DDL (CREATE ROLE, GRANT, ALTER … OWNER TO), which
 // takes no parameters: only plain lower-case identifiers are accepted, and
 // the longest suffix keeps them under PostgreSQL's 63 characters.
-const PREFIX_PATTERN = /^[a-z_][a-z0-9_]{0,40}$/;
+export const ROLE_PREFIX_PATTERN = /^[a-z_][a-z0-9_]{0,40}$/;
 
 /**
  * Returns the prefix when it can name roles.
  * @throws Error when it is not a lower-case identifier of at most 41 characters
  */
 export function checkRolePrefix(prefix: string): string {
-  if (typeof prefix !== 'string' || !PREFIX_PATTERN.test(prefix)) {
+  if (typeof prefix !== 'string' || !ROLE_PREFIX_PATTERN.test(prefix)) {
     throw new Error(
-      `EventStoreModule option rolePrefix must match ${PREFIX_PATTERN.source} (a lower-case SQL identifier), got ${JSON.stringify(prefix)}`,
+      `EventStoreModule option rolePrefix must match ${ROLE_PREFIX_PATTERN.source} (a lower-case SQL identifier), got ${JSON.stringify(prefix)}`,
     );
   }
   return prefix;
@@ -48,7 +47,7 @@ export function checkRolePrefix(prefix: string): string {
  * The role names for a prefix.
  * @throws Error when the prefix is not a lower-case identifier of at most 41 characters
  */
-export function eventStoreRoles(prefix: string = DEFAULT_ROLE_PREFIX): EventStoreRoles {
+export function eventStoreRoles(prefix: string = EVENT_STORE_DEFAULTS.rolePrefix): EventStoreRoles {
   checkRolePrefix(prefix);
   return {
     tenant: `${prefix}_tenant`,
@@ -58,12 +57,3 @@ export function eventStoreRoles(prefix: string = DEFAULT_ROLE_PREFIX): EventStor
     purge: `${prefix}_purge`,
   };
 }
-
-/** The tenant role of the default prefix. */
-export const TENANT_ROLE = eventStoreRoles().tenant;
-
-/** The group role to grant the application's login, for the default prefix. */
-export const RUNTIME_ROLE = eventStoreRoles().runtime;
-
-/** Per-transaction setting that row-level security compares `tenant_id` with. */
-export const TENANT_SETTING = 'app.tenant_id';

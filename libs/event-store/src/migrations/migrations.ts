@@ -1,5 +1,6 @@
 import { MigrationInterface } from 'typeorm';
-import { DEFAULT_ROLE_PREFIX, eventStoreRoles } from '../database/roles';
+import { eventStoreRoles } from '../database/roles';
+import { EVENT_STORE_DEFAULTS } from '../event-store.defaults';
 import { CreateEventStore1763900000000 } from './1763900000000-create-event-store';
 import { CreateSubscriptions1763900000001 } from './1763900000001-create-subscriptions';
 import { PlansWithoutStatistics1764100000300 } from './1764100000300-plans-without-statistics';
@@ -27,8 +28,8 @@ export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
  * so the prefixed one is a subclass; its `name` (the key in the migrations
  * table) stays the same.
  */
-export function eventStoreMigrations(rolePrefix: string = DEFAULT_ROLE_PREFIX): (new () => MigrationInterface)[] {
-  if (rolePrefix === DEFAULT_ROLE_PREFIX) return EVENT_STORE_MIGRATIONS;
+export function eventStoreMigrations(rolePrefix: string = EVENT_STORE_DEFAULTS.rolePrefix): (new () => MigrationInterface)[] {
+  if (rolePrefix === EVENT_STORE_DEFAULTS.rolePrefix) return EVENT_STORE_MIGRATIONS;
   const roles = eventStoreRoles(rolePrefix);
   class PrefixedLeastPrivilege1764100000600 extends LeastPrivilege1764100000600 {
     constructor() {

@@ -17,7 +17,7 @@ import {
   TicketLogProjection,
 } from './testing-fixtures/ticket-count.projection';
 
-const STORE_OPTIONS: EventStoreModuleOptions = { migrations: [CreateTicketReadModels1763900200000], delivery: FAST_DELIVERY };
+const STORE_OPTIONS: EventStoreModuleOptions = { schemaMigrations: [CreateTicketReadModels1763900200000], delivery: FAST_DELIVERY };
 const PROVIDERS = [OpenTicketsProjection, TicketLogProjection];
 
 /**

@@ -26,17 +26,6 @@ interface InlineProjection {
 // their projections have already seen: only rows of this transaction are new.
 const OWN_TRANSACTION_SQL = `SELECT pg_current_xact_id_if_assigned()::text AS xid`;
 
-/** Neutral settings for checking inline projections with the subscription rules (name, eventTypes, tenantId, methods). */
-const CHECK_DEFAULTS = {
-  enabled: false,
-  pollIntervalMs: 1,
-  leaseDurationMs: 1,
-  leaseRenewIntervalMs: 1,
-  batchSize: 1,
-  retry: { maxAttempts: 1, initialDelayMs: 0, maxDelayMs: 0 },
-  ownerId: 'inline',
-};
-
 /**
  * The `@EventProjection({ mode: 'inline' })` providers of this process. An
  * append with an event such a projection handles runs as one transaction:
@@ -61,7 +50,7 @@ export class InlineProjections implements OnModuleInit {
   onModuleInit(): void {
     for (const found of this.explorer.explore()) {
       if (found.options.mode !== 'inline') continue;
-      const definition = toWorkerDefinition(found.options, { kind: 'projection', handler: found.instance }, CHECK_DEFAULTS);
+      const definition = toWorkerDefinition(found.options, { kind: 'projection', handler: found.instance }, this.database.options.delivery);
       if (found.instance.onRedacted) {
         throw new SubscriptionDefinitionError(
           definition.name,

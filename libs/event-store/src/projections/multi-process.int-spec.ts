@@ -57,7 +57,7 @@ describeEachBackend(
     beforeAll(async () => {
       db = await createTestDatabase('server');
       // The parent writes only; it also runs the migrations once before the children start.
-      app = await openDeliveryApp(db, [], { migrations: [CreateStatusBoard1763900100000], delivery: { enabled: false } });
+      app = await openDeliveryApp(db, [], { schemaMigrations: [CreateStatusBoard1763900100000], delivery: { enabled: false } });
     });
     afterAll(async () => {
       for (const c of children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');

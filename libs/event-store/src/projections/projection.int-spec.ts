@@ -39,7 +39,7 @@ describeEachBackend('projections', (mode) => {
   let app: INestApplicationContext | undefined;
   const open = async (enabled = true) => {
     app = await openDeliveryApp(db, [StatusBoardProjection], {
-      migrations: [CreateStatusBoard1763900100000],
+      schemaMigrations: [CreateStatusBoard1763900100000],
       delivery: {
         enabled,
         pollIntervalMs: 50,

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EventStoreDatabase } from '../database/event-store-database';
-import { ErasureProgress, RedactionRequest } from '../types/redaction';
+import { ErasureOptions, ErasureProgress, RedactionRequest } from '../types/redaction';
+import { Violations, assertKnownOptions, assertOptionalInt, checkId } from '../validation/rules';
 import { redactAndAnnounce } from './redaction';
 import { FIND_SUBJECT_EVENTS_SQL } from './redaction.sql';
 
@@ -12,6 +13,16 @@ const CHUNKS_PER_LOOKUP = 20;
 const LOG_EVERY_CHUNKS = 20;
 
 const logger = new Logger('EventStore:erasure');
+
+/** @throws EventValidationError for a bad subject id or option */
+export function checkErasure(subjectId: string, options: ErasureOptions): void {
+  assertKnownOptions('options', options, ['chunkSize', 'onProgress']);
+  assertOptionalInt('chunkSize', options.chunkSize, 1, 10_000);
+  const v = new Violations();
+  checkId(v, 'subjectId', subjectId);
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') v.add('onProgress', 'must be a function');
+  v.throwIfAny();
+}
 
 /** The erasure lookup key: tenant and subject, separated by a character neither may contain. */
 export function subjectKey(tenantId: string, subjectId: string): string {

@@ -29,7 +29,7 @@ describeEachBackend('redactions delivered to read models', (mode) => {
   let store: EventStoreService;
   beforeAll(async () => {
     db = await createTestDatabase(mode);
-    app = await openDeliveryApp(db, [NotesProjection], { migrations: [CreateTestNotes1764100000501] });
+    app = await openDeliveryApp(db, [NotesProjection], { schemaMigrations: [CreateTestNotes1764100000501] });
     manager = app.get(SubscriptionManager);
     store = app.get(EventStoreService);
   });

@@ -2,7 +2,7 @@ import { Queryable } from '../database/queryable';
 import { EventNotFoundError } from '../errors/event-not-found.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { Snapshot, SnapshotInput } from '../types/snapshot';
-import { INT4_MAX, Violations, assertKnownOptions, checkTypeName } from '../validation/rules';
+import { INT4_MAX, Violations, assertId, assertKnownOptions, assertOptionalInt, checkTypeName } from '../validation/rules';
 
 // pk_event_store_snapshots; re-recording the same version replaces it.
 const UPSERT_SQL = `
@@ -20,6 +20,14 @@ const LATEST_SQL = `
    ORDER BY version DESC LIMIT 1`;
 
 const STREAM_SQL = `SELECT aggregate_type, version FROM event_store_streams WHERE tenant_id = $1 AND aggregate_id = $2`;
+
+/** @throws EventValidationError when getLatestSnapshot's aggregate id or options are malformed */
+export function checkSnapshotQuery(aggregateId: string, options?: { maxVersion?: number; schemaVersion?: number }): void {
+  assertKnownOptions('options', options, ['maxVersion', 'schemaVersion']);
+  assertOptionalInt('maxVersion', options?.maxVersion, 1, INT4_MAX);
+  assertOptionalInt('schemaVersion', options?.schemaVersion, 1, INT4_MAX);
+  assertId('aggregateId', aggregateId);
+}
 
 /** @throws EventValidationError when the snapshot input is malformed */
 export function checkSnapshotInput(input: SnapshotInput): void {

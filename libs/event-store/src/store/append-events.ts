@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ExpectedVersion } from '../errors/concurrency.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { NewDomainEvent } from '../types/stored-domain-event';
+import { EventRow } from './event-row';
 import { AppendOptions } from '../types/append-options';
 import {
   INT4_MAX,
@@ -193,4 +194,22 @@ function expectedVersionJson(v: Violations, expected: AppendOptions['expectedVer
   }
   checkExpected(v, 'options.expectedVersion', expected);
   return JSON.stringify({ '*': expected as ExpectedVersion });
+}
+
+/**
+ * Fresh appends return rows without payload and metadata (the function does
+ * not send back what the caller just sent); they are parsed from the JSON
+ * that was stored, so the result equals what a read returns. Rows of an
+ * idempotent retry come with the stored payloads.
+ */
+export function withPayloads(rows: EventRow[], prepared: PreparedAppend): EventRow[] {
+  let index: Map<string, number> | undefined;
+  for (const row of rows) {
+    if (row.data !== null) continue;
+    index ??= new Map(prepared.eventIds.map((id, i) => [id, i]));
+    const i = index.get(row.event_id)!;
+    row.data = JSON.parse(prepared.dataJson[i]) as EventRow['data'];
+    row.metadata = JSON.parse(prepared.metadataJson[i]) as EventRow['metadata'];
+  }
+  return rows;
 }

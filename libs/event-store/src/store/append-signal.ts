@@ -23,7 +23,7 @@ export class AppendSignal {
   private readonly intervalMs: number;
 
   constructor(private readonly database: EventStoreDatabase) {
-    this.intervalMs = database.options.delivery.notifyIntervalMs ?? 10;
+    this.intervalMs = database.options.delivery.notifyIntervalMs;
   }
 
   /** Calls `listener` after every commit of this process; returns how to stop. */

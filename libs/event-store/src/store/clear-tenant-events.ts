@@ -1,4 +1,5 @@
 import { EventStoreDatabase } from '../database/event-store-database';
+import { OperationNotAllowedError } from '../errors/operation-not-allowed.error';
 
 /**
  * Events deleted per purge transaction. Every transaction of this database
@@ -35,5 +36,30 @@ export async function purgeTenant(database: EventStoreDatabase, tenantId: string
     );
     total += deleted;
     if (deleted < chunk) return total;
+  }
+}
+
+/**
+ * clearTenantEvents: the purge, when the module allows it and the login may run it.
+ * @returns how many events were deleted
+ * @throws OperationNotAllowedError without `allowTenantPurge`, or when the login lacks the purge role
+ */
+export async function clearTenant(database: EventStoreDatabase, tenantId: string): Promise<number> {
+  if (!database.options.allowTenantPurge) {
+    throw new OperationNotAllowedError(
+      'clearTenantEvents',
+      'set allowTenantPurge: true in EventStoreModule options (meant for tests and tenant off-boarding)',
+    );
+  }
+  try {
+    return await purgeTenant(database, tenantId);
+  } catch (error) {
+    if ((error as { driverError?: { code?: string } }).driverError?.code === '42501') {
+      throw new OperationNotAllowedError(
+        'clearTenantEvents',
+        `the database login needs the role ${database.roles.purge} (GRANT ${database.roles.purge} TO <login>)`,
+      );
+    }
+    throw error;
   }
 }

@@ -1,13 +1,11 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { EventStoreDatabase } from '../database/event-store-database';
 import { HorizonLag, HorizonMonitor } from '../database/horizon-monitor';
-import { OperationNotAllowedError } from '../errors/operation-not-allowed.error';
-import { EventValidationError } from '../errors/event-validation.error';
 import { ConcurrencyError } from '../errors/concurrency.error';
 import { DuplicateEventError } from '../errors/duplicate-event.error';
-import { DEFAULT_ERASURE_CHUNK, eraseSubjectInChunks } from '../redaction/erase-subject';
+import { DEFAULT_ERASURE_CHUNK, checkErasure, eraseSubjectInChunks } from '../redaction/erase-subject';
 import { checkRedactionRequest, redactEvent } from '../redaction/redaction';
-import { checkSnapshotInput, readLatestSnapshot, recordSnapshot } from '../snapshots/snapshots';
+import { checkSnapshotInput, checkSnapshotQuery, readLatestSnapshot, recordSnapshot } from '../snapshots/snapshots';
 import { AppendOptions } from '../types/append-options';
 import {
   EventPage,
@@ -24,29 +22,19 @@ import { ErasureOptions, ErasureResult, RedactionRequest } from '../types/redact
 import { Snapshot, SnapshotInput } from '../types/snapshot';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
-import {
-  INT4_MAX,
-  assertKnownOptions,
-  assertOptionalInt,
-  assertTenantId,
-  assertUuid,
-  checkId,
-  checkTypeName,
-  isCheckpoint,
-  Violations,
-} from '../validation/rules';
+import { assertId, assertTenantId, assertTypeName, assertUuid } from '../validation/rules';
 import { DeclaredEventTypes } from '../aggregates/declared-event-types';
 import { InlineProjections } from '../projections/inline-projections';
 import { AppendCommitter } from './append-committer';
-import { PreparedAppend, prepareAppend } from './append-events';
+import { PreparedAppend, prepareAppend, withPayloads } from './append-events';
 import { AppendSignal } from './append-signal';
-import { purgeTenant } from './clear-tenant-events';
+import { clearTenant } from './clear-tenant-events';
 import { EventRow, toCheckpointedEvent, toStoredEvent } from './event-row';
 import { checkQuery, queryEventRows } from './query-events';
-import { readEventById, readEventsSince } from './read-events';
+import { DEFAULT_SINCE_LIMIT, checkEventsSince, readEventById, readEventsSince } from './read-events';
 import { READ_STREAM_ONE_TRIP_SQL, checkStreamRead, readStream, readStreamHead } from './read-stream';
 import { checkStatisticsRange, readStatistics } from './statistics';
-import { START_CHECKPOINT, streamEventRows } from './stream-events';
+import { checkStreamOptions, streamEventRows } from './stream-events';
 
 /** A stored event together with its checkpoint in the gap-safe global order. */
 export type CheckpointedEvent = StoredDomainEvent & { checkpoint: StreamCheckpoint };
@@ -130,12 +118,7 @@ export class EventStoreService {
    * @throws EventValidationError for a malformed type name
    */
   declareEventTypes(aggregateType: string, eventTypes: Iterable<string>): void {
-    const v = new Violations();
-    checkTypeName(v, 'aggregateType', aggregateType);
-    const types = [...eventTypes];
-    types.forEach((t, i) => checkTypeName(v, `eventTypes[${i}]`, t));
-    v.throwIfAny();
-    this.declaredEventTypes.declare(aggregateType, types);
+    this.declaredEventTypes.declare(aggregateType, eventTypes);
   }
 
   /** The event types declared for an aggregate type, or undefined when it accepts any. */
@@ -194,22 +177,10 @@ export class EventStoreService {
     options?: { limit?: number } & ReadMode,
   ): Promise<StoredDomainEvent[]> {
     assertTenantId(tenantId);
-    assertKnownOptions('options', options, ['limit', 'raw']);
-    assertOptionalInt('limit', options?.limit, 1, 10_000);
-    const v = new Violations();
-    let normalized: { position: string } | Date;
-    if (since instanceof Date) {
-      if (Number.isNaN(since.getTime())) v.add('since', 'must be a valid date');
-      normalized = since;
-    } else {
-      const position = String(since?.position ?? '');
-      if (!/^\d{1,19}$/.test(position)) v.add('since.position', 'must be a non-negative integer');
-      normalized = { position };
-    }
-    v.throwIfAny();
+    const normalized = checkEventsSince(since, options);
     const rows = await this.database.runInTenant(
       tenantId,
-      (q) => readEventsSince(q, tenantId, normalized, options?.limit ?? 1000),
+      (q) => readEventsSince(q, tenantId, normalized, options?.limit ?? DEFAULT_SINCE_LIMIT),
       'getEventsSince',
     );
     return this.toEvents(rows, options);
@@ -217,10 +188,10 @@ export class EventStoreService {
 
   /** Events of one type in the store's order (up to `limit`, default 1000). */
   async getEventsByType(tenantId: string, eventType: string, options?: { limit?: number } & ReadMode): Promise<StoredDomainEvent[]> {
-    const v = new Violations();
-    checkTypeName(v, 'eventType', eventType);
-    v.throwIfAny();
-    return (await this.queryEvents(tenantId, { eventTypes: [eventType] }, { limit: options?.limit ?? 1000, raw: options?.raw })).items;
+    assertTypeName('eventType', eventType);
+    return (
+      await this.queryEvents(tenantId, { eventTypes: [eventType] }, { limit: options?.limit ?? DEFAULT_SINCE_LIMIT, raw: options?.raw })
+    ).items;
   }
 
   /** Events of one aggregate type in the store's order (up to `limit`, default 1000). */
@@ -229,10 +200,8 @@ export class EventStoreService {
     aggregateType: string,
     options?: { limit?: number } & ReadMode,
   ): Promise<StoredDomainEvent[]> {
-    const v = new Violations();
-    checkTypeName(v, 'aggregateType', aggregateType);
-    v.throwIfAny();
-    return (await this.queryEvents(tenantId, { aggregateType }, { limit: options?.limit ?? 1000, raw: options?.raw })).items;
+    assertTypeName('aggregateType', aggregateType);
+    return (await this.queryEvents(tenantId, { aggregateType }, { limit: options?.limit ?? DEFAULT_SINCE_LIMIT, raw: options?.raw })).items;
   }
 
   /**
@@ -276,13 +245,7 @@ export class EventStoreService {
    * carries its `checkpoint`; pass the last one as `after` to resume.
    */
   async *streamEvents(options: StreamEventsOptions = {}): AsyncGenerator<CheckpointedEvent> {
-    assertKnownOptions('options', options, ['tenantId', 'after', 'batchSize', 'eventTypes', 'raw']);
-    if (options.tenantId !== undefined) assertTenantId(options.tenantId);
-    assertOptionalInt('batchSize', options.batchSize, 1, 10_000);
-    const after = options.after ?? START_CHECKPOINT;
-    if (!isCheckpoint(after)) {
-      throw EventValidationError.of('after', 'must be a checkpoint from a streamed event');
-    }
+    const after = checkStreamOptions(options);
     const batches = streamEventRows(this.database, {
       tenantId: options.tenantId,
       after,
@@ -315,9 +278,7 @@ export class EventStoreService {
    */
   async recordSnapshot(aggregateId: string, tenantId: string, snapshot: SnapshotInput): Promise<void> {
     assertTenantId(tenantId);
-    const v = new Violations();
-    checkId(v, 'aggregateId', aggregateId);
-    v.throwIfAny();
+    assertId('aggregateId', aggregateId);
     checkSnapshotInput(snapshot);
     await this.database.runInTenant(tenantId, (q) => recordSnapshot(q, tenantId, aggregateId, snapshot), 'recordSnapshot');
   }
@@ -333,12 +294,7 @@ export class EventStoreService {
     options?: { maxVersion?: number; schemaVersion?: number },
   ): Promise<Snapshot<T> | null> {
     assertTenantId(tenantId);
-    assertKnownOptions('options', options, ['maxVersion', 'schemaVersion']);
-    assertOptionalInt('maxVersion', options?.maxVersion, 1, INT4_MAX);
-    assertOptionalInt('schemaVersion', options?.schemaVersion, 1, INT4_MAX);
-    const v = new Violations();
-    checkId(v, 'aggregateId', aggregateId);
-    v.throwIfAny();
+    checkSnapshotQuery(aggregateId, options);
     return this.database.runInTenant(
       tenantId,
       (q) => readLatestSnapshot<T>(q, tenantId, aggregateId, options?.maxVersion, options?.schemaVersion),
@@ -380,12 +336,7 @@ export class EventStoreService {
    */
   async eraseSubject(subjectId: string, tenantId: string, request: RedactionRequest, options: ErasureOptions = {}): Promise<ErasureResult> {
     assertTenantId(tenantId);
-    assertKnownOptions('options', options, ['chunkSize', 'onProgress']);
-    assertOptionalInt('chunkSize', options.chunkSize, 1, 10_000);
-    const v = new Violations();
-    checkId(v, 'subjectId', subjectId);
-    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') v.add('onProgress', 'must be a function');
-    v.throwIfAny();
+    checkErasure(subjectId, options);
     checkRedactionRequest(request);
     const redactedEvents = await eraseSubjectInChunks(this.database, {
       tenantId,
@@ -410,24 +361,7 @@ export class EventStoreService {
    */
   async clearTenantEvents(tenantId: string): Promise<{ deletedEvents: number }> {
     assertTenantId(tenantId);
-    if (!this.database.options.allowTenantPurge) {
-      throw new OperationNotAllowedError(
-        'clearTenantEvents',
-        'set allowTenantPurge: true in EventStoreModule options (meant for tests and tenant off-boarding)',
-      );
-    }
-    try {
-      const deletedEvents = await purgeTenant(this.database, tenantId);
-      return { deletedEvents };
-    } catch (error) {
-      if ((error as { driverError?: { code?: string } }).driverError?.code === '42501') {
-        throw new OperationNotAllowedError(
-          'clearTenantEvents',
-          `the database login needs the role ${this.database.roles.purge} (GRANT ${this.database.roles.purge} TO <login>)`,
-        );
-      }
-      throw error;
-    }
+    return { deletedEvents: await clearTenant(this.database, tenantId) };
   }
 
   /**
@@ -450,22 +384,4 @@ export class EventStoreService {
     const events = rows.map(toStoredEvent);
     return mode?.raw ? events : events.map((e) => this.migrations.migrateIfNeeded(e));
   }
-}
-
-/**
- * Fresh appends return rows without payload and metadata (the function does
- * not send back what the caller just sent); they are parsed from the JSON
- * that was stored, so the result equals what a read returns. Rows of an
- * idempotent retry come with the stored payloads.
- */
-function withPayloads(rows: EventRow[], prepared: PreparedAppend): EventRow[] {
-  let index: Map<string, number> | undefined;
-  for (const row of rows) {
-    if (row.data !== null) continue;
-    index ??= new Map(prepared.eventIds.map((id, i) => [id, i]));
-    const i = index.get(row.event_id)!;
-    row.data = JSON.parse(prepared.dataJson[i]) as EventRow['data'];
-    row.metadata = JSON.parse(prepared.metadataJson[i]) as EventRow['metadata'];
-  }
-  return rows;
 }

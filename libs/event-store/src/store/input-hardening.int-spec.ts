@@ -1,6 +1,6 @@
 import { AggregateRepository } from '../aggregates/aggregate-repository';
 import { UnknownEventTypeError } from '../aggregates/aggregate.errors';
-import { Ticket } from '../aggregates/test-fixtures/ticket.aggregate';
+import { Ticket } from '../aggregates/testing-fixtures/ticket.aggregate';
 import { EventValidationError } from '../errors/event-validation.error';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestStore, openTestStore } from '../testing/test-store';

@@ -1,6 +1,8 @@
 import { Queryable } from '../database/queryable';
 import { BELOW_READ_HORIZON } from '../database/read-horizon.sql';
 import { EventNotFoundError } from '../errors/event-not-found.error';
+import { ReadMode } from '../types/read-options';
+import { Violations, assertKnownOptions, assertOptionalInt, isBigintText } from '../validation/rules';
 import { EVENT_COLUMNS, EventRow } from './event-row';
 
 /** uq_stored_domain_events_event_id (tenant_id, event_id) */
@@ -32,4 +34,32 @@ export function readEventsSince(q: Queryable, tenantId: string, since: { positio
   return since instanceof Date
     ? q.query(SINCE_DATE_SQL, [tenantId, since, limit])
     : q.query(SINCE_POSITION_SQL, [tenantId, since.position, limit]);
+}
+
+/** Events returned by getEventsSince unless `limit` says otherwise. */
+export const DEFAULT_SINCE_LIMIT = 1000;
+
+/**
+ * Checks getEventsSince's arguments.
+ * @returns the position as text, or the date
+ * @throws EventValidationError naming every bad field
+ */
+export function checkEventsSince(
+  since: { position: string | number } | Date,
+  options?: { limit?: number } & ReadMode,
+): { position: string } | Date {
+  assertKnownOptions('options', options, ['limit', 'raw']);
+  assertOptionalInt('limit', options?.limit, 1, 10_000);
+  const v = new Violations();
+  let normalized: { position: string } | Date;
+  if (since instanceof Date) {
+    if (Number.isNaN(since.getTime())) v.add('since', 'must be a valid date');
+    normalized = since;
+  } else {
+    const position = String(since?.position ?? '');
+    if (!isBigintText(position)) v.add('since.position', 'must be a non-negative integer');
+    normalized = { position };
+  }
+  v.throwIfAny();
+  return normalized;
 }

@@ -1,10 +1,26 @@
 import { EventStoreDatabase } from '../database/event-store-database';
-import { StreamCheckpoint } from '../types/read-options';
+import { EventValidationError } from '../errors/event-validation.error';
+import { StreamCheckpoint, StreamEventsOptions } from '../types/read-options';
+import { assertKnownOptions, assertOptionalInt, assertTenantId, isCheckpoint } from '../validation/rules';
 import { EventRow } from './event-row';
 import { STREAM_ALL_BATCH_SQL, STREAM_BATCH_SQL } from './stream-events.sql';
 
 /** The checkpoint before the first event. */
 export const START_CHECKPOINT: StreamCheckpoint = { transactionId: '0', globalPosition: '0' };
+
+/**
+ * Checks streamEvents' options.
+ * @returns the checkpoint to read after
+ * @throws EventValidationError naming the bad option
+ */
+export function checkStreamOptions(options: StreamEventsOptions): StreamCheckpoint {
+  assertKnownOptions('options', options, ['tenantId', 'after', 'batchSize', 'eventTypes', 'raw']);
+  if (options.tenantId !== undefined) assertTenantId(options.tenantId);
+  assertOptionalInt('batchSize', options.batchSize, 1, 10_000);
+  const after = options.after ?? START_CHECKPOINT;
+  if (!isCheckpoint(after)) throw EventValidationError.of('after', 'must be a checkpoint from a streamed event');
+  return after;
+}
 
 /**
  * Reads the global order in batches, each one statement, until

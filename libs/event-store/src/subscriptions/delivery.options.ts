@@ -1,3 +1,7 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { DELIVERY_DEFAULTS as D } from '../event-store.defaults';
+
 /** How a failing handler is retried before its event is parked as a dead letter. */
 export interface RetryPolicy {
   /** Attempts per event, the first included, before it is parked. @default 5 */
@@ -48,14 +52,29 @@ export interface ResolvedDeliveryOptions {
   batchSize: number;
   retry: Required<RetryPolicy>;
   ownerId: string;
+  notifyIntervalMs: number;
+}
+
+/** Applies the delivery defaults (DELIVERY_DEFAULTS); the options are validated before. */
+export function resolveDeliveryOptions(given: DeliveryOptions = {}): ResolvedDeliveryOptions {
+  return {
+    enabled: given.enabled ?? D.enabled,
+    pollIntervalMs: given.pollIntervalMs ?? D.pollIntervalMs,
+    leaseDurationMs: given.leaseDurationMs ?? D.leaseDurationMs,
+    leaseRenewIntervalMs: given.leaseRenewIntervalMs ?? D.leaseRenewIntervalMs,
+    batchSize: given.batchSize ?? D.batchSize,
+    retry: resolveRetryPolicy(given.retry),
+    ownerId: given.ownerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
+    notifyIntervalMs: given.notifyIntervalMs ?? D.notifyIntervalMs,
+  };
 }
 
 /** Applies the retry defaults. */
 export function resolveRetryPolicy(policy: RetryPolicy | undefined, base?: Required<RetryPolicy>): Required<RetryPolicy> {
   return {
-    maxAttempts: policy?.maxAttempts ?? base?.maxAttempts ?? 5,
-    initialDelayMs: policy?.initialDelayMs ?? base?.initialDelayMs ?? 100,
-    maxDelayMs: policy?.maxDelayMs ?? base?.maxDelayMs ?? 5000,
+    maxAttempts: policy?.maxAttempts ?? base?.maxAttempts ?? D.retry.maxAttempts,
+    initialDelayMs: policy?.initialDelayMs ?? base?.initialDelayMs ?? D.retry.initialDelayMs,
+    maxDelayMs: policy?.maxDelayMs ?? base?.maxDelayMs ?? D.retry.maxDelayMs,
   };
 }
 

@@ -1,7 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { EventStoreDatabase } from '../database/event-store-database';
 import { EventStoreService } from '../store/event-store.service';
 import { EventsRedacted } from '../types/redaction';
@@ -10,7 +8,7 @@ import { AppendListener } from './append-listener';
 import { DeadLetter, DeadLetterRetryResult } from './dead-letter';
 import { retryDeadLetters } from './dead-letter-retry';
 import { listDeadLetters } from './dead-letter-store';
-import { ResolvedDeliveryOptions, resolveRetryPolicy } from './delivery.options';
+import { ResolvedDeliveryOptions } from './delivery.options';
 import { discoverProviders } from './discover-providers';
 import { DomainEventSubscriber } from './domain-event-subscriber';
 import { EventStoreSubscriber, EventStoreSubscriberOptions } from './event-subscriber.decorator';
@@ -52,16 +50,7 @@ export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap
     private readonly events: EventStoreService,
     private readonly discovery: DiscoveryService,
   ) {
-    const given = database.options.delivery ?? {};
-    this.options = {
-      enabled: given.enabled ?? true,
-      pollIntervalMs: given.pollIntervalMs ?? 200,
-      leaseDurationMs: given.leaseDurationMs ?? 5000,
-      leaseRenewIntervalMs: given.leaseRenewIntervalMs ?? 1000,
-      batchSize: given.batchSize ?? 100,
-      retry: resolveRetryPolicy(given.retry),
-      ownerId: given.ownerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`,
-    };
+    this.options = database.options.delivery;
     // Commits of this process wake its subscriptions at once (others' arrive by NOTIFY or polling).
     this.stopWatchingAppends = events.appended.subscribe(() => this.notifyAppended());
   }

@@ -9,3 +9,5 @@ export { givenStoredEvent, UpcasterUnderTest, ExpectedUpcast, UpcastOutcome } fr
 export { waitForHorizon } from './wait-for-horizon';
 export { eventually } from './eventually';
 export { createProductionRolesDatabase, ProductionRolesDatabase } from './production-roles';
+// The store's database (pool, raw DataSource, tenant transactions), for tests that look underneath the public API.
+export { EventStoreDatabase } from '../database/event-store-database';

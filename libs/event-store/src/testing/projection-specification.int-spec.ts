@@ -17,7 +17,7 @@ const note = (text: string) => ({ eventType: 'NoteTaken', data: { note: text } }
 describeEachBackend('given/when/then for projections', (mode) => {
   let testStore: TestStore;
   beforeAll(async () => {
-    testStore = await openTestStore(mode, { migrations: [CreateTicketReadModels1763900200000, CreateTestNotes1764100000501] });
+    testStore = await openTestStore(mode, { schemaMigrations: [CreateTicketReadModels1763900200000, CreateTestNotes1764100000501] });
   });
   afterAll(() => testStore?.close());
 

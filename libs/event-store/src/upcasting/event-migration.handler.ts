@@ -5,6 +5,7 @@ import { EventMigrationFailedError, EventMigrationRegistrationError } from './ev
 import { EventTypeInfo } from './event-type-info';
 import { EventVersionInput, parseEventVersion } from './event-version';
 import { EventSchemaClass, collectSchemaViolations } from './validate-event-schema';
+import { typeNameProblem } from '../validation/rules';
 
 export type { EventVersionInput } from './event-version';
 
@@ -22,9 +23,6 @@ interface MigrationStep {
   toVersion: number;
   migrate: EventMigrationFn;
 }
-
-// Same shape as the store's own check of event types (validation/rules.ts).
-const EVENT_TYPE_PATTERN = /^[A-Za-z][A-Za-z0-9_.:-]{0,127}$/;
 
 /**
  * Upcasts stored events on read and validates payloads on append.
@@ -210,12 +208,8 @@ export class EventMigrationHandler implements OnApplicationBootstrap {
 }
 
 function assertEventType(eventType: unknown): asserts eventType is string {
-  if (typeof eventType !== 'string' || !EVENT_TYPE_PATTERN.test(eventType)) {
-    throw new EventMigrationRegistrationError(
-      String(eventType),
-      'eventType must start with a letter and contain only letters, digits, "_", ".", ":" or "-"',
-    );
-  }
+  const problem = typeNameProblem(eventType);
+  if (problem) throw new EventMigrationRegistrationError(String(eventType), `eventType ${problem}`);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -75,6 +75,18 @@ export function checkTypeName(v: Violations, field: string, value: unknown): voi
   if (problem) v.add(field, problem);
 }
 
+/** @throws EventValidationError unless `value` is a valid type name (see typeNameProblem) */
+export function assertTypeName(field: string, value: unknown): asserts value is string {
+  const problem = typeNameProblem(value);
+  if (problem) throw EventValidationError.of(field, problem);
+}
+
+/** @throws EventValidationError unless `value` is a valid free-form identifier (see idProblem) */
+export function assertId(field: string, value: unknown): asserts value is string {
+  const problem = idProblem(value);
+  if (problem) throw EventValidationError.of(field, problem);
+}
+
 /** True for a UUID in canonical text form. */
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID_PATTERN.test(value);

@@ -1,7 +1,15 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { Global, INestApplicationContext, Module } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
 import { Test } from '@nestjs/testing';
-import { EventStoreDatabase, EventStoreModule, EventStoreService, NewDomainEvent, ProjectionManager } from '@nest-event-store/core';
-import { DatabaseMode, TestDatabase, createTestDatabase, describeEachBackend, waitForHorizon } from '@nest-event-store/core/testing';
+import { EventStoreModule, EventStoreService, NewDomainEvent, ProjectionManager } from '@nest-event-store/core';
+import {
+  DatabaseMode,
+  EventStoreDatabase,
+  TestDatabase,
+  createTestDatabase,
+  describeEachBackend,
+  waitForHorizon,
+} from '@nest-event-store/core/testing';
 import { AgentsModule } from '../agents.module';
 import { agentsMigrations } from '../agents.migrations';
 import { AgentsReader } from '../agents.reader';
@@ -15,6 +23,14 @@ const STREAM_OF = new Map(AGENT_EVENT_CATALOGUE.map((e) => [e.eventType, e]));
 
 /** An event of the catalogue: its stream comes from the catalogue entry and the payload's id field. */
 type Given = [eventType: string, data: Record<string, unknown>, occurredAt?: string];
+
+/** The app's DataSource, which AgentsReader reads with: here the store's own. */
+@Global()
+@Module({
+  providers: [{ provide: getDataSourceToken(), useFactory: (db: EventStoreDatabase) => db.dataSource, inject: [EventStoreDatabase] }],
+  exports: [getDataSourceToken()],
+})
+class StoreDataSourceModule {}
 
 describeEachBackend('agent projections (given / when / then)', (mode: DatabaseMode) => {
   let database: TestDatabase;
@@ -30,9 +46,10 @@ describeEachBackend('agent projections (given / when / then)', (mode: DatabaseMo
         EventStoreModule.forRoot({
           databaseUrl: database.databaseUrl,
           dataDir: database.dataDir,
-          migrations: agentsMigrations(),
+          schemaMigrations: agentsMigrations(),
           delivery: { pollIntervalMs: 20 },
         }),
+        StoreDataSourceModule,
         AgentsModule,
       ],
     }).compile();

@@ -1,8 +1,6 @@
+import { TENANT_ID_PATTERN } from '@nest-event-store/core';
 import { Principal } from './principal';
 import { ROLES, Role } from './role';
-
-/** Tenant ids the store accepts (mirrors the library's rule, so a token can never name a tenant the store would reject). */
-export const TENANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Claims of the bearer token. */
 export interface TokenClaims {

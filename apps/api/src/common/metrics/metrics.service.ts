@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { EventStoreService, SubscriptionManager } from '@nest-event-store/core';
+import { EventStoreError, EventStoreService, SubscriptionManager } from '@nest-event-store/core';
 import { EventEmitterCapture } from '@nest-event-store/core/event-emitter';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { AppConfig } from '../../config/app-config';
@@ -126,9 +126,15 @@ export class MetricsService {
       this.appendedEvents.inc(stored.length);
       return stored;
     } catch (error) {
-      const name = (error as Error)?.name;
-      stop({ outcome: name === 'ConcurrencyError' ? 'conflict' : name === 'EventValidationError' ? 'invalid' : 'error' });
+      stop({ outcome: appendOutcome(error) });
       throw error;
     }
   }
+}
+
+// The `outcome` label of a failed append, by the store error's stable code (class names may change, codes do not).
+const OUTCOME_BY_CODE: Record<string, string> = { CONCURRENCY_CONFLICT: 'conflict', VALIDATION_FAILED: 'invalid' };
+
+function appendOutcome(error: unknown): string {
+  return (error instanceof EventStoreError && OUTCOME_BY_CODE[error.code]) || 'error';
 }

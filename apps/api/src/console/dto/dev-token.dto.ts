@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { ROLES, Role } from '../../common/auth/role';
-import { TENANT_ID_PATTERN } from '../../common/auth/token-claims';
+import { TENANT_ID_PATTERN } from '@nest-event-store/core';
 
 /** Body of POST /console/dev-token (development only). */
 export class DevTokenRequestDto {

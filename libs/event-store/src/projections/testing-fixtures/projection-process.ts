@@ -16,7 +16,7 @@ async function main(): Promise<void> {
       EventStoreModule.forRoot({
         databaseUrl: process.env.DATABASE_URL,
         poolSize: 3,
-        migrations: [CreateStatusBoard1763900100000],
+        schemaMigrations: [CreateStatusBoard1763900100000],
         delivery: { ownerId: projectionOwner.id, pollIntervalMs: 50, leaseDurationMs: 2000, leaseRenewIntervalMs: 300 },
       }),
     ],
