@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { EventStoreModule } from '@nest-event-store/core';
 import { EventStoreEventEmitterModule } from '@nest-event-store/core/event-emitter';
+import { AgentCatalogueForMcp } from './agents/agent-catalogue.mcp';
 import { AgentsModule } from './agents/agents.module';
 import { agentsMigrations } from './agents/agents.migrations';
 import { AuditModule } from './audit/audit.module';
@@ -55,6 +56,8 @@ export class AppModule {
         ConsoleModule.forRoot({ devTokens: config.devTokens ?? false }),
         McpModule,
       ],
+      // The agent catalogue, described to the MCP tools (both modules stay independent of each other).
+      providers: [AgentCatalogueForMcp],
     };
   }
 }
