@@ -4,6 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { EventStoreModule } from '@nest-event-store/core';
 import { EventStoreEventEmitterModule } from '@nest-event-store/core/event-emitter';
+import { AgentCatalogueForMcp } from './agents/agent-catalogue.mcp';
 import { AgentsModule } from './agents/agents.module';
 import { agentsMigrations } from './agents/agents.migrations';
 import { AuditModule } from './audit/audit.module';
@@ -57,6 +58,8 @@ export class AppModule {
         ConsoleModule.forRoot({ devTokens: config.devTokens ?? false }),
         McpModule,
       ],
+      // The agent catalogue, described to the MCP tools (both modules stay independent of each other).
+      providers: [AgentCatalogueForMcp],
     };
   }
 }

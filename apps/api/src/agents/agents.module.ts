@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { EventStoreModule } from '@nest-event-store/core';
-import { McpModule } from '../mcp/mcp.module';
-import { AgentCatalogueForMcp } from './agent-catalogue.mcp';
 import { AgentEventTypesDeclaration } from './agent-event-types.declaration';
 import { AgentsController } from './agents.controller';
 import { AgentsReader } from './agents.reader';
@@ -20,15 +18,8 @@ import { TasksController } from './tasks.controller';
  * to EventStoreModule.
  */
 @Module({
-  imports: [EventStoreModule.forFeature({ schemas: AGENT_EVENT_SCHEMAS }), McpModule],
+  imports: [EventStoreModule.forFeature({ schemas: AGENT_EVENT_SCHEMAS })],
   controllers: [AgentsController, TasksController, MemoryController],
-  providers: [
-    AgentCatalogueForMcp,
-    AgentEventTypesDeclaration,
-    AgentStateProjection,
-    TaskHistoryProjection,
-    MemoryIndexProjection,
-    AgentsReader,
-  ],
+  providers: [AgentEventTypesDeclaration, AgentStateProjection, TaskHistoryProjection, MemoryIndexProjection, AgentsReader],
 })
 export class AgentsModule {}
