@@ -51,9 +51,9 @@ export async function mcpTools(ctx: BenchContext, databaseUrl: string, runId: st
       return latencies;
     };
     const emitArgs = (stream: string, i: number) => ({
-      aggregate_type: 'AgentTask',
+      aggregate_type: 'AgentJob',
       aggregate_id: stream,
-      event_type: 'TaskProgressed',
+      event_type: 'JobProgressed',
       data: { step: i, note: `step ${i} of the bench task` },
     });
     await timed(warmup, (i) => call('emit_event', emitArgs('mcp-warmup', i)));
