@@ -24,21 +24,26 @@ function BarChart({ title, rows }) {
           </g>`,
       )}
     </svg>
-    <table class="visually-hidden">
-      <caption>
-        ${title}
-      </caption>
-      <tbody>
-        ${rows.map(
-          (r) =>
-            html`<tr>
-              <th scope="row">${r.label}</th>
-              <td>${r.value}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    <${DataTable} title=${title} rows=${rows} />
   </figure>`;
+}
+
+// The figures of a chart as a table, for screen readers (both charts carry one).
+function DataTable({ title, rows }) {
+  return html`<table class="visually-hidden">
+    <caption>
+      ${title}
+    </caption>
+    <tbody>
+      ${rows.map(
+        (r) =>
+          html`<tr>
+            <th scope="row">${r.label}</th>
+            <td>${r.value}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 // One column per day; every fifth day is labelled (the table beside it has them all).
@@ -59,20 +64,7 @@ function ColumnChart({ title, rows }) {
         </g>`;
       })}
     </svg>
-    <table class="visually-hidden">
-      <caption>
-        ${title}
-      </caption>
-      <tbody>
-        ${rows.map(
-          (r) =>
-            html`<tr>
-              <th scope="row">${r.label}</th>
-              <td>${r.value}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
+    <${DataTable} title=${title} rows=${rows} />
   </figure>`;
 }
 
