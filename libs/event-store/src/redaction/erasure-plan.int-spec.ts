@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestStore, openTestStore } from '../testing/test-store';
+import { openExplainer } from '../store/plans.helpers';
 import { NewDomainEvent } from '../types/stored-domain-event';
 import { subjectKey } from './erase-subject';
 import { FIND_SUBJECT_EVENTS_SQL } from './redaction.sql';
@@ -37,17 +38,7 @@ describeEachBackend(
       await t.database.dataSource.query(`ALTER TABLE stored_domain_events SET (autovacuum_enabled = false)`);
       const all = events(20_000, 'subj-old', 100);
       for (let i = 0; i < all.length; i += 1000) await t.store.appendEvents(all.slice(i, i + 1000), 'big-tenant');
-      explainer = new Client({ connectionString: t.testDatabase.databaseUrl });
-      await explainer.connect();
-      explainer.on('notice', (notice) => messages.push(notice.message ?? ''));
-      for (const setting of [
-        "LOAD 'auto_explain'",
-        'SET auto_explain.log_min_duration = 0',
-        'SET auto_explain.log_nested_statements = on',
-        'SET client_min_messages = log',
-      ]) {
-        await explainer.query(setting);
-      }
+      explainer = await openExplainer(t.testDatabase.databaseUrl!, messages);
     }, 120_000);
     afterAll(async () => {
       await explainer?.end();

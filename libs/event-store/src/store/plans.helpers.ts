@@ -1,5 +1,7 @@
-// Helpers of plans.int-spec.ts: reading EXPLAIN (FORMAT JSON) output and the
-// plans auto_explain reports for statements inside the store's functions.
+// Helpers of the plan tests (plans.int-spec.ts, erasure-plan.int-spec.ts):
+// reading EXPLAIN (FORMAT JSON) output and the plans auto_explain reports for
+// statements inside the store's functions.
+import { Client } from 'pg';
 
 /** One node of an EXPLAIN (FORMAT JSON) plan. */
 export interface PlanNode {
@@ -90,4 +92,24 @@ export function parseAutoExplain(message: string): { queryText: string; plan: Pl
   if (!message.includes('plan:') || start < 0) return undefined;
   const parsed = JSON.parse(message.slice(start)) as { 'Query Text': string; Plan: PlanNode };
   return { queryText: parsed['Query Text'], plan: parsed.Plan };
+}
+
+/**
+ * A connection on which auto_explain reports the plan of every statement,
+ * nested ones (inside the store's functions) included, as notices pushed to
+ * `messages` (JSON plans when `json`).
+ */
+export async function openExplainer(url: string, messages: string[], options: { json?: boolean } = {}): Promise<Client> {
+  const explainer = new Client({ connectionString: url });
+  await explainer.connect();
+  explainer.on('notice', (notice) => messages.push(notice.message ?? ''));
+  const settings = [
+    "LOAD 'auto_explain'",
+    'SET auto_explain.log_min_duration = 0',
+    'SET auto_explain.log_nested_statements = on',
+    ...(options.json ? ['SET auto_explain.log_format = json'] : []),
+    'SET client_min_messages = log',
+  ];
+  for (const setting of settings) await explainer.query(setting);
+  return explainer;
 }

@@ -4,7 +4,7 @@ import { describeEachBackend } from '../testing/describe-each-backend';
 import { DatabaseMode } from '../testing/test-database';
 import { TestStore, openTestStore } from '../testing/test-store';
 import { waitForHorizon } from '../testing/wait-for-horizon';
-import { IntendedAccess, PlanNode, parseAutoExplain, planProblems } from './plans.helpers';
+import { IntendedAccess, PlanNode, openExplainer, parseAutoExplain, planProblems } from './plans.helpers';
 import { EventQueryFilter } from '../types/read-options';
 import { preparePage } from './query-events';
 import { KeysetCursor, buildQueryEventsQuery } from './query-events.sql';
@@ -193,18 +193,7 @@ describeEachBackend('plans of hot statements stay on their index whatever the st
     await seed('small', sizes.small);
     if (mode === 'server') {
       // auto_explain reports the plans of the statements inside the store's functions.
-      explainer = new Client({ connectionString: t.testDatabase.databaseUrl });
-      await explainer.connect();
-      explainer.on('notice', (notice) => messages.push(notice.message ?? ''));
-      for (const setting of [
-        "LOAD 'auto_explain'",
-        'SET auto_explain.log_min_duration = 0',
-        'SET auto_explain.log_nested_statements = on',
-        'SET auto_explain.log_format = json',
-        'SET client_min_messages = log',
-      ]) {
-        await explainer.query(setting);
-      }
+      explainer = await openExplainer(t.testDatabase.databaseUrl!, messages, { json: true });
     }
   }, 120_000);
   afterAll(async () => {
