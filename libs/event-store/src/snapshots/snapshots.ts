@@ -1,5 +1,5 @@
 import { Queryable } from '../database/queryable';
-import { EventNotFoundError } from '../errors/event-not-found.error';
+import { StreamNotFoundError } from '../errors/stream-not-found.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { Snapshot, SnapshotInput } from '../types/snapshot';
 import { INT4_MAX, Violations, assertId, assertKnownOptions, assertOptionalInt, checkTypeName } from '../validation/rules';
@@ -52,7 +52,7 @@ export function checkSnapshotInput(input: SnapshotInput): void {
  */
 export async function recordSnapshot(q: Queryable, tenantId: string, aggregateId: string, input: SnapshotInput): Promise<void> {
   const [stream] = (await q.query(STREAM_SQL, [tenantId, aggregateId])) as { aggregate_type: string; version: number }[];
-  if (!stream) throw new EventNotFoundError('stream', aggregateId);
+  if (!stream) throw new StreamNotFoundError(aggregateId);
   if (stream.aggregate_type !== input.aggregateType)
     throw EventValidationError.of('aggregateType', `stream '${aggregateId}' is of type '${stream.aggregate_type}'`);
   if (input.version > stream.version)

@@ -104,7 +104,7 @@ export class EventStoreService {
 
   /**
    * The stream's type and version with its events.
-   * @throws EventNotFoundError when the tenant has no such stream
+   * @throws StreamNotFoundError when the tenant has no such stream
    */
   getStream(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<StreamWithEvents> {
     return this.reader.stream(aggregateId, tenantId, range);
@@ -175,7 +175,7 @@ export class EventStoreService {
 
   /**
    * Stores a snapshot of an aggregate at a version it has reached.
-   * @throws EventNotFoundError when the stream does not exist
+   * @throws StreamNotFoundError when the stream does not exist
    */
   async recordSnapshot(aggregateId: string, tenantId: string, snapshot: SnapshotInput): Promise<void> {
     assertTenantId(tenantId);
