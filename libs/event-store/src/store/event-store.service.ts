@@ -23,7 +23,7 @@ import { assertId, assertTenantId, assertUuid } from '../validation/rules';
 import { AppendSignal } from './append-signal';
 import { clearTenant } from './clear-tenant-events';
 import { EventAppender } from './event-appender';
-import { CheckpointedEvent, EventReader, StreamWithEvents } from './event-reader';
+import { CheckpointedEvent, EventReader } from './event-reader';
 import { toStoredEvent } from './event-row';
 import { INLINE_APPEND, InlineAppend } from './inline-append';
 
@@ -106,7 +106,11 @@ export class EventStoreService {
    * The stream's type and version with its events.
    * @throws StreamNotFoundError when the tenant has no such stream
    */
-  getStream(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<StreamWithEvents> {
+  getStream(
+    aggregateId: string,
+    tenantId: string,
+    range?: VersionRange & ReadMode,
+  ): Promise<{ aggregateId: string; aggregateType: string; version: number; events: StoredDomainEvent[] }> {
     return this.reader.stream(aggregateId, tenantId, range);
   }
 
