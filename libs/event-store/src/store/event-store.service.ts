@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EventStoreDatabase } from '../database/event-store-database';
 import { HorizonLag, HorizonMonitor } from '../database/horizon-monitor';
-import { DEFAULT_ERASURE_CHUNK, checkErasure, eraseSubjectInChunks } from '../redaction/erase-subject';
+import { eraseTenantSubject } from '../redaction/erase-subject';
 import { checkRedactionRequest, redactEvent } from '../redaction/redaction';
-import { checkSnapshotInput, checkSnapshotQuery, readLatestSnapshot, recordSnapshot } from '../snapshots/snapshots';
+import { readTenantLatestSnapshot, recordTenantSnapshot } from '../snapshots/snapshots';
 import { AppendOptions } from '../types/append-options';
 import {
   EventPage,
@@ -19,12 +19,13 @@ import { ErasureOptions, ErasureResult, RedactionRequest } from '../types/redact
 import { Snapshot, SnapshotInput } from '../types/snapshot';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
-import { assertId, assertTenantId, assertUuid } from '../validation/rules';
+import { assertTenantId, assertUuid } from '../validation/rules';
 import { AppendSignal } from './append-signal';
 import { clearTenant } from './clear-tenant-events';
 import { EventAppender } from './event-appender';
 import { CheckpointedEvent, EventReader } from './event-reader';
 import { toStoredEvent } from './event-row';
+import { readEventById } from './read-events';
 import { INLINE_APPEND, InlineAppend } from './inline-append';
 
 // Kept importable from here, where it was defined until the service was split (decision 0027).
@@ -181,11 +182,8 @@ export class EventStoreService {
    * Stores a snapshot of an aggregate at a version it has reached.
    * @throws StreamNotFoundError when the stream does not exist
    */
-  async recordSnapshot(aggregateId: string, tenantId: string, snapshot: SnapshotInput): Promise<void> {
-    assertTenantId(tenantId);
-    assertId('aggregateId', aggregateId);
-    checkSnapshotInput(snapshot);
-    await this.database.runInTenant(tenantId, (q) => recordSnapshot(q, tenantId, aggregateId, snapshot), 'recordSnapshot');
+  recordSnapshot(aggregateId: string, tenantId: string, snapshot: SnapshotInput): Promise<void> {
+    return recordTenantSnapshot(this.database, tenantId, aggregateId, snapshot);
   }
 
   /**
@@ -193,18 +191,12 @@ export class EventStoreService {
    * @param options.maxVersion newest version to consider (time travel)
    * @param options.schemaVersion only snapshots of this state shape
    */
-  async getLatestSnapshot<T = unknown>(
+  getLatestSnapshot<T = unknown>(
     aggregateId: string,
     tenantId: string,
     options?: { maxVersion?: number; schemaVersion?: number },
   ): Promise<Snapshot<T> | null> {
-    assertTenantId(tenantId);
-    checkSnapshotQuery(aggregateId, options);
-    return this.database.runInTenant(
-      tenantId,
-      (q) => readLatestSnapshot<T>(q, tenantId, aggregateId, options?.maxVersion, options?.schemaVersion),
-      'getLatestSnapshot',
-    );
+    return readTenantLatestSnapshot<T>(this.database, tenantId, aggregateId, options);
   }
 
   /**
@@ -223,7 +215,11 @@ export class EventStoreService {
     // As the login: the redaction's marker event goes through the append function, which the tenant role may not call.
     const { row, changed } = await this.database.runInTenantAsLogin(
       tenantId,
-      (q) => redactEvent(q, tenantId, eventId, request, allowList),
+      async (q) => {
+        const changed = await redactEvent(q, tenantId, eventId, request, allowList);
+        // The event as stored after the redaction; EventNotFoundError when the tenant has no such event.
+        return { row: await readEventById(q, tenantId, eventId), changed };
+      },
       'redactEvent',
     );
     if (changed) this.appended.fire();
@@ -239,20 +235,8 @@ export class EventStoreService {
    * @returns how many events this request redacted
    * @throws EventValidationError for a bad subject id, request or option
    */
-  async eraseSubject(subjectId: string, tenantId: string, request: RedactionRequest, options: ErasureOptions = {}): Promise<ErasureResult> {
-    assertTenantId(tenantId);
-    checkErasure(subjectId, options);
-    checkRedactionRequest(request);
-    const redactedEvents = await eraseSubjectInChunks(this.database, {
-      tenantId,
-      subjectId,
-      request,
-      allowList: this.database.options.redactionMetadataAllowList,
-      chunkSize: options.chunkSize ?? DEFAULT_ERASURE_CHUNK,
-      onProgress: options.onProgress,
-      committed: () => this.appended.fire(),
-    });
-    return { subjectId, redactedEvents };
+  eraseSubject(subjectId: string, tenantId: string, request: RedactionRequest, options: ErasureOptions = {}): Promise<ErasureResult> {
+    return eraseTenantSubject(this.database, subjectId, tenantId, request, options, () => this.appended.fire());
   }
 
   /**
