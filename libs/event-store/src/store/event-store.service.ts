@@ -25,8 +25,8 @@ import { clearTenant } from './clear-tenant-events';
 import { EventAppender } from './event-appender';
 import { CheckpointedEvent, EventReader } from './event-reader';
 import { toStoredEvent } from './event-row';
-import { readEventById } from './read-events';
 import { INLINE_APPEND, InlineAppend } from './inline-append';
+import { readEventById } from './read-events';
 
 // Kept importable from here, where it was defined until the service was split (decision 0027).
 export type { CheckpointedEvent } from './event-reader';
