@@ -214,10 +214,10 @@ describeEachBackend('appends and audit queries', (mode) => {
       expect(range.body).toMatchObject({ version: 3, items: [stored[1]] });
     });
 
-    it('answers 404 for an unknown stream and 400 for a bad range', async () => {
+    it('answers 404 STREAM_NOT_FOUND for an unknown stream and 400 for a bad range', async () => {
       const missing = await getAs(t, token, `/api/aggregates/${newAggregateId()}/events`);
       expect(missing.status).toBe(404);
-      expect(missing.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+      expect(missing.body).toMatchObject({ statusCode: 404, error: 'Not Found', code: 'STREAM_NOT_FOUND' });
       const id = newAggregateId();
       await appendVia(t, token, id, [{}]);
       for (const query of ['fromVersion=0', 'toVersion=x', 'fromVersion=3&toVersion=2', 'unknown=1']) {
@@ -348,7 +348,7 @@ describeEachBackend('appends and audit queries', (mode) => {
   });
 
   describe('GET /api/events/:eventId, /api/events/stats, /api/event-types', () => {
-    it('returns one event, and 404 for an unknown id or a non-UUID', async () => {
+    it('returns one event, and 404 EVENT_NOT_FOUND for an unknown id or a non-UUID', async () => {
       const [event] = await appendVia(t, token, newAggregateId(), [{ data: { one: 1 } }]);
       const res = await getAs(t, token, `/api/events/${event.eventId}`);
       expect(res.status).toBe(200);
@@ -356,7 +356,7 @@ describeEachBackend('appends and audit queries', (mode) => {
       for (const id of [randomUUID(), 'not-a-uuid', '123']) {
         const miss = await getAs(t, token, `/api/events/${id}`);
         expect(miss.status).toBe(404);
-        expect(miss.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+        expect(miss.body).toMatchObject({ statusCode: 404, error: 'Not Found', code: 'EVENT_NOT_FOUND' });
       }
     });
 

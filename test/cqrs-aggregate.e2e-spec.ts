@@ -94,6 +94,6 @@ describeEachBackend('@nestjs/cqrs aggregates in the store (example module test/c
 
   it("keeps tenants apart: another tenant's order id is not found", async () => {
     await commands.execute(new PlaceOrderCommand('acme', 'order-5', 'Ken', 5));
-    await expect(orders.load('globex', 'order-5')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(orders.load('globex', 'order-5')).rejects.toMatchObject({ code: 'STREAM_NOT_FOUND' });
   });
 });

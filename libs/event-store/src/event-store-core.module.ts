@@ -12,6 +12,7 @@ import { ProjectionManager } from './projections/projection-manager';
 import { InlineProjections } from './projections/inline-projections';
 import { ProjectionExplorer } from './projections/projection-explorer';
 import { HorizonMonitor } from './database/horizon-monitor';
+import { INLINE_APPEND } from './store/inline-append';
 
 /**
  * Global core: owns the database (pool, embedded PGlite, migrations) and the
@@ -39,7 +40,9 @@ import { HorizonMonitor } from './database/horizon-monitor';
     ProjectionExplorer,
     ProjectionManager,
     // @EventProjection({ mode: 'inline' }) providers, applied in the append's transaction.
+    // The store asks for them by its own interface (store/inline-append.ts), so it imports nothing of projections/.
     InlineProjections,
+    { provide: INLINE_APPEND, useExisting: InlineProjections },
     EventStorePublisher,
   ],
   exports: [EventStoreDatabase, EventMigrationHandler, EventStoreService, SubscriptionManager, ProjectionManager, EventStorePublisher],

@@ -60,7 +60,7 @@ export class EventsController {
   @ApiErrorResponses(400, 404)
   async byId(@Param('eventId') eventId: string, @CurrentPrincipal() principal: Principal): Promise<StoredEventDto> {
     // A malformed id is just another unknown id: one answer for every miss.
-    if (!isUuid(eventId)) throw new EventNotFoundError('event', eventId);
+    if (!isUuid(eventId)) throw new EventNotFoundError(eventId);
     return toEventJson(await this.store.getEventById(principal.tenantId, eventId));
   }
 }

@@ -23,7 +23,7 @@ export class StoredEventController {
   @ApiOkResponse({ type: StoredEventDto })
   @ApiErrorResponses(404)
   async asStored(@Param('eventId') eventId: string, @CurrentPrincipal() principal: Principal): Promise<StoredEventDto> {
-    if (!isUuid(eventId)) throw new EventNotFoundError('event', eventId);
+    if (!isUuid(eventId)) throw new EventNotFoundError(eventId);
     return toEventJson(await this.store.getEventById(principal.tenantId, eventId, { raw: true }));
   }
 }

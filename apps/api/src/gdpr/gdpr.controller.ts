@@ -29,7 +29,7 @@ export class GdprController {
     @Body() body: RedactionRequestDto,
     @CurrentPrincipal() principal: Principal,
   ): Promise<StoredEventDto> {
-    if (!isUuid(eventId)) throw new EventNotFoundError('event', eventId);
+    if (!isUuid(eventId)) throw new EventNotFoundError(eventId);
     return toEventJson(await this.store.redactEvent(eventId, principal.tenantId, { reason: body.reason, requestedBy: principal.sub }));
   }
 

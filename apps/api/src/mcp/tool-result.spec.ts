@@ -1,4 +1,4 @@
-import { ConcurrencyError, EventNotFoundError, EventValidationError } from '@nest-event-store/core';
+import { ConcurrencyError, EventNotFoundError, EventValidationError, StreamNotFoundError } from '@nest-event-store/core';
 import { parseToolPrefix } from '../config/app-config';
 import { ToolFailure, toArgumentName, toolError } from './tool-result';
 
@@ -30,7 +30,8 @@ describe('MCP tool errors', () => {
     expect(textOf(new ConcurrencyError('t-1', 'no_stream', 3))).toMatch(
       /^Concurrency conflict .*expected_version no_stream, actual version 3$/,
     );
-    expect(textOf(new EventNotFoundError('stream', 't-1'))).toMatch(/^Not found/);
+    expect(textOf(new StreamNotFoundError('t-1'))).toBe("Not found (STREAM_NOT_FOUND): No stream 't-1' in this tenant");
+    expect(textOf(new EventNotFoundError('e-1'))).toBe("Not found (EVENT_NOT_FOUND): No event 'e-1' in this tenant");
     expect(textOf(new ToolFailure('Forbidden: emit_event requires the writer role'))).toBe(
       'Forbidden: emit_event requires the writer role',
     );

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import {
   ConcurrencyError,
   DuplicateEventError,
-  EventNotFoundError,
+  NotFoundError,
   EventValidationError,
   FieldViolation,
   OperationNotAllowedError,
@@ -43,7 +43,7 @@ export function toolError(error: unknown, tool: string): CallToolResult {
       `Concurrency conflict (${error.code}): ${error.message}. expected_version ${String(error.expectedVersion)}, actual version ${error.actualVersion}`,
     );
   }
-  if (error instanceof EventNotFoundError) return text(`Not found (${error.code}): ${error.message}`);
+  if (error instanceof NotFoundError) return text(`Not found (${error.code}): ${error.message}`);
   if (error instanceof DuplicateEventError) return text(`Duplicate event (${error.code}): ${error.message}`);
   if (error instanceof StoreUnavailableError) return text(`${error.message} (retry after ${error.retryAfterSeconds} s)`);
   if (error instanceof OperationNotAllowedError) return text(`Not allowed (${error.code}): ${error.message}`);

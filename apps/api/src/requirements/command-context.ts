@@ -30,7 +30,7 @@ export interface CommandRequest {
  * The command pattern of every write endpoint: load the aggregate, check the
  * client's expectedVersion, run the command, save with the request's metadata.
  * @returns the aggregate after the command, saved
- * @throws EventNotFoundError, ConcurrencyError, DomainRuleViolationError (from the command)
+ * @throws StreamNotFoundError, ConcurrencyError, DomainRuleViolationError (from the command)
  */
 export async function runCommand<A extends EventSourcedAggregate>(
   repository: AggregateRepository<A>,

@@ -1,5 +1,5 @@
 import { ConcurrencyError } from '../errors/concurrency.error';
-import { EventNotFoundError } from '../errors/event-not-found.error';
+import { StreamNotFoundError } from '../errors/stream-not-found.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { EventStorePublisher } from '../publishing/event-store.publisher';
 import { describeEachBackend } from '../testing/describe-each-backend';
@@ -52,12 +52,12 @@ describeEachBackend('AggregateRepository', (mode) => {
       expect(await tickets.save(ticket, TENANT)).toEqual([]);
     });
 
-    it('throws EventNotFoundError for an unknown id, another tenant, or another aggregate type', async () => {
+    it('throws StreamNotFoundError for an unknown id, another tenant, or another aggregate type', async () => {
       await newTicket('T-mine');
-      await expect(tickets.load(TENANT, 'T-unknown')).rejects.toBeInstanceOf(EventNotFoundError);
-      await expect(tickets.load('globex', 'T-mine')).rejects.toBeInstanceOf(EventNotFoundError);
+      await expect(tickets.load(TENANT, 'T-unknown')).rejects.toBeInstanceOf(StreamNotFoundError);
+      await expect(tickets.load('globex', 'T-mine')).rejects.toBeInstanceOf(StreamNotFoundError);
       await t.store.appendEvent({ aggregateType: 'Other', aggregateId: 'O-1', eventType: 'TicketOpened', data: { title: 'x' } }, TENANT);
-      await expect(tickets.load(TENANT, 'O-1')).rejects.toBeInstanceOf(EventNotFoundError);
+      await expect(tickets.load(TENANT, 'O-1')).rejects.toBeInstanceOf(StreamNotFoundError);
     });
 
     it('upcasts stored events on load and writes new events at the latest version', async () => {
@@ -149,7 +149,7 @@ describeEachBackend('AggregateRepository', (mode) => {
       expect((await repo.loadAt(TENANT, 'H-1', { version: 5 })).comments).toEqual(['a', 'b', 'c', 'd']);
       await expect(repo.loadAt(TENANT, 'H-1', { version: 6 })).rejects.toBeInstanceOf(EventValidationError);
       await expect(repo.loadAt(TENANT, 'H-1', { version: 0 })).rejects.toBeInstanceOf(EventValidationError);
-      await expect(repo.loadAt(TENANT, 'H-unknown', { version: 1 })).rejects.toBeInstanceOf(EventNotFoundError);
+      await expect(repo.loadAt(TENANT, 'H-unknown', { version: 1 })).rejects.toBeInstanceOf(StreamNotFoundError);
     });
 
     it('rebuilds the aggregate as of a point in time from occurredAt', async () => {
@@ -160,7 +160,7 @@ describeEachBackend('AggregateRepository', (mode) => {
       await tickets.save(ticket, TENANT);
       expect((await tickets.loadAt(TENANT, 'H-2', { at: new Date('2030-01-31T00:00:00Z') })).comments).toEqual(['jan']);
       expect((await tickets.loadAt(TENANT, 'H-2', { at: new Date('2030-02-10T00:00:00Z') })).comments).toEqual(['jan', 'feb']);
-      await expect(tickets.loadAt(TENANT, 'H-2', { at: new Date('2000-01-01T00:00:00Z') })).rejects.toBeInstanceOf(EventNotFoundError);
+      await expect(tickets.loadAt(TENANT, 'H-2', { at: new Date('2000-01-01T00:00:00Z') })).rejects.toBeInstanceOf(StreamNotFoundError);
       await expect(tickets.loadAt(TENANT, 'H-2', { at: new Date('nope') })).rejects.toBeInstanceOf(EventValidationError);
     });
   });

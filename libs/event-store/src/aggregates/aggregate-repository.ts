@@ -1,5 +1,5 @@
 import { Inject, Logger, Provider } from '@nestjs/common';
-import { EventNotFoundError } from '../errors/event-not-found.error';
+import { StreamNotFoundError } from '../errors/stream-not-found.error';
 import { EventStorePublisher } from '../publishing/event-store.publisher';
 import { EventValidationError } from '../errors/event-validation.error';
 import { EventStoreService } from '../store/event-store.service';
@@ -63,7 +63,7 @@ export class AggregateRepository<T extends EventSourcedAggregate> {
   /**
    * The aggregate at its current version: the newest snapshot of the class's
    * current `snapshotSchemaVersion` (when snapshots are on) plus later events, upcast.
-   * @throws EventNotFoundError when the tenant has no stream of this type with that id
+   * @throws StreamNotFoundError when the tenant has no stream of this type with that id
    * @throws UnknownEventTypeError when the stream holds an event type the class does not handle
    */
   async load(tenantId: string, aggregateId: string): Promise<T> {
@@ -75,7 +75,7 @@ export class AggregateRepository<T extends EventSourcedAggregate> {
    * that occurred at or before `at`; the replay stops at the first later one,
    * so the result is always a prefix of the stream). Meant for reading: saving
    * it fails with ConcurrencyError once the stream has moved on.
-   * @throws EventNotFoundError when the stream did not exist then
+   * @throws StreamNotFoundError when the stream did not exist then
    * @throws EventValidationError for a bad version or date, or a version the stream has not reached
    */
   async loadAt(tenantId: string, aggregateId: string, point: PointInHistory): Promise<T> {
@@ -92,7 +92,7 @@ export class AggregateRepository<T extends EventSourcedAggregate> {
     const events = this.checkType(aggregateId, await this.store.getEventsForAggregate(aggregateId, tenantId));
     const cut = events.findIndex((e) => e.occurredAt.getTime() > point.at.getTime());
     const prefix = cut === -1 ? events : events.slice(0, cut);
-    if (prefix.length === 0) throw new EventNotFoundError('stream', aggregateId);
+    if (prefix.length === 0) throw new StreamNotFoundError(aggregateId);
     const aggregate = new this.aggregateClass(aggregateId);
     aggregate.replay(prefix);
     return aggregate;
@@ -157,19 +157,19 @@ export class AggregateRepository<T extends EventSourcedAggregate> {
             schemaVersion: this.aggregateClass.snapshotSchemaVersion,
           })
         : null;
-    if (snapshot && snapshot.aggregateType !== this.aggregateClass.aggregateType) throw new EventNotFoundError('stream', aggregateId);
+    if (snapshot && snapshot.aggregateType !== this.aggregateClass.aggregateType) throw new StreamNotFoundError(aggregateId);
     if (snapshot) aggregate.restoreSnapshot(snapshot.state, snapshot.version);
     const fromVersion = (snapshot?.version ?? 0) + 1;
     if (maxVersion !== undefined && fromVersion > maxVersion) return aggregate;
     const events = await this.store.getEventsForAggregate(aggregateId, tenantId, { fromVersion, toVersion: maxVersion });
-    if (!snapshot && events.length === 0) throw new EventNotFoundError('stream', aggregateId);
+    if (!snapshot && events.length === 0) throw new StreamNotFoundError(aggregateId);
     aggregate.replay(this.checkType(aggregateId, events));
     return aggregate;
   }
 
   // Another aggregate type's id answers "not found", like another tenant's.
   private checkType(aggregateId: string, events: StoredDomainEvent[]): StoredDomainEvent[] {
-    if (events.some((e) => e.aggregateType !== this.aggregateClass.aggregateType)) throw new EventNotFoundError('stream', aggregateId);
+    if (events.some((e) => e.aggregateType !== this.aggregateClass.aggregateType)) throw new StreamNotFoundError(aggregateId);
     return events;
   }
 }

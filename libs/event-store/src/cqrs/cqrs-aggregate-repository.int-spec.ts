@@ -2,7 +2,7 @@ import { Injectable, INestApplicationContext } from '@nestjs/common';
 import { AggregateRoot, CqrsModule } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { AggregateDefinitionError } from '../aggregates/aggregate.errors';
-import { EventNotFoundError } from '../errors/event-not-found.error';
+import { StreamNotFoundError } from '../errors/stream-not-found.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { EventStoreModule } from '../event-store.module';
 import { EventStoreService } from '../store/event-store.service';
@@ -124,14 +124,14 @@ describeEachBackend('CqrsAggregateRepository', (mode: DatabaseMode) => {
     const account = open('acc-3');
     account.apply(new AccountAudited());
     await expect(accounts.save(account, 'acme')).rejects.toBeInstanceOf(UnregisteredEventClassError);
-    await expect(accounts.load('acme', 'acc-3')).rejects.toBeInstanceOf(EventNotFoundError);
+    await expect(accounts.load('acme', 'acc-3')).rejects.toBeInstanceOf(StreamNotFoundError);
   });
 
   it('answers not found for a stream of another aggregate type and for another tenant', async () => {
     await store.appendEvent({ aggregateType: 'Invoice', aggregateId: 'inv-1', eventType: 'InvoiceIssued', data: {} }, 'acme');
-    await expect(accounts.load('acme', 'inv-1')).rejects.toBeInstanceOf(EventNotFoundError);
+    await expect(accounts.load('acme', 'inv-1')).rejects.toBeInstanceOf(StreamNotFoundError);
     await accounts.save(open('acc-4'), 'acme');
-    await expect(accounts.load('globex', 'acc-4')).rejects.toBeInstanceOf(EventNotFoundError);
+    await expect(accounts.load('globex', 'acc-4')).rejects.toBeInstanceOf(StreamNotFoundError);
   });
 
   it('refuses to save a loaded aggregate into another tenant', async () => {

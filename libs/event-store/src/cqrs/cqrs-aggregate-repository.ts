@@ -1,7 +1,7 @@
 import { Inject, Provider, Type } from '@nestjs/common';
 import { AggregateRoot, IEvent } from '@nestjs/cqrs';
 import { UnknownEventTypeError, AggregateDefinitionError } from '../aggregates/aggregate.errors';
-import { EventNotFoundError } from '../errors/event-not-found.error';
+import { StreamNotFoundError } from '../errors/stream-not-found.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { EventStorePublisher } from '../publishing/event-store.publisher';
 import { EventStoreService } from '../store/event-store.service';
@@ -78,14 +78,13 @@ export class CqrsAggregateRepository<T extends AggregateRoot> {
    * The aggregate rebuilt from its stream: each stored event, upcast to the
    * latest version, as an instance of its class, through `loadFromHistory`.
    * The repository remembers the version for the next `save`.
-   * @throws EventNotFoundError when the tenant has no stream of this type with that id
+   * @throws StreamNotFoundError when the tenant has no stream of this type with that id
    * @throws UnknownEventTypeError when the stream holds an event type without a registered class
    */
   async load(tenantId: string, aggregateId: string): Promise<T> {
     const stored = await this.store.getEventsForAggregate(aggregateId, tenantId);
     // Another aggregate type's id answers "not found", like another tenant's.
-    if (stored.length === 0 || stored.some((e) => e.aggregateType !== this.aggregateType))
-      throw new EventNotFoundError('stream', aggregateId);
+    if (stored.length === 0 || stored.some((e) => e.aggregateType !== this.aggregateType)) throw new StreamNotFoundError(aggregateId);
     const history = stored.map((e) => this.toEvent(e));
     const aggregate = this.create(aggregateId);
     aggregate.loadFromHistory(history);

@@ -1,9 +1,7 @@
-import { Logger } from '@nestjs/common';
 import { DataSource, DataSourceOptions, QueryRunner } from 'typeorm';
 import { InvalidEventStoreOptionsError } from '../errors/invalid-options.error';
 import { ResolvedEventStoreOptions } from '../event-store.options';
-import { EVENT_STORE_ENTITIES } from '../entities/entities';
-import { eventStoreMigrations } from '../migrations/migrations';
+import { dataSourceOptions, migrate, migrationOnlyOptions, runMigrations } from './migration-connection';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { isConnectionError, translateDriverError } from './driver-errors';
 import { explainStartupError } from './startup-errors';
@@ -11,6 +9,9 @@ import { EventStoreRoles, eventStoreRoles } from './roles';
 import { assertTransactionHorizon } from './transaction-horizon';
 import { EVENT_STORE_PG_TYPES } from './type-parsers';
 import { CallbackPool, queryOnPool } from './direct-query';
+import { warnIfPrivileged } from './privileged-login';
+import { Queryable } from './queryable';
+import { releaseRunner } from './release-runner';
 
 type PostgresConnectionOptions = Extract<DataSourceOptions, { type: 'postgres' }>;
 
@@ -32,8 +33,6 @@ const CLIENT_GRACE_MS = 2000;
  * connection, which PGlite (one transaction at a time) requires.
  */
 export class EventStoreDatabase {
-  private static readonly logger = new Logger('EventStore');
-
   private constructor(
     /** The TypeORM DataSource; hot paths send parameterized SQL through it. */
     readonly dataSource: DataSource,
@@ -63,7 +62,7 @@ export class EventStoreDatabase {
     // With a separate owner login (migrationsUrl) the runtime pool never runs DDL.
     const ownerUrl = (options.databaseUrl && options.migrationsUrl) || url;
     try {
-      if (options.migrationsRun) await this.migrate(ownerUrl, options);
+      if (options.migrationsRun) await migrate(ownerUrl, options);
     } catch (error) {
       await embedded?.stop();
       throw explainStartupError(error, options.databaseUrl ? ownerUrl : undefined) ?? translateDriverError(error, 'migrate');
@@ -88,9 +87,8 @@ export class EventStoreDatabase {
     }
     const database = new EventStoreDatabase(dataSource, embedded, options);
     try {
-      if (options.checkTransactionHorizon)
-        await assertTransactionHorizon({ query: (sql, parameters) => database.query(sql, parameters ?? [], 'checkTransactionHorizon') });
-      if (!embedded) await warnIfPrivileged(database);
+      if (options.checkTransactionHorizon) await assertTransactionHorizon(statements(database, 'checkTransactionHorizon'));
+      if (!embedded) await warnIfPrivileged(statements(database, 'checkLogin'), database.roles.runtime);
     } catch (error) {
       await database.close();
       throw explainStartupError(error, options.databaseUrl) ?? error;
@@ -116,32 +114,17 @@ export class EventStoreDatabase {
     try {
       // Migrations are not bounded (as on the store's own database): the app's pool timeouts stay off this connection.
       const extra = { ...(connection.extra as object | undefined), statement_timeout: undefined, query_timeout: undefined };
-      if (options.migrationsRun && options.migrationsUrl) await this.migrate(options.migrationsUrl, options);
+      if (options.migrationsRun && options.migrationsUrl) await migrate(options.migrationsUrl, options);
       else if (options.migrationsRun)
-        await this.runMigrations(new DataSource({ ...connection, ...migrationOnlyOptions(options), poolSize: 1, extra }));
+        await runMigrations(new DataSource({ ...connection, ...migrationOnlyOptions(options), poolSize: 1, extra }));
     } catch (error) {
       throw explainStartupError(error, options.migrationsUrl) ?? translateDriverError(error, 'migrate');
     }
     const embedded = EmbeddedPostgres.serves(connection.url);
     const database = new EventStoreDatabase(shared, undefined, options, false, embedded);
-    if (options.checkTransactionHorizon)
-      await assertTransactionHorizon({ query: (sql, parameters) => database.query(sql, parameters ?? [], 'checkTransactionHorizon') });
-    if (!embedded) await warnIfPrivileged(database);
+    if (options.checkTransactionHorizon) await assertTransactionHorizon(statements(database, 'checkTransactionHorizon'));
+    if (!embedded) await warnIfPrivileged(statements(database, 'checkLogin'), database.roles.runtime);
     return database;
-  }
-
-  private static async migrate(url: string, options: ResolvedEventStoreOptions): Promise<void> {
-    await this.runMigrations(new DataSource({ ...dataSourceOptions(url, options), poolSize: 1, extra: { types: EVENT_STORE_PG_TYPES } }));
-  }
-
-  private static async runMigrations(dataSource: DataSource): Promise<void> {
-    await dataSource.initialize();
-    try {
-      const applied = await dataSource.runMigrations({ transaction: 'each' });
-      if (applied.length) this.logger.log(`Applied ${applied.length} migration(s): ${applied.map((m) => m.name).join(', ')}`);
-    } finally {
-      await dataSource.destroy();
-    }
   }
 
   /** True when running on the embedded PGlite database. */
@@ -246,70 +229,7 @@ export class EventStoreDatabase {
   }
 }
 
-/** What the pool and the migration connection share. */
-function dataSourceOptions(url: string, options: ResolvedEventStoreOptions) {
-  return {
-    type: 'postgres' as const,
-    url,
-    ...migrationOnlyOptions(options),
-    applicationName: 'nest-event-store',
-    connectTimeoutMS: options.connectionTimeoutMs,
-  };
-}
-
-/** The store's entities and migrations, over whatever connection options come first. */
-function migrationOnlyOptions(options: ResolvedEventStoreOptions) {
-  return {
-    entities: EVENT_STORE_ENTITIES,
-    migrations: [...eventStoreMigrations(options.rolePrefix), ...options.schemaMigrations],
-    migrationsTableName: 'event_store_migrations',
-    migrationsTransactionMode: 'each' as const,
-    synchronize: false,
-    migrationsRun: false,
-    dropSchema: false,
-    subscribers: [],
-    logging: options.logging,
-  };
-}
-
-/**
- * Returns the runner's connection to the pool, or discards it after a
- * connection-level error. A backend terminated mid-query (57P01) fails the
- * query before its socket closes; released normally, the pool would hand the
- * dying connection to the next unit of work, which then fails too. A query
- * the client stopped waiting for is still running or queued on its
- * connection, which therefore cannot serve anyone else either; its socket
- * is closed at once (pg would otherwise send a polite Terminate behind the
- * stuck query), so that PGlite's socket server drops what it still queues
- * for it. Releasing with the error is pg-pool's way to drop a connection;
- * TypeORM does the same on a connection 'error' event, through this
- * (non-public) method.
- */
-export async function releaseRunner(runner: QueryRunner, failure: unknown): Promise<void> {
-  const postgres = runner as unknown as {
-    releasePostgresConnection?: (error?: unknown) => Promise<void>;
-    databaseConnection?: { connection?: { stream?: { destroy(): void } } };
-  };
-  const broken = failure !== undefined && isConnectionError(failure);
-  if (broken) postgres.databaseConnection?.connection?.stream?.destroy();
-  const done = broken && postgres.releasePostgresConnection ? postgres.releasePostgresConnection(failure) : runner.release();
-  await Promise.resolve(done).catch(() => undefined);
-}
-
-// A superuser or BYPASSRLS login ignores row-level security outside the
-// store's own units of work: fine for development, not for production.
-const PRIVILEGED_LOGIN_SQL = `SELECT rolsuper OR rolbypassrls AS privileged FROM pg_roles WHERE rolname = session_user`;
-
-let warnedPrivileged = false;
-
-async function warnIfPrivileged(database: EventStoreDatabase): Promise<void> {
-  if (warnedPrivileged) return;
-  const [row] = await database.query<{ privileged: boolean }>(PRIVILEGED_LOGIN_SQL, [], 'checkLogin');
-  if (row?.privileged) {
-    warnedPrivileged = true;
-    new Logger('EventStore').warn(
-      `Connected as a superuser or BYPASSRLS login: tenant isolation holds inside the store's units of work only. ` +
-        `In production connect as a login granted ${database.roles.runtime} (README, "Production roles").`,
-    );
-  }
+/** The database's autocommit statements as a Queryable, each failure translated as `operation`. */
+function statements(database: EventStoreDatabase, operation: string): Queryable {
+  return { query: (sql, parameters) => database.query(sql, parameters ?? [], operation) };
 }

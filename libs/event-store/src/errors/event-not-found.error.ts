@@ -1,16 +1,10 @@
-import { EventStoreError } from './event-store.error';
+import { NotFoundError } from './not-found.error';
 
-/**
- * The event, stream or snapshot does not exist for this tenant. Another
- * tenant's id answers the same way, so ids cannot be probed across tenants.
- */
-export class EventNotFoundError extends EventStoreError {
-  readonly code = 'NOT_FOUND';
+/** No event with this id in this tenant (unknown, or another tenant's). */
+export class EventNotFoundError extends NotFoundError {
+  readonly code = 'EVENT_NOT_FOUND';
 
-  constructor(
-    readonly kind: 'event' | 'stream' | 'snapshot',
-    readonly id: string,
-  ) {
-    super(`No ${kind} '${id}' in this tenant`);
+  constructor(eventId: string) {
+    super('event', eventId);
   }
 }

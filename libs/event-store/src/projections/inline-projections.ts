@@ -5,6 +5,7 @@ import { InlineProjectionError } from '../errors/inline-projection.error';
 import { APPEND_EVENTS_SQL } from '../store/append-events.sql';
 import { PreparedAppend } from '../store/append-events';
 import { EventRow } from '../store/event-row';
+import { InlineAppend } from '../store/inline-append';
 import { toCheckpointTransaction } from '../subscriptions/checkpoint-transaction';
 import { SubscriptionDefinitionError } from '../subscriptions/subscription.errors';
 import { toWorkerDefinition } from '../subscriptions/worker-definition';
@@ -32,10 +33,11 @@ const OWN_TRANSACTION_SQL = `SELECT pg_current_xact_id_if_assigned()::text AS xi
  * the append function, then each matching projection's `apply` for each new
  * event, then the commit. An error anywhere rolls all of it back and the
  * append throws it. Appends no inline projection handles keep the group
- * commit path untouched.
+ * commit path untouched. The store reaches them through its InlineAppend
+ * interface (token INLINE_APPEND), so store/ does not import projections/.
  */
 @Injectable()
-export class InlineProjections implements OnModuleInit {
+export class InlineProjections implements OnModuleInit, InlineAppend<InlineProjection[]> {
   private readonly projections: InlineProjection[] = [];
 
   constructor(

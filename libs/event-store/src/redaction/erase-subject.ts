@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { EventStoreDatabase } from '../database/event-store-database';
-import { ErasureOptions, ErasureProgress, RedactionRequest } from '../types/redaction';
-import { Violations, assertKnownOptions, assertOptionalInt, checkId } from '../validation/rules';
-import { redactAndAnnounce } from './redaction';
+import { ErasureOptions, ErasureProgress, ErasureResult, RedactionRequest } from '../types/redaction';
+import { Violations, assertKnownOptions, assertOptionalInt, assertTenantId, checkId } from '../validation/rules';
+import { checkRedactionRequest, redactAndAnnounce } from './redaction';
 import { FIND_SUBJECT_EVENTS_SQL } from './redaction.sql';
 
 /** Events redacted per transaction unless the caller says otherwise. */
@@ -22,6 +22,34 @@ export function checkErasure(subjectId: string, options: ErasureOptions): void {
   checkId(v, 'subjectId', subjectId);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') v.add('onProgress', 'must be a function');
   v.throwIfAny();
+}
+
+/**
+ * EventStoreService.eraseSubject: checks its arguments, then eraseSubjectInChunks
+ * with the store's metadata allow-list.
+ * @param committed called after each committed chunk (the store's appended signal)
+ */
+export async function eraseTenantSubject(
+  database: EventStoreDatabase,
+  subjectId: string,
+  tenantId: string,
+  request: RedactionRequest,
+  options: ErasureOptions,
+  committed: () => void,
+): Promise<ErasureResult> {
+  assertTenantId(tenantId);
+  checkErasure(subjectId, options);
+  checkRedactionRequest(request);
+  const redactedEvents = await eraseSubjectInChunks(database, {
+    tenantId,
+    subjectId,
+    request,
+    allowList: database.options.redactionMetadataAllowList,
+    chunkSize: options.chunkSize ?? DEFAULT_ERASURE_CHUNK,
+    onProgress: options.onProgress,
+    committed,
+  });
+  return { subjectId, redactedEvents };
 }
 
 /** The erasure lookup key: tenant and subject, separated by a character neither may contain. */

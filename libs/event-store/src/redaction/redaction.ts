@@ -1,6 +1,4 @@
 import { Queryable } from '../database/queryable';
-import { EventRow } from '../store/event-row';
-import { readEventById } from '../store/read-events';
 import { RedactedEventRef, RedactionRequest } from '../types/redaction';
 import { Violations, assertKnownOptions } from '../validation/rules';
 import { hasLoneSurrogate } from '../validation/json-payload';
@@ -67,10 +65,9 @@ export async function redactAndAnnounce(
 }
 
 /**
- * Redacts one event (idempotent: an already-redacted event is returned as is).
+ * Redacts one event (idempotent: an already-redacted event is left as is).
  * Runs inside a transaction of the tenant, as the login (the marker is an append).
- * @returns the event as stored after the redaction, and whether this call redacted it
- * @throws EventNotFoundError when the tenant has no such event
+ * @returns whether this call redacted it (false also when the tenant has no such event)
  */
 export async function redactEvent(
   q: Queryable,
@@ -78,10 +75,9 @@ export async function redactEvent(
   eventId: string,
   request: RedactionRequest,
   allowList: string[],
-): Promise<{ row: EventRow; changed: boolean }> {
+): Promise<boolean> {
   const [found] = (await q.query(FIND_EVENT_POSITION_SQL, [tenantId, eventId])) as { global_position: string }[];
-  const changed = found ? (await redactAndAnnounce(q, tenantId, [found.global_position], request, allowList)) > 0 : false;
-  return { row: await readEventById(q, tenantId, eventId), changed };
+  return found ? (await redactAndAnnounce(q, tenantId, [found.global_position], request, allowList)) > 0 : false;
 }
 
 function toRef(row: RedactedRow): RedactedEventRef {

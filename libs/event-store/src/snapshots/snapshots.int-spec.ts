@@ -1,4 +1,4 @@
-import { EventNotFoundError } from '../errors/event-not-found.error';
+import { StreamNotFoundError } from '../errors/stream-not-found.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestStore, openTestStore } from '../testing/test-store';
@@ -54,7 +54,7 @@ describeEachBackend('snapshots', (mode) => {
       violations: [{ field: 'aggregateType' }],
     });
     await expect(t.store.recordSnapshot('ctr-none', 'acme', { aggregateType: 'Counter', version: 1, state: {} })).rejects.toBeInstanceOf(
-      EventNotFoundError,
+      StreamNotFoundError,
     );
     expect(await t.store.getLatestSnapshot('ctr-1', 'acme', { maxVersion: 1 })).toBeNull();
   });
@@ -62,7 +62,7 @@ describeEachBackend('snapshots', (mode) => {
   it("keeps tenants apart: another tenant sees null and cannot snapshot acme's stream", async () => {
     expect(await t.store.getLatestSnapshot('ctr-1', 'globex')).toBeNull();
     await expect(t.store.recordSnapshot('ctr-1', 'globex', { aggregateType: 'Counter', version: 1, state: {} })).rejects.toBeInstanceOf(
-      EventNotFoundError,
+      StreamNotFoundError,
     );
   });
 

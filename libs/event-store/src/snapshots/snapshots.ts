@@ -1,8 +1,9 @@
+import { EventStoreDatabase } from '../database/event-store-database';
 import { Queryable } from '../database/queryable';
-import { EventNotFoundError } from '../errors/event-not-found.error';
+import { StreamNotFoundError } from '../errors/stream-not-found.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { Snapshot, SnapshotInput } from '../types/snapshot';
-import { INT4_MAX, Violations, assertId, assertKnownOptions, assertOptionalInt, checkTypeName } from '../validation/rules';
+import { INT4_MAX, Violations, assertId, assertKnownOptions, assertOptionalInt, assertTenantId, checkTypeName } from '../validation/rules';
 
 // pk_event_store_snapshots; re-recording the same version replaces it.
 const UPSERT_SQL = `
@@ -52,7 +53,7 @@ export function checkSnapshotInput(input: SnapshotInput): void {
  */
 export async function recordSnapshot(q: Queryable, tenantId: string, aggregateId: string, input: SnapshotInput): Promise<void> {
   const [stream] = (await q.query(STREAM_SQL, [tenantId, aggregateId])) as { aggregate_type: string; version: number }[];
-  if (!stream) throw new EventNotFoundError('stream', aggregateId);
+  if (!stream) throw new StreamNotFoundError(aggregateId);
   if (stream.aggregate_type !== input.aggregateType)
     throw EventValidationError.of('aggregateType', `stream '${aggregateId}' is of type '${stream.aggregate_type}'`);
   if (input.version > stream.version)
@@ -94,4 +95,33 @@ export async function readLatestSnapshot<T>(
     state: row.state,
     createdAt: row.created_at,
   };
+}
+
+/** EventStoreService.recordSnapshot: checks its arguments, then recordSnapshot in the tenant's transaction. */
+export async function recordTenantSnapshot(
+  database: EventStoreDatabase,
+  tenantId: string,
+  aggregateId: string,
+  input: SnapshotInput,
+): Promise<void> {
+  assertTenantId(tenantId);
+  assertId('aggregateId', aggregateId);
+  checkSnapshotInput(input);
+  await database.runInTenant(tenantId, (q) => recordSnapshot(q, tenantId, aggregateId, input), 'recordSnapshot');
+}
+
+/** EventStoreService.getLatestSnapshot: checks its arguments, then readLatestSnapshot in the tenant's transaction. */
+export async function readTenantLatestSnapshot<T>(
+  database: EventStoreDatabase,
+  tenantId: string,
+  aggregateId: string,
+  options?: { maxVersion?: number; schemaVersion?: number },
+): Promise<Snapshot<T> | null> {
+  assertTenantId(tenantId);
+  checkSnapshotQuery(aggregateId, options);
+  return database.runInTenant(
+    tenantId,
+    (q) => readLatestSnapshot<T>(q, tenantId, aggregateId, options?.maxVersion, options?.schemaVersion),
+    'getLatestSnapshot',
+  );
 }

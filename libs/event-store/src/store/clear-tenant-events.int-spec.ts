@@ -34,7 +34,7 @@ describeEachBackend('tenant purge in bounded chunks', (mode) => {
     }
     expect((await t.store.getStatistics('big')).totalEvents).toBe(0);
     expect(await t.store.getLatestSnapshot('o-1', 'big')).toBeNull();
-    await expect(t.store.getStream('o-1', 'big')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(t.store.getStream('o-1', 'big')).rejects.toMatchObject({ code: 'STREAM_NOT_FOUND' });
     expect((await t.store.getEventById('small', kept.eventId)).eventId).toBe(kept.eventId);
     // A multiple of the chunk ends with an empty chunk that removes the streams.
     await t.store.appendEvents(

@@ -1,11 +1,9 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { EventStoreDatabase } from '../database/event-store-database';
 import { HorizonLag, HorizonMonitor } from '../database/horizon-monitor';
-import { ConcurrencyError } from '../errors/concurrency.error';
-import { DuplicateEventError } from '../errors/duplicate-event.error';
-import { DEFAULT_ERASURE_CHUNK, checkErasure, eraseSubjectInChunks } from '../redaction/erase-subject';
+import { eraseTenantSubject } from '../redaction/erase-subject';
 import { checkRedactionRequest, redactEvent } from '../redaction/redaction';
-import { checkSnapshotInput, checkSnapshotQuery, readLatestSnapshot, recordSnapshot } from '../snapshots/snapshots';
+import { readTenantLatestSnapshot, recordTenantSnapshot } from '../snapshots/snapshots';
 import { AppendOptions } from '../types/append-options';
 import {
   EventPage,
@@ -14,7 +12,6 @@ import {
   EventStatistics,
   StatisticsRange,
   ReadMode,
-  StreamCheckpoint,
   StreamEventsOptions,
   VersionRange,
 } from '../types/read-options';
@@ -22,22 +19,17 @@ import { ErasureOptions, ErasureResult, RedactionRequest } from '../types/redact
 import { Snapshot, SnapshotInput } from '../types/snapshot';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
-import { assertId, assertTenantId, assertTypeName, assertUuid } from '../validation/rules';
-import { DeclaredEventTypes } from '../aggregates/declared-event-types';
-import { InlineProjections } from '../projections/inline-projections';
-import { AppendCommitter } from './append-committer';
-import { PreparedAppend, prepareAppend, withPayloads } from './append-events';
+import { assertTenantId, assertUuid } from '../validation/rules';
 import { AppendSignal } from './append-signal';
 import { clearTenant } from './clear-tenant-events';
-import { EventRow, toCheckpointedEvent, toStoredEvent } from './event-row';
-import { checkQuery, queryEventRows } from './query-events';
-import { DEFAULT_SINCE_LIMIT, checkEventsSince, readEventById, readEventsSince } from './read-events';
-import { READ_STREAM_ONE_TRIP_SQL, checkStreamRead, readStream, readStreamHead } from './read-stream';
-import { checkStatisticsRange, readStatistics } from './statistics';
-import { checkStreamOptions, streamEventRows } from './stream-events';
+import { EventAppender } from './event-appender';
+import { CheckpointedEvent, EventReader } from './event-reader';
+import { toStoredEvent } from './event-row';
+import { INLINE_APPEND, InlineAppend } from './inline-append';
+import { readEventById } from './read-events';
 
-/** A stored event together with its checkpoint in the gap-safe global order. */
-export type CheckpointedEvent = StoredDomainEvent & { checkpoint: StreamCheckpoint };
+// Kept importable from here, where it was defined until the service was split (decision 0027).
+export type { CheckpointedEvent } from './event-reader';
 
 /**
  * The tenant-scoped, append-only event log. Every method validates its input
@@ -47,25 +39,20 @@ export type CheckpointedEvent = StoredDomainEvent & { checkpoint: StreamCheckpoi
  */
 @Injectable()
 export class EventStoreService {
-  private readonly committer: AppendCommitter;
   /** Fires after every committed append (wakes subscriptions here, NOTIFYs other processes). */
   readonly appended: AppendSignal;
-  private readonly declaredEventTypes = new DeclaredEventTypes();
-  private readonly eventTypesOf = (aggregateType: string): ReadonlySet<string> | undefined => this.declaredEventTypes.of(aggregateType);
+  private readonly appender: EventAppender;
+  private readonly reader: EventReader;
 
   constructor(
     private readonly database: EventStoreDatabase,
-    private readonly migrations: EventMigrationHandler,
+    migrations: EventMigrationHandler,
     private readonly horizon: HorizonMonitor,
-    @Optional() private readonly inline?: InlineProjections,
+    @Optional() @Inject(INLINE_APPEND) inline?: InlineAppend,
   ) {
-    const { appendConcurrency, maxAppendsPerTransaction, maxEventsPerAppend } = database.options;
-    this.committer = new AppendCommitter(database, {
-      concurrency: appendConcurrency,
-      maxAppends: maxAppendsPerTransaction,
-      maxEvents: maxEventsPerAppend,
-    });
     this.appended = new AppendSignal(database);
+    this.appender = new EventAppender(database, migrations, this.appended, inline);
+    this.reader = new EventReader(database, migrations);
   }
 
   /**
@@ -88,26 +75,8 @@ export class EventStoreService {
    *   that a registered aggregate type does not declare (see declareEventTypes)
    * @throws StoreUnavailableError when the database is unreachable
    */
-  async appendEvents(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
-    const prepared = prepareAppend(events, tenantId, options, this.database.options, this.eventTypesOf);
-    // Payload schemas (async class-validator) after the envelope checks, before anything is sent.
-    await this.migrations.validatePayloads(events);
-    try {
-      return (await this.runAppend(prepared, events)).map(toStoredEvent);
-    } catch (error) {
-      // A concurrent identical retry: the other call committed these very
-      // events first. Reading them back through the idempotent path settles it.
-      // A conflict asks first whether any of the ids is stored (one probe, no
-      // stream lock): usually none is, and the conflict stands as it is.
-      if (
-        prepared.clientIds &&
-        (error instanceof DuplicateEventError || (error instanceof ConcurrencyError && (await this.committer.anyStored(prepared))))
-      ) {
-        const again = await this.runAppend(prepared, events).catch(() => undefined);
-        if (again) return again.map(toStoredEvent);
-      }
-      throw error;
-    }
+  appendEvents(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
+    return this.appender.append(events, tenantId, options);
   }
 
   /**
@@ -118,52 +87,32 @@ export class EventStoreService {
    * @throws EventValidationError for a malformed type name
    */
   declareEventTypes(aggregateType: string, eventTypes: Iterable<string>): void {
-    this.declaredEventTypes.declare(aggregateType, eventTypes);
+    this.appender.declaredEventTypes.declare(aggregateType, eventTypes);
   }
 
   /** The event types declared for an aggregate type, or undefined when it accepts any. */
   getDeclaredEventTypes(aggregateType: string): ReadonlySet<string> | undefined {
-    return this.declaredEventTypes.of(aggregateType);
-  }
-
-  private async runAppend(prepared: PreparedAppend, events: readonly NewDomainEvent[]): Promise<EventRow[]> {
-    // Inline projections need the append in a transaction of their own; every other append keeps group commit.
-    const inline = this.inline?.matching(prepared.tenantId, events);
-    const rows = inline
-      ? await this.inline!.append(prepared, inline, (fresh) => this.toEvents(withPayloads(fresh, prepared)))
-      : await this.committer.commit(prepared);
-    this.appended.fire();
-    return withPayloads(rows, prepared);
+    return this.appender.declaredEventTypes.of(aggregateType);
   }
 
   /**
    * The events of one stream in version order, optionally a version range.
    * @returns an empty array when the tenant has no such stream
    */
-  async getEventsForAggregate(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<StoredDomainEvent[]> {
-    assertTenantId(tenantId);
-    const { from, to } = checkStreamRead(aggregateId, range);
-    const rows = await this.database.query<EventRow>(READ_STREAM_ONE_TRIP_SQL, [tenantId, aggregateId, from, to], 'getEventsForAggregate');
-    return this.toEvents(rows, range);
+  getEventsForAggregate(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<StoredDomainEvent[]> {
+    return this.reader.forAggregate(aggregateId, tenantId, range);
   }
 
   /**
    * The stream's type and version with its events.
-   * @throws EventNotFoundError when the tenant has no such stream
+   * @throws StreamNotFoundError when the tenant has no such stream
    */
-  async getStream(
+  getStream(
     aggregateId: string,
     tenantId: string,
     range?: VersionRange & ReadMode,
   ): Promise<{ aggregateId: string; aggregateType: string; version: number; events: StoredDomainEvent[] }> {
-    assertTenantId(tenantId);
-    const { from, to } = checkStreamRead(aggregateId, range);
-    const { head, rows } = await this.database.runInTenant(
-      tenantId,
-      async (q) => ({ head: await readStreamHead(q, tenantId, aggregateId), rows: await readStream(q, tenantId, aggregateId, from, to) }),
-      'getStream',
-    );
-    return { aggregateId, ...head, events: this.toEvents(rows, range) };
+    return this.reader.stream(aggregateId, tenantId, range);
   }
 
   /**
@@ -171,48 +120,30 @@ export class EventStoreService {
    * date, up to `limit` (default 1000). For consuming the log use streamEvents
    * or a subscription, which checkpoint gap-safely.
    */
-  async getEventsSince(
+  getEventsSince(
     tenantId: string,
     since: { position: string | number } | Date,
     options?: { limit?: number } & ReadMode,
   ): Promise<StoredDomainEvent[]> {
-    assertTenantId(tenantId);
-    const normalized = checkEventsSince(since, options);
-    const rows = await this.database.runInTenant(
-      tenantId,
-      (q) => readEventsSince(q, tenantId, normalized, options?.limit ?? DEFAULT_SINCE_LIMIT),
-      'getEventsSince',
-    );
-    return this.toEvents(rows, options);
+    return this.reader.since(tenantId, since, options);
   }
 
   /** Events of one type in the store's order (up to `limit`, default 1000). */
-  async getEventsByType(tenantId: string, eventType: string, options?: { limit?: number } & ReadMode): Promise<StoredDomainEvent[]> {
-    assertTypeName('eventType', eventType);
-    return (
-      await this.queryEvents(tenantId, { eventTypes: [eventType] }, { limit: options?.limit ?? DEFAULT_SINCE_LIMIT, raw: options?.raw })
-    ).items;
+  getEventsByType(tenantId: string, eventType: string, options?: { limit?: number } & ReadMode): Promise<StoredDomainEvent[]> {
+    return this.reader.byType(tenantId, eventType, options);
   }
 
   /** Events of one aggregate type in the store's order (up to `limit`, default 1000). */
-  async getEventsByAggregateType(
-    tenantId: string,
-    aggregateType: string,
-    options?: { limit?: number } & ReadMode,
-  ): Promise<StoredDomainEvent[]> {
-    assertTypeName('aggregateType', aggregateType);
-    return (await this.queryEvents(tenantId, { aggregateType }, { limit: options?.limit ?? DEFAULT_SINCE_LIMIT, raw: options?.raw })).items;
+  getEventsByAggregateType(tenantId: string, aggregateType: string, options?: { limit?: number } & ReadMode): Promise<StoredDomainEvent[]> {
+    return this.reader.byAggregateType(tenantId, aggregateType, options);
   }
 
   /**
    * One event.
    * @throws EventNotFoundError when unknown or another tenant's (never "forbidden")
    */
-  async getEventById(tenantId: string, eventId: string, mode?: ReadMode): Promise<StoredDomainEvent> {
-    assertTenantId(tenantId);
-    assertUuid('eventId', eventId);
-    const row = await this.database.runInTenant(tenantId, (q) => readEventById(q, tenantId, eventId), 'getEventById');
-    return this.toEvents([row], mode)[0];
+  getEventById(tenantId: string, eventId: string, mode?: ReadMode): Promise<StoredDomainEvent> {
+    return this.reader.byId(tenantId, eventId, mode);
   }
 
   /**
@@ -220,22 +151,12 @@ export class EventStoreService {
    * order: following `nextCursor` yields every match exactly once, even while
    * new events arrive.
    */
-  async queryEvents(
+  queryEvents(
     tenantId: string,
     filter: EventQueryFilter = {},
     page: EventPageRequest & ReadMode = {},
   ): Promise<EventPage<StoredDomainEvent>> {
-    assertTenantId(tenantId);
-    const request = checkQuery(filter, page);
-    const result = await this.database.runInTenant(
-      tenantId,
-      (q) => queryEventRows(q, tenantId, filter, { ...request, includeTotal: page.includeTotal }),
-      'queryEvents',
-    );
-    const items = this.toEvents(result.rows, page);
-    return result.total === undefined
-      ? { items, nextCursor: result.nextCursor, hasMore: result.hasMore }
-      : { items, nextCursor: result.nextCursor, hasMore: result.hasMore, total: result.total };
+    return this.reader.query(tenantId, filter, page);
   }
 
   /**
@@ -244,21 +165,8 @@ export class EventStoreService {
    * transaction still in flight, so a late commit is never skipped. Each event
    * carries its `checkpoint`; pass the last one as `after` to resume.
    */
-  async *streamEvents(options: StreamEventsOptions = {}): AsyncGenerator<CheckpointedEvent> {
-    const after = checkStreamOptions(options);
-    const batches = streamEventRows(this.database, {
-      tenantId: options.tenantId,
-      after,
-      batchSize: options.batchSize ?? 1000,
-      eventTypes: options.eventTypes,
-    });
-    for await (const rows of batches) {
-      for (const row of rows) {
-        // Built with its checkpoint in one literal: one object shape for every streamed event.
-        const event = toCheckpointedEvent(row);
-        yield options.raw ? event : this.migrations.migrateIfNeeded(event);
-      }
-    }
+  streamEvents(options: StreamEventsOptions = {}): AsyncGenerator<CheckpointedEvent> {
+    return this.reader.all(options);
   }
 
   /**
@@ -266,21 +174,16 @@ export class EventStoreService {
    * last event time; with a range, of the events that occurred in it.
    * @throws EventValidationError naming `range.from` / `range.to` for a bad date or an empty range
    */
-  async getStatistics(tenantId: string, range: StatisticsRange = {}): Promise<EventStatistics> {
-    assertTenantId(tenantId);
-    checkStatisticsRange(range);
-    return this.database.runInTenant(tenantId, (q) => readStatistics(q, tenantId, range ?? {}), 'getStatistics');
+  getStatistics(tenantId: string, range: StatisticsRange = {}): Promise<EventStatistics> {
+    return this.reader.statistics(tenantId, range);
   }
 
   /**
    * Stores a snapshot of an aggregate at a version it has reached.
-   * @throws EventNotFoundError when the stream does not exist
+   * @throws StreamNotFoundError when the stream does not exist
    */
-  async recordSnapshot(aggregateId: string, tenantId: string, snapshot: SnapshotInput): Promise<void> {
-    assertTenantId(tenantId);
-    assertId('aggregateId', aggregateId);
-    checkSnapshotInput(snapshot);
-    await this.database.runInTenant(tenantId, (q) => recordSnapshot(q, tenantId, aggregateId, snapshot), 'recordSnapshot');
+  recordSnapshot(aggregateId: string, tenantId: string, snapshot: SnapshotInput): Promise<void> {
+    return recordTenantSnapshot(this.database, tenantId, aggregateId, snapshot);
   }
 
   /**
@@ -288,18 +191,12 @@ export class EventStoreService {
    * @param options.maxVersion newest version to consider (time travel)
    * @param options.schemaVersion only snapshots of this state shape
    */
-  async getLatestSnapshot<T = unknown>(
+  getLatestSnapshot<T = unknown>(
     aggregateId: string,
     tenantId: string,
     options?: { maxVersion?: number; schemaVersion?: number },
   ): Promise<Snapshot<T> | null> {
-    assertTenantId(tenantId);
-    checkSnapshotQuery(aggregateId, options);
-    return this.database.runInTenant(
-      tenantId,
-      (q) => readLatestSnapshot<T>(q, tenantId, aggregateId, options?.maxVersion, options?.schemaVersion),
-      'getLatestSnapshot',
-    );
+    return readTenantLatestSnapshot<T>(this.database, tenantId, aggregateId, options);
   }
 
   /**
@@ -318,7 +215,11 @@ export class EventStoreService {
     // As the login: the redaction's marker event goes through the append function, which the tenant role may not call.
     const { row, changed } = await this.database.runInTenantAsLogin(
       tenantId,
-      (q) => redactEvent(q, tenantId, eventId, request, allowList),
+      async (q) => {
+        const changed = await redactEvent(q, tenantId, eventId, request, allowList);
+        // The event as stored after the redaction; EventNotFoundError when the tenant has no such event.
+        return { row: await readEventById(q, tenantId, eventId), changed };
+      },
       'redactEvent',
     );
     if (changed) this.appended.fire();
@@ -334,20 +235,8 @@ export class EventStoreService {
    * @returns how many events this request redacted
    * @throws EventValidationError for a bad subject id, request or option
    */
-  async eraseSubject(subjectId: string, tenantId: string, request: RedactionRequest, options: ErasureOptions = {}): Promise<ErasureResult> {
-    assertTenantId(tenantId);
-    checkErasure(subjectId, options);
-    checkRedactionRequest(request);
-    const redactedEvents = await eraseSubjectInChunks(this.database, {
-      tenantId,
-      subjectId,
-      request,
-      allowList: this.database.options.redactionMetadataAllowList,
-      chunkSize: options.chunkSize ?? DEFAULT_ERASURE_CHUNK,
-      onProgress: options.onProgress,
-      committed: () => this.appended.fire(),
-    });
-    return { subjectId, redactedEvents };
+  eraseSubject(subjectId: string, tenantId: string, request: RedactionRequest, options: ErasureOptions = {}): Promise<ErasureResult> {
+    return eraseTenantSubject(this.database, subjectId, tenantId, request, options, () => this.appended.fire());
   }
 
   /**
@@ -378,10 +267,5 @@ export class EventStoreService {
   /** Pings the database; used by health checks. @throws StoreUnavailableError */
   async ping(): Promise<void> {
     await this.database.query('SELECT 1', [], 'ping');
-  }
-
-  private toEvents(rows: EventRow[], mode?: ReadMode): StoredDomainEvent[] {
-    const events = rows.map(toStoredEvent);
-    return mode?.raw ? events : events.map((e) => this.migrations.migrateIfNeeded(e));
   }
 }

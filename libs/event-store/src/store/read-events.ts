@@ -25,7 +25,7 @@ export const SINCE_DATE_SQL = `
 /** One event by id. @throws EventNotFoundError when unknown or another tenant's */
 export async function readEventById(q: Queryable, tenantId: string, eventId: string): Promise<EventRow> {
   const [row] = (await q.query(BY_ID_SQL, [tenantId, eventId])) as EventRow[];
-  if (!row) throw new EventNotFoundError('event', eventId);
+  if (!row) throw new EventNotFoundError(eventId);
   return row;
 }
 

@@ -1,5 +1,5 @@
 import { Queryable } from '../database/queryable';
-import { EventNotFoundError } from '../errors/event-not-found.error';
+import { StreamNotFoundError } from '../errors/stream-not-found.error';
 import { VersionRange } from '../types/read-options';
 import { INT4_MAX, Violations, assertKnownOptions, checkId } from '../validation/rules';
 import { EVENT_COLUMNS, EventRow } from './event-row';
@@ -38,13 +38,13 @@ export async function readStream(q: Queryable, tenantId: string, aggregateId: st
   return q.query(READ_STREAM_SQL, [tenantId, aggregateId, from, to]);
 }
 
-/** The stream's type and current version. @throws EventNotFoundError when the tenant has no such stream */
+/** The stream's type and current version. @throws StreamNotFoundError when the tenant has no such stream */
 export async function readStreamHead(
   q: Queryable,
   tenantId: string,
   aggregateId: string,
 ): Promise<{ aggregateType: string; version: number }> {
   const [row] = (await q.query(STREAM_EXISTS_SQL, [tenantId, aggregateId])) as { aggregate_type: string; version: number }[];
-  if (!row) throw new EventNotFoundError('stream', aggregateId);
+  if (!row) throw new StreamNotFoundError(aggregateId);
   return { aggregateType: row.aggregate_type, version: row.version };
 }

@@ -1,4 +1,5 @@
 import { EventNotFoundError } from '../errors/event-not-found.error';
+import { StreamNotFoundError } from '../errors/stream-not-found.error';
 import { EventValidationError } from '../errors/event-validation.error';
 import { OperationNotAllowedError } from '../errors/operation-not-allowed.error';
 import { describeEachBackend } from '../testing/describe-each-backend';
@@ -110,7 +111,7 @@ describeEachBackend('statistics, reads and tenant purge', (mode) => {
       data: { at: '2026-02-01T00:00:00Z' },
     });
     await expect(t.store.getEventById('acme', globex[0].eventId)).rejects.toBeInstanceOf(EventNotFoundError);
-    await expect(t.store.getEventById('acme', '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(t.store.getEventById('acme', '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({ code: 'EVENT_NOT_FOUND' });
   });
 
   it('getStream returns the head and events, and not found for another tenant', async () => {
@@ -120,14 +121,14 @@ describeEachBackend('statistics, reads and tenant purge', (mode) => {
       version: 2,
       events: [{ aggregateVersion: 2 }],
     });
-    await expect(t.store.getStream('i-1', 'globex')).rejects.toBeInstanceOf(EventNotFoundError);
+    await expect(t.store.getStream('i-1', 'globex')).rejects.toBeInstanceOf(StreamNotFoundError);
   });
 
   it('clearTenantEvents deletes everything of one tenant only', async () => {
     expect(await t.store.clearTenantEvents('globex')).toEqual({ deletedEvents: 1 });
     expect((await t.store.getStatistics('globex')).totalEvents).toBe(0);
     expect(await t.store.getLatestSnapshot('o-1', 'globex')).toBeNull();
-    await expect(t.store.getStream('o-1', 'globex')).rejects.toBeInstanceOf(EventNotFoundError);
+    await expect(t.store.getStream('o-1', 'globex')).rejects.toBeInstanceOf(StreamNotFoundError);
     expect((await t.store.getStatistics('acme')).totalEvents).toBe(4);
     // The tenant can start over from version 1.
     const again = await t.store.appendEvent(event('Order', 'o-1', 'OrderPlaced', '2026-03-01T00:00:00Z'), 'globex', {

@@ -3,6 +3,7 @@ import {
   ConcurrencyError,
   DuplicateEventError,
   EventNotFoundError,
+  StreamNotFoundError,
   EventValidationError,
   OperationNotAllowedError,
   StoreUnavailableError,
@@ -39,8 +40,22 @@ describe('mapError', () => {
     });
   });
 
-  it('maps not found, duplicate and not-allowed errors', () => {
-    expect(mapError(new EventNotFoundError('event', 'x')).body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  it('maps a missing event and a missing stream to 404, each with its own code', () => {
+    expect(mapError(new EventNotFoundError('x')).body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: "No event 'x' in this tenant",
+      code: 'EVENT_NOT_FOUND',
+    });
+    expect(mapError(new StreamNotFoundError('req-1')).body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: "No stream 'req-1' in this tenant",
+      code: 'STREAM_NOT_FOUND',
+    });
+  });
+
+  it('maps duplicate and not-allowed errors', () => {
     expect(mapError(new DuplicateEventError('e-1')).body).toMatchObject({ statusCode: 409, error: 'DuplicateEventError', eventId: 'e-1' });
     expect(mapError(new OperationNotAllowedError('clearTenantEvents', 'enable it')).body).toMatchObject({
       statusCode: 403,

@@ -2,7 +2,7 @@ import { HttpException, HttpStatus } from '@nestjs/common';
 import {
   ConcurrencyError,
   DuplicateEventError,
-  EventNotFoundError,
+  NotFoundError,
   EventStoreError,
   EventValidationError,
   OperationNotAllowedError,
@@ -49,7 +49,8 @@ export function mapError(error: unknown): MappedError {
           code,
         ),
       );
-    if (error instanceof EventNotFoundError) return answer(errorBody(404, error.message, code));
+    // EventNotFoundError (EVENT_NOT_FOUND), StreamNotFoundError (STREAM_NOT_FOUND): each keeps its own code.
+    if (error instanceof NotFoundError) return answer(errorBody(404, error.message, code));
     if (error instanceof ConcurrencyError) {
       return answer({
         statusCode: 409,
