@@ -9,6 +9,7 @@ import { EventStoreRoles, eventStoreRoles } from './roles';
 import { assertTransactionHorizon } from './transaction-horizon';
 import { EVENT_STORE_PG_TYPES } from './type-parsers';
 import { CallbackPool, queryOnPool } from './direct-query';
+import { Statement, poolPipelines, queryInTransactionPipelined } from './pipelined-query';
 import { warnIfPrivileged } from './privileged-login';
 import { Queryable } from './queryable';
 import { releaseRunner } from './release-runner';
@@ -77,6 +78,8 @@ export class EventStoreDatabase {
         types: EVENT_STORE_PG_TYPES,
         statement_timeout: options.statementTimeoutMs,
         query_timeout: options.statementTimeoutMs + CLIENT_GRACE_MS,
+        // One round trip for a tenant transaction of one statement (queryInTenant, decision 0028).
+        pipeline: true,
       },
     });
     try {
@@ -162,6 +165,43 @@ export class EventStoreDatabase {
     return this.transaction(work, operation);
   }
 
+  /**
+   * True when a tenant transaction of one statement costs one round trip
+   * (queryInTenant): the pool's clients pipeline. The store's own pool does;
+   * an application's DataSource does when its `extra` says `pipeline: true`
+   * (decision 0028). Otherwise readers call the store's one-round-trip SQL
+   * functions instead.
+   */
+  get pipelinesTenantReads(): boolean {
+    return !this.options.logging && poolPipelines(this.pool);
+  }
+
+  /**
+   * One statement in a tenant transaction, as runInTenant runs it (tenant
+   * role, `app.tenant_id`, and `settings` for this transaction only, such as
+   * planner settings), with BEGIN, the context, the statement and COMMIT
+   * pipelined into one round trip. Only when pipelinesTenantReads.
+   */
+  async queryInTenant<T>(tenantId: string, statement: Statement, operation: string, settings: Record<string, string> = {}): Promise<T[]> {
+    const names = Object.keys(settings);
+    const setup: Statement = {
+      text:
+        `SELECT set_config('role', $1, true), set_config('app.tenant_id', $2, true)` +
+        names.map((_, i) => `, set_config($${3 + 2 * i}, $${4 + 2 * i}, true)`).join(''),
+      values: [this.roles.tenant, tenantId, ...names.flatMap((name) => [name, settings[name]])],
+    };
+    try {
+      return await queryInTransactionPipelined<T>(this.pool as never, setup, statement);
+    } catch (error) {
+      throw translateDriverError(error, operation);
+    }
+  }
+
+  /** The driver's pool (pg), under TypeORM. */
+  private get pool(): unknown {
+    return (this.dataSource.driver as unknown as { master?: unknown }).master;
+  }
+
   /** False once the pool is closed (the store shutting down). */
   get isOpen(): boolean {
     return this.dataSource.isInitialized;
@@ -174,7 +214,7 @@ export class EventStoreDatabase {
    */
   async query<T = any>(sql: string, parameters: unknown[], operation: string): Promise<T[]> {
     if (!this.options.logging) {
-      const pool = (this.dataSource.driver as unknown as { master?: CallbackPool }).master;
+      const pool = this.pool as CallbackPool | undefined;
       if (pool) {
         try {
           return await queryOnPool<T>(pool, sql, parameters);

@@ -16,7 +16,7 @@ import { assertTenantId, assertTypeName, assertUuid } from '../validation/rules'
 import { EventRow, toCheckpointedEvent, toStoredEvent } from './event-row';
 import { checkQuery, queryEventRows } from './query-events';
 import { DEFAULT_SINCE_LIMIT, checkEventsSince, readEventById, readEventsSince } from './read-events';
-import { READ_STREAM_ONE_TRIP_SQL, checkStreamRead, readStream, readStreamHead } from './read-stream';
+import { READ_STREAM_ONE_TRIP_SQL, READ_STREAM_SQL, checkStreamRead, readStream, readStreamHead } from './read-stream';
 import { checkStatisticsRange, readStatistics } from './statistics';
 import { checkStreamOptions, streamEventRows } from './stream-events';
 
@@ -53,7 +53,10 @@ export class EventReader {
   async forAggregate(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<StoredDomainEvent[]> {
     assertTenantId(tenantId);
     const { from, to } = checkStreamRead(aggregateId, range);
-    const rows = await this.database.query<EventRow>(READ_STREAM_ONE_TRIP_SQL, [tenantId, aggregateId, from, to], 'getEventsForAggregate');
+    const values = [tenantId, aggregateId, from, to];
+    const rows = this.database.pipelinesTenantReads
+      ? await this.database.queryInTenant<EventRow>(tenantId, { text: READ_STREAM_SQL, values }, 'getEventsForAggregate')
+      : await this.database.query<EventRow>(READ_STREAM_ONE_TRIP_SQL, values, 'getEventsForAggregate');
     return toEvents(this.migrations, rows, range);
   }
 

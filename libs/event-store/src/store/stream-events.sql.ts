@@ -1,3 +1,5 @@
+import { EVENT_COLUMNS } from './event-row';
+
 /**
  * One batch of the gap-safe global order, in one round trip: reads only rows
  * whose transaction is below the oldest transaction that can still commit
@@ -19,3 +21,23 @@ export const STREAM_BATCH_SQL = `SELECT * FROM event_store_read_batch($5, $1::xi
  * (sql/event-store-read-all-batch.sql.ts).
  */
 export const STREAM_ALL_BATCH_SQL = `SELECT * FROM event_store_read_all_batch($1::xid8, $2::bigint, $3, $4::text[])`;
+
+/**
+ * The same batch of one tenant as a plain statement, for a pool that
+ * pipelines (EventStoreDatabase.queryInTenant, decision 0028): the tenant
+ * transaction around it costs no extra round trip, and the rows go straight
+ * to the client instead of through the function's tuplestore. Parameters:
+ * after transaction id, after position, limit, tenant, and event types when
+ * `withTypes`. Planned per call with the actual tenant (an unnamed
+ * statement), under STREAM_BATCH_SETTINGS like the function; served by
+ * ix_events_tenant_tx_order.
+ */
+export function streamBatchStatement(withTypes: boolean): string {
+  return `SELECT ${EVENT_COLUMNS} FROM stored_domain_events e
+   WHERE e.tenant_id = $4 AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+     AND e.transaction_id < (SELECT event_store_read_horizon())${withTypes ? ' AND e.event_type = ANY ($5::text[])' : ''}
+   ORDER BY e.transaction_id, e.global_position LIMIT $3`;
+}
+
+/** The planner settings event_store_read_batch runs with (decision 0014), for the transaction of streamBatchStatement. */
+export const STREAM_BATCH_SETTINGS: Record<string, string> = { enable_sort: 'off', random_page_cost: '1' };

@@ -3,7 +3,7 @@ import { EventValidationError } from '../errors/event-validation.error';
 import { StreamCheckpoint, StreamEventsOptions } from '../types/read-options';
 import { assertKnownOptions, assertOptionalInt, assertTenantId, isCheckpoint } from '../validation/rules';
 import { EventRow } from './event-row';
-import { STREAM_ALL_BATCH_SQL, STREAM_BATCH_SQL } from './stream-events.sql';
+import { STREAM_ALL_BATCH_SQL, STREAM_BATCH_SETTINGS, STREAM_BATCH_SQL, streamBatchStatement } from './stream-events.sql';
 
 /** The checkpoint before the first event. */
 export const START_CHECKPOINT: StreamCheckpoint = { transactionId: '0', globalPosition: '0' };
@@ -36,9 +36,14 @@ export async function* streamEventRows(
   const eventTypes = options.eventTypes?.length ? options.eventTypes : null;
   const fetchAfter = (after: StreamCheckpoint): Promise<EventRow[]> => {
     const parameters = [after.transactionId, after.globalPosition, options.batchSize, eventTypes];
-    return options.tenantId == null
-      ? database.query<EventRow>(STREAM_ALL_BATCH_SQL, parameters, 'streamEvents')
-      : database.query<EventRow>(STREAM_BATCH_SQL, [...parameters, options.tenantId], 'streamEvents');
+    if (options.tenantId == null) return database.query<EventRow>(STREAM_ALL_BATCH_SQL, parameters, 'streamEvents');
+    if (!database.pipelinesTenantReads)
+      return database.query<EventRow>(STREAM_BATCH_SQL, [...parameters, options.tenantId], 'streamEvents');
+    const statement = {
+      text: streamBatchStatement(eventTypes !== null),
+      values: [after.transactionId, after.globalPosition, options.batchSize, options.tenantId, ...(eventTypes ? [eventTypes] : [])],
+    };
+    return database.queryInTenant<EventRow>(options.tenantId, statement, 'streamEvents', STREAM_BATCH_SETTINGS);
   };
   let next: Promise<EventRow[]> | undefined = fetchAfter(options.after);
   try {
