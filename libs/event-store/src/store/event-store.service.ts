@@ -24,6 +24,8 @@ import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event'
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
 import { assertId, assertTenantId, assertTypeName, assertUuid } from '../validation/rules';
 import { DeclaredEventTypes } from '../aggregates/declared-event-types';
+import { ATTR, SPAN, appendAttributes } from '../observability/span-attributes';
+import { tracedRead, withSpan } from '../observability/tracer';
 import { InlineProjections } from '../projections/inline-projections';
 import { AppendCommitter } from './append-committer';
 import { PreparedAppend, prepareAppend, withPayloads } from './append-events';
@@ -88,7 +90,13 @@ export class EventStoreService {
    *   that a registered aggregate type does not declare (see declareEventTypes)
    * @throws StoreUnavailableError when the database is unreachable
    */
-  async appendEvents(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
+  appendEvents(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
+    // One span per append (decision 0026): a no-op unless the app registers an OpenTelemetry SDK.
+    const attributes = appendAttributes(Array.isArray(events) ? events : [], tenantId, options);
+    return withSpan(SPAN.append, { attributes }, () => this.appendInSpan(events, tenantId, options));
+  }
+
+  private async appendInSpan(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
     const prepared = prepareAppend(events, tenantId, options, this.database.options, this.eventTypesOf);
     // Payload schemas (async class-validator) after the envelope checks, before anything is sent.
     await this.migrations.validatePayloads(events);
@@ -143,7 +151,9 @@ export class EventStoreService {
   async getEventsForAggregate(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<StoredDomainEvent[]> {
     assertTenantId(tenantId);
     const { from, to } = checkStreamRead(aggregateId, range);
-    const rows = await this.database.query<EventRow>(READ_STREAM_ONE_TRIP_SQL, [tenantId, aggregateId, from, to], 'getEventsForAggregate');
+    const rows = await tracedRead(SPAN.readStream, { [ATTR.tenantId]: tenantId, [ATTR.aggregateId]: aggregateId }, () =>
+      this.database.query<EventRow>(READ_STREAM_ONE_TRIP_SQL, [tenantId, aggregateId, from, to], 'getEventsForAggregate'),
+    );
     return this.toEvents(rows, range);
   }
 
@@ -158,10 +168,12 @@ export class EventStoreService {
   ): Promise<{ aggregateId: string; aggregateType: string; version: number; events: StoredDomainEvent[] }> {
     assertTenantId(tenantId);
     const { from, to } = checkStreamRead(aggregateId, range);
-    const { head, rows } = await this.database.runInTenant(
-      tenantId,
-      async (q) => ({ head: await readStreamHead(q, tenantId, aggregateId), rows: await readStream(q, tenantId, aggregateId, from, to) }),
-      'getStream',
+    const { head, rows } = await tracedRead(SPAN.readStream, { [ATTR.tenantId]: tenantId, [ATTR.aggregateId]: aggregateId }, () =>
+      this.database.runInTenant(
+        tenantId,
+        async (q) => ({ head: await readStreamHead(q, tenantId, aggregateId), rows: await readStream(q, tenantId, aggregateId, from, to) }),
+        'getStream',
+      ),
     );
     return { aggregateId, ...head, events: this.toEvents(rows, range) };
   }
@@ -227,10 +239,12 @@ export class EventStoreService {
   ): Promise<EventPage<StoredDomainEvent>> {
     assertTenantId(tenantId);
     const request = checkQuery(filter, page);
-    const result = await this.database.runInTenant(
-      tenantId,
-      (q) => queryEventRows(q, tenantId, filter, { ...request, includeTotal: page.includeTotal }),
-      'queryEvents',
+    const result = await tracedRead(SPAN.queryEvents, { [ATTR.tenantId]: tenantId }, () =>
+      this.database.runInTenant(
+        tenantId,
+        (q) => queryEventRows(q, tenantId, filter, { ...request, includeTotal: page.includeTotal }),
+        'queryEvents',
+      ),
     );
     const items = this.toEvents(result.rows, page);
     return result.total === undefined

@@ -1,4 +1,6 @@
 import { EventStoreDatabase } from '../database/event-store-database';
+import { ATTR, SPAN } from '../observability/span-attributes';
+import { tracedRead } from '../observability/tracer';
 import { EventValidationError } from '../errors/event-validation.error';
 import { StreamCheckpoint, StreamEventsOptions } from '../types/read-options';
 import { assertKnownOptions, assertOptionalInt, assertTenantId, isCheckpoint } from '../validation/rules';
@@ -36,9 +38,16 @@ export async function* streamEventRows(
   const eventTypes = options.eventTypes?.length ? options.eventTypes : null;
   const fetchAfter = (after: StreamCheckpoint): Promise<EventRow[]> => {
     const parameters = [after.transactionId, after.globalPosition, options.batchSize, eventTypes];
-    return options.tenantId == null
-      ? database.query<EventRow>(STREAM_ALL_BATCH_SQL, parameters, 'streamEvents')
-      : database.query<EventRow>(STREAM_BATCH_SQL, [...parameters, options.tenantId], 'streamEvents');
+    // A batch span only inside a caller's trace: an idle subscription polls, and must not make a trace per poll.
+    return tracedRead(
+      SPAN.streamBatch,
+      batchAttributes(options),
+      () =>
+        options.tenantId == null
+          ? database.query<EventRow>(STREAM_ALL_BATCH_SQL, parameters, 'streamEvents')
+          : database.query<EventRow>(STREAM_BATCH_SQL, [...parameters, options.tenantId], 'streamEvents'),
+      { onlyInTrace: true },
+    );
   };
   let next: Promise<EventRow[]> | undefined = fetchAfter(options.after);
   try {
@@ -56,4 +65,10 @@ export async function* streamEventRows(
     // The caller stopped early: the batch read ahead is not wanted, nor its failure.
     next?.catch(() => undefined);
   }
+}
+
+function batchAttributes(options: { tenantId?: string; batchSize: number }) {
+  return options.tenantId == null
+    ? { [ATTR.batchSize]: options.batchSize }
+    : { [ATTR.batchSize]: options.batchSize, [ATTR.tenantId]: options.tenantId };
 }
