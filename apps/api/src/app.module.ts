@@ -19,6 +19,7 @@ import { HealthModule } from './health/health.module';
 import { McpModule } from './mcp/mcp.module';
 import { RequirementsModule } from './requirements/requirements.module';
 import { requirementsMigrations } from './requirements/requirements.migrations';
+import { TracingShutdown } from './tracing/tracing-shutdown';
 
 /**
  * The reference application: the event store, its REST API, the requirements
@@ -59,7 +60,8 @@ export class AppModule {
         McpModule,
       ],
       // The agent catalogue, described to the MCP tools (both modules stay independent of each other).
-      providers: [AgentCatalogueForMcp],
+      // TracingShutdown flushes the spans of an OTLP exporter that main.ts registered.
+      providers: [AgentCatalogueForMcp, TracingShutdown],
     };
   }
 }
