@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { ClsModule } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { EventStoreModule } from '@nest-event-store/core';
 import { EventStoreEventEmitterModule } from '@nest-event-store/core/event-emitter';
@@ -35,6 +36,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
+        // The request context of every log line; its middleware is mounted first by configureApp, not by Nest.
+        ClsModule.forRoot({ global: true, middleware: { mount: false } }),
         // The app owns the DataSource (embedded PGlite or DATABASE_URL); the store shares it.
         DatabaseModule.forRoot(config),
         EventStoreModule.forRootAsync({

@@ -141,6 +141,7 @@ export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap
       owner: row?.owner ?? null,
       leaseUntil: row?.lease_until ?? null,
       ownedHere: worker.isOwner,
+      runningHere: worker.isRunning,
     };
   }
 
