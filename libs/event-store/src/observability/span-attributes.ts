@@ -34,6 +34,15 @@ export const ATTR = {
  * event's correlation id.
  */
 export function appendAttributes(events: readonly NewDomainEvent[], tenantId: string, options?: AppendOptions): Attributes {
+  try {
+    return describeAppend(events, tenantId, options);
+  } catch {
+    // Computed before the append validates its input: a value that cannot even be printed is the append's error to report.
+    return { [ATTR.eventCount]: events.length };
+  }
+}
+
+function describeAppend(events: readonly NewDomainEvent[], tenantId: string, options?: AppendOptions): Attributes {
   const streams = new Set(events.map((e) => e?.aggregateId));
   const first = events[0];
   const attributes: Attributes = { [ATTR.tenantId]: tenantId, [ATTR.eventCount]: events.length, [ATTR.streamCount]: streams.size };
@@ -42,7 +51,8 @@ export function appendAttributes(events: readonly NewDomainEvent[], tenantId: st
     attributes[ATTR.aggregateType] = String(first.aggregateType);
   }
   const expected = options?.expectedVersion;
-  if (expected !== undefined) attributes[ATTR.expectedVersion] = typeof expected === 'object' ? JSON.stringify(expected) : String(expected);
+  if (expected !== undefined)
+    attributes[ATTR.expectedVersion] = typeof expected === 'object' ? String(JSON.stringify(expected)) : String(expected);
   const correlationId = first?.metadata?.correlationId;
   if (typeof correlationId === 'string') attributes[ATTR.correlationId] = correlationId;
   return attributes;

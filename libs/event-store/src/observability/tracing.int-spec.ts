@@ -3,6 +3,7 @@ import { SpanStatusCode, context, propagation, trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ConcurrencyError } from '../errors/concurrency.error';
+import { EventValidationError } from '../errors/event-validation.error';
 import { CreateTicketReadModels1763900200000, TicketLogProjection } from '../projections/testing-fixtures/ticket-count.projection';
 import { EventStoreService } from '../store/event-store.service';
 import { SubscriptionManager } from '../subscriptions/subscription-manager';
@@ -70,6 +71,13 @@ describeEachBackend('OpenTelemetry spans of the store', (mode) => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes['event_store.expected_version']).toBe('0');
     expect(span.events.map((e) => e.name)).toContain('exception');
+  });
+
+  it('records an append the validation rejects as an error span', async () => {
+    await expect(store.appendEvents([created('t-x')], 'acme', { expectedVersion: -1 })).rejects.toBeInstanceOf(EventValidationError);
+    const [span] = spans('event_store.append');
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes).toMatchObject({ 'event_store.expected_version': '-1', 'event_store.event_count': 1 });
   });
 
   it('records stream reads and queries as children of the caller span, with the number of events read', async () => {

@@ -90,7 +90,7 @@ export class EventStoreService {
    *   that a registered aggregate type does not declare (see declareEventTypes)
    * @throws StoreUnavailableError when the database is unreachable
    */
-  appendEvents(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
+  async appendEvents(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
     // One span per append (decision 0026): a no-op unless the app registers an OpenTelemetry SDK.
     const attributes = appendAttributes(Array.isArray(events) ? events : [], tenantId, options);
     return withSpan(SPAN.append, { attributes }, () => this.appendInSpan(events, tenantId, options));
