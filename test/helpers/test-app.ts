@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, LoggerService, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
@@ -30,6 +30,8 @@ export interface TestApp {
 /** Modules a test adds beside the app's own (a subscriber that fails on purpose). */
 export interface TestAppOptions {
   imports?: Array<Type<unknown> | DynamicModule>;
+  /** The app's logger (a test that reads the log lines). @default none: silent */
+  logger?: LoggerService;
 }
 
 /**
@@ -48,7 +50,8 @@ export async function openTestApp(mode: DatabaseMode, overrides: Partial<AppConf
     horizonWarningSeconds: 30,
     ...overrides,
   };
-  const app = options.imports?.length ? await createAppWith(config, options.imports) : await createApp(config, { logger: false });
+  const logger = options.logger ?? false;
+  const app = options.imports?.length ? await createAppWith(config, options.imports, logger) : await createApp(config, { logger });
   await app.init();
   return {
     app,
@@ -64,10 +67,14 @@ export async function openTestApp(mode: DatabaseMode, overrides: Partial<AppConf
   };
 }
 
-async function createAppWith(config: AppConfig, imports: Array<Type<unknown> | DynamicModule>): Promise<NestExpressApplication> {
+async function createAppWith(
+  config: AppConfig,
+  imports: Array<Type<unknown> | DynamicModule>,
+  logger: LoggerService | false,
+): Promise<NestExpressApplication> {
   @Module({ imports: [AppModule.forRoot(config), ...imports] })
   class TestRootModule {}
-  const app = await NestFactory.create<NestExpressApplication>(TestRootModule, { bodyParser: false, logger: false });
+  const app = await NestFactory.create<NestExpressApplication>(TestRootModule, { bodyParser: false, logger });
   configureApp(app, config);
   return app;
 }

@@ -10,6 +10,9 @@ import { createValidationPipe } from './common/http/validation.pipe';
 import { httpMetricsMiddleware } from './common/metrics/http-metrics.middleware';
 import { MetricsService } from './common/metrics/metrics.service';
 import { serveConsole } from './console/console-static';
+import { requestContextMiddleware } from './logging/request-context.middleware';
+import { requestLogMiddleware } from './logging/request-log.middleware';
+import { httpTracingMiddleware } from './tracing/http-tracing.middleware';
 
 /** Options of createApp beyond the configuration. */
 export interface CreateAppOptions {
@@ -39,14 +42,18 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
 
 /**
  * Global prefix, the console's static files, middleware order, body limit,
- * validation, the error filter, OpenAPI and shutdown hooks. Order matters: correlation and metrics run
- * before the body parser so that 413 and malformed-JSON answers carry a
- * correlation id and are counted.
+ * validation, the error filter, OpenAPI and shutdown hooks. Order matters: the request context,
+ * correlation, tracing, the request log and metrics run before the body parser so that 413 and
+ * malformed-JSON answers carry a correlation id, are traced, logged and counted.
  */
 export function configureApp(app: NestExpressApplication, config: AppConfig): INestApplication {
   app.setGlobalPrefix('api');
   serveConsole(app);
+  // The request context (correlation id, tenant) first, so that every later line and span of the request can read it.
+  app.use(requestContextMiddleware());
   app.use(correlationIdMiddleware);
+  app.use(httpTracingMiddleware);
+  app.use(requestLogMiddleware());
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.useBodyParser('json', { limit: config.bodyLimitBytes });
   app.useGlobalPipes(createValidationPipe());

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { ClsModule } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
 import { EventStoreModule } from '@nest-event-store/core';
 import { EventStoreEventEmitterModule } from '@nest-event-store/core/event-emitter';
@@ -19,6 +20,7 @@ import { HealthModule } from './health/health.module';
 import { McpModule } from './mcp/mcp.module';
 import { RequirementsModule } from './requirements/requirements.module';
 import { requirementsMigrations } from './requirements/requirements.migrations';
+import { TracingShutdown } from './tracing/tracing-shutdown';
 
 /**
  * The reference application: the event store, its REST API, the requirements
@@ -34,6 +36,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(config),
+        // The request context of every log line; its middleware is mounted first by configureApp, not by Nest.
+        ClsModule.forRoot({ global: true, middleware: { mount: false } }),
         // The app owns the DataSource (embedded PGlite or DATABASE_URL); the store shares it.
         DatabaseModule.forRoot(config),
         EventStoreModule.forRootAsync({
@@ -59,7 +63,8 @@ export class AppModule {
         McpModule,
       ],
       // The agent catalogue, described to the MCP tools (both modules stay independent of each other).
-      providers: [AgentCatalogueForMcp],
+      // TracingShutdown flushes the spans of an OTLP exporter that main.ts registered.
+      providers: [AgentCatalogueForMcp, TracingShutdown],
     };
   }
 }

@@ -1,13 +1,17 @@
 import 'reflect-metadata';
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { DataDirLockedError } from '@nest-event-store/core';
 import { createApp } from './app.factory';
 import { loadConfig } from './config/app-config';
 import { ConfigError } from './config/config.error';
-import { JsonLogger } from './logging/json-logger';
+import { AppLogger } from './logging/app-logger';
+import { resolveLogFormat, resolveLogLevel } from './logging/log-format';
+import { startTracing } from './tracing/tracing';
 
 async function bootstrap(): Promise<void> {
-  const logger = new JsonLogger((process.env.LOG_LEVEL as LogLevel | undefined) ?? 'log');
+  const logger = new AppLogger({ level: resolveLogLevel(process.env), format: resolveLogFormat(process.env) });
+  // Before the app: spans of startup work are exported too. Off unless OTEL_* asks for OTLP.
+  const tracing = startTracing(process.env);
   let config;
   try {
     config = loadConfig(process.env);
@@ -21,6 +25,7 @@ async function bootstrap(): Promise<void> {
   const app = await createApp(config, { logger, abortOnError: false });
   await app.listen(config.port);
   const log = new Logger('Bootstrap');
+  if (tracing) log.log('Exporting traces over OTLP (OTEL_EXPORTER_OTLP_* settings)');
   log.log(
     `Listening on ${await app.getUrl()}/api (docs at /api/docs); database: ${config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.embeddedDataDir}`}`,
   );

@@ -45,6 +45,9 @@ export { SubscriptionNotFoundError, SubscriptionDefinitionError } from './subscr
 export { EventProjection, EventProjectionOptions, ProjectionMode } from './projections/event-projection.decorator';
 export { ProjectionHandler, ProjectionTransaction } from './projections/projection-handler';
 export { ProjectionManager, RebuildOptions } from './projections/projection-manager';
+export { DeliveryObservation, DeliveryObserver } from './observability/delivery-observer';
+export { SPAN as EVENT_STORE_SPANS, ATTR as EVENT_STORE_SPAN_ATTRIBUTES } from './observability/span-attributes';
+export { TRACER_NAME as EVENT_STORE_TRACER_NAME } from './observability/tracer';
 
 export { StoredDomainEvent, NewDomainEvent, EventMetadata, EventData } from './types/stored-domain-event';
 export { AppendOptions } from './types/append-options';

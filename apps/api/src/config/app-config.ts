@@ -32,6 +32,11 @@ export interface AppConfig {
    * back before it is logged and /api/health reports `degraded`. @default 30
    */
   horizonWarningSeconds: number;
+  /**
+   * Events a subscription or projection may be behind before /api/health
+   * reports it (and so the app) `degraded`. @default 1000
+   */
+  subscriptionLagWarningEvents?: number;
   /** Expose Prometheus process metrics (CPU, memory, event loop) beside the app's own. @default true */
   processMetrics: boolean;
   /** Longest database statement, in ms (EventStoreModule `statementTimeoutMs`). @default the library's, 10000 */
@@ -52,7 +57,7 @@ const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /**
  * Reads PORT, DATABASE_URL, MIGRATIONS_DATABASE_URL, EVENT_STORE_ROLE_PREFIX,
  * DATA_DIR, JWT_SECRET, JWT_MAX_LIFETIME, JWT_CLOCK_SKEW, BODY_LIMIT,
- * HORIZON_WARNING_SECONDS, NODE_ENV, DATABASE_STATEMENT_TIMEOUT_MS and
+ * HORIZON_WARNING_SECONDS, SUBSCRIPTION_LAG_WARNING_EVENTS, NODE_ENV, DATABASE_STATEMENT_TIMEOUT_MS and
  * DATABASE_CONNECTION_TIMEOUT_MS and MCP_TOOL_PREFIX.
  * The embedded database lives in `DATA_DIR/pgdata` so that DATA_DIR can also
  * hold the generated development secret without touching PostgreSQL's files.
@@ -72,6 +77,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenLifetime: loadTokenLifetime(env),
     bodyLimitBytes: parseInteger('BODY_LIMIT', env.BODY_LIMIT, DEFAULT_BODY_LIMIT, 1, 1024 * 1024 * 1024),
     horizonWarningSeconds: parseInteger('HORIZON_WARNING_SECONDS', env.HORIZON_WARNING_SECONDS, 30, 1, 86_400),
+    subscriptionLagWarningEvents: parseInteger(
+      'SUBSCRIPTION_LAG_WARNING_EVENTS',
+      env.SUBSCRIPTION_LAG_WARNING_EVENTS,
+      1000,
+      1,
+      1_000_000_000,
+    ),
     processMetrics: env.PROCESS_METRICS !== 'false',
     statementTimeoutMs: optionalInteger('DATABASE_STATEMENT_TIMEOUT_MS', env.DATABASE_STATEMENT_TIMEOUT_MS, 100, 3_600_000),
     connectionTimeoutMs: optionalInteger('DATABASE_CONNECTION_TIMEOUT_MS', env.DATABASE_CONNECTION_TIMEOUT_MS, 100, 600_000),

@@ -5,8 +5,9 @@ import type { Response } from 'express';
 import { Public } from '../common/auth/public.decorator';
 import { EventStoreHealthIndicator } from './event-store.health';
 import { ReadHorizonHealthIndicator } from './read-horizon.health';
+import { SubscriptionsHealthIndicator } from './subscriptions.health';
 
-/** Terminus' result, plus `degraded`: the app serves, but readers of the event log are held back. */
+/** Terminus' result, plus `degraded`: the app serves, but readers of the event log are held back or delivery lags. */
 export type HealthReport = Omit<HealthCheckResult, 'status' | 'info' | 'details'> & {
   status: HealthCheckResult['status'] | 'degraded';
   info?: Record<string, { status: string } | undefined>;
@@ -21,6 +22,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly eventStore: EventStoreHealthIndicator,
     private readonly readHorizon: ReadHorizonHealthIndicator,
+    private readonly subscriptions: SubscriptionsHealthIndicator,
   ) {}
 
   @Public()
@@ -28,9 +30,12 @@ export class HealthController {
   @HealthCheck()
   @ApiOperation({
     summary:
-      '200 while the database answers (status "ok", or "degraded" while a stuck transaction holds event readers back), 503 otherwise',
+      '200 while the database answers (status "ok", or "degraded" while a stuck transaction holds event readers back, or a subscription lags or has dead letters), 503 otherwise',
   })
-  @ApiOkResponse({ description: '{ status: "ok" | "degraded", info, error, details } (details.readHorizon names the stuck transaction)' })
+  @ApiOkResponse({
+    description:
+      '{ status: "ok" | "degraded", info, error, details } (details.readHorizon names the stuck transaction; details.subscriptions lists each subscription and projection with its lease, lag and dead letters)',
+  })
   @ApiServiceUnavailableResponse({ description: '{ status: "error", info, error, details }' })
   async check(@Res({ passthrough: true }) res: Response): Promise<HealthReport> {
     let result: HealthCheckResult;
@@ -45,13 +50,14 @@ export class HealthController {
     }
     // Degraded stays 200: the API serves reads and writes; only delivery and
     // event pages lag. Orchestrators should not restart it for that.
-    const horizon = await this.readHorizon.check();
-    if (!horizon) return result;
+    const [horizon, subscriptions] = await Promise.all([this.readHorizon.check(), this.subscriptions.check()]);
+    const extra = { ...(horizon ? { readHorizon: horizon } : {}), ...(subscriptions ? { subscriptions } : {}) };
+    const degraded = Object.values(extra).some((entry) => entry.status === 'degraded');
     return {
       ...result,
-      status: horizon.status === 'degraded' ? 'degraded' : result.status,
-      info: { ...result.info, readHorizon: horizon },
-      details: { ...result.details, readHorizon: horizon },
+      status: degraded ? 'degraded' : result.status,
+      info: { ...result.info, ...extra },
+      details: { ...result.details, ...extra },
     };
   }
 }

@@ -13,6 +13,8 @@ import {
 import { StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
 import { assertTenantId, assertTypeName, assertUuid } from '../validation/rules';
+import { ATTR, SPAN } from '../observability/span-attributes';
+import { tracedRead } from '../observability/tracer';
 import { EventRow, toCheckpointedEvent, toStoredEvent } from './event-row';
 import { checkQuery, queryEventRows } from './query-events';
 import { DEFAULT_SINCE_LIMIT, checkEventsSince, readEventById, readEventsSince } from './read-events';
@@ -54,19 +56,23 @@ export class EventReader {
     assertTenantId(tenantId);
     const { from, to } = checkStreamRead(aggregateId, range);
     const values = [tenantId, aggregateId, from, to];
-    const rows = this.database.pipelinesTenantReads
-      ? await this.database.queryInTenant<EventRow>(tenantId, { text: READ_STREAM_SQL, values }, 'getEventsForAggregate')
-      : await this.database.query<EventRow>(READ_STREAM_ONE_TRIP_SQL, values, 'getEventsForAggregate');
+    const rows = await tracedRead(SPAN.readStream, { [ATTR.tenantId]: tenantId, [ATTR.aggregateId]: aggregateId }, () =>
+      this.database.pipelinesTenantReads
+        ? this.database.queryInTenant<EventRow>(tenantId, { text: READ_STREAM_SQL, values }, 'getEventsForAggregate')
+        : this.database.query<EventRow>(READ_STREAM_ONE_TRIP_SQL, values, 'getEventsForAggregate'),
+    );
     return toEvents(this.migrations, rows, range);
   }
 
   async stream(aggregateId: string, tenantId: string, range?: VersionRange & ReadMode): Promise<StreamWithEvents> {
     assertTenantId(tenantId);
     const { from, to } = checkStreamRead(aggregateId, range);
-    const { head, rows } = await this.database.runInTenant(
-      tenantId,
-      async (q) => ({ head: await readStreamHead(q, tenantId, aggregateId), rows: await readStream(q, tenantId, aggregateId, from, to) }),
-      'getStream',
+    const { head, rows } = await tracedRead(SPAN.readStream, { [ATTR.tenantId]: tenantId, [ATTR.aggregateId]: aggregateId }, () =>
+      this.database.runInTenant(
+        tenantId,
+        async (q) => ({ head: await readStreamHead(q, tenantId, aggregateId), rows: await readStream(q, tenantId, aggregateId, from, to) }),
+        'getStream',
+      ),
     );
     return { aggregateId, ...head, events: toEvents(this.migrations, rows, range) };
   }
@@ -107,10 +113,12 @@ export class EventReader {
   async query(tenantId: string, filter: EventQueryFilter, page: EventPageRequest & ReadMode): Promise<EventPage<StoredDomainEvent>> {
     assertTenantId(tenantId);
     const request = checkQuery(filter, page);
-    const result = await this.database.runInTenant(
-      tenantId,
-      (q) => queryEventRows(q, tenantId, filter, { ...request, includeTotal: page.includeTotal }),
-      'queryEvents',
+    const result = await tracedRead(SPAN.queryEvents, { [ATTR.tenantId]: tenantId }, () =>
+      this.database.runInTenant(
+        tenantId,
+        (q) => queryEventRows(q, tenantId, filter, { ...request, includeTotal: page.includeTotal }),
+        'queryEvents',
+      ),
     );
     const items = toEvents(this.migrations, result.rows, page);
     return result.total === undefined

@@ -20,6 +20,8 @@ import { Snapshot, SnapshotInput } from '../types/snapshot';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
 import { EventMigrationHandler } from '../upcasting/event-migration.handler';
 import { assertTenantId, assertUuid } from '../validation/rules';
+import { SPAN, appendAttributes } from '../observability/span-attributes';
+import { withSpan } from '../observability/tracer';
 import { AppendSignal } from './append-signal';
 import { clearTenant } from './clear-tenant-events';
 import { EventAppender } from './event-appender';
@@ -76,7 +78,9 @@ export class EventStoreService {
    * @throws StoreUnavailableError when the database is unreachable
    */
   appendEvents(events: NewDomainEvent[], tenantId: string, options?: AppendOptions): Promise<StoredDomainEvent[]> {
-    return this.appender.append(events, tenantId, options);
+    // One span per append (decision 0026): a no-op unless the app registers an OpenTelemetry SDK.
+    const attributes = appendAttributes(Array.isArray(events) ? events : [], tenantId, options);
+    return withSpan(SPAN.append, { attributes }, () => this.appender.append(events, tenantId, options));
   }
 
   /**

@@ -1,4 +1,6 @@
 import { EventStoreDatabase } from '../database/event-store-database';
+import { ATTR, SPAN } from '../observability/span-attributes';
+import { tracedRead } from '../observability/tracer';
 import { EventValidationError } from '../errors/event-validation.error';
 import { StreamCheckpoint, StreamEventsOptions } from '../types/read-options';
 import { assertKnownOptions, assertOptionalInt, assertTenantId, isCheckpoint } from '../validation/rules';
@@ -35,6 +37,10 @@ export async function* streamEventRows(
 ): AsyncGenerator<EventRow[]> {
   const eventTypes = options.eventTypes?.length ? options.eventTypes : null;
   const fetchAfter = (after: StreamCheckpoint): Promise<EventRow[]> => {
+    // A batch span only inside a caller's trace: an idle subscription polls, and must not make a trace per poll.
+    return tracedRead(SPAN.streamBatch, batchAttributes(options), () => readBatch(after), { onlyInTrace: true });
+  };
+  const readBatch = (after: StreamCheckpoint): Promise<EventRow[]> => {
     const parameters = [after.transactionId, after.globalPosition, options.batchSize, eventTypes];
     if (options.tenantId == null) return database.query<EventRow>(STREAM_ALL_BATCH_SQL, parameters, 'streamEvents');
     if (!database.pipelinesTenantReads)
@@ -61,4 +67,10 @@ export async function* streamEventRows(
     // The caller stopped early: the batch read ahead is not wanted, nor its failure.
     next?.catch(() => undefined);
   }
+}
+
+function batchAttributes(options: { tenantId?: string; batchSize: number }) {
+  return options.tenantId == null
+    ? { [ATTR.batchSize]: options.batchSize }
+    : { [ATTR.batchSize]: options.batchSize, [ATTR.tenantId]: options.tenantId };
 }

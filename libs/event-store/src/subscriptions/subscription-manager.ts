@@ -1,11 +1,14 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { EventStoreDatabase } from '../database/event-store-database';
+import { DeliveryObserver } from '../observability/delivery-observer';
+import { instrumentDelivery } from '../observability/instrument-delivery';
 import { EventStoreService } from '../store/event-store.service';
 import { EventsRedacted } from '../types/redaction';
 import { StoredDomainEvent } from '../types/stored-domain-event';
 import { AppendListener } from './append-listener';
 import { DeadLetter, DeadLetterRetryResult } from './dead-letter';
+import { countDeadLetters } from './dead-letter-counts';
 import { retryDeadLetters } from './dead-letter-retry';
 import { listDeadLetters } from './dead-letter-store';
 import { ResolvedDeliveryOptions } from './delivery.options';
@@ -44,6 +47,7 @@ export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap
   private listener?: AppendListener;
   private shuttingDown = false;
   private readonly stopWatchingAppends: () => void;
+  private readonly deliveryObservers = new Set<DeliveryObserver>();
 
   constructor(
     private readonly database: EventStoreDatabase,
@@ -137,6 +141,7 @@ export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap
       owner: row?.owner ?? null,
       leaseUntil: row?.lease_until ?? null,
       ownedHere: worker.isOwner,
+      runningHere: worker.isRunning,
     };
   }
 
@@ -175,6 +180,21 @@ export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap
     return listDeadLetters(this.database, name);
   }
 
+  /** How many events each subscription has parked (of every process), by name; a subscription without any is absent. */
+  countDeadLetters(): Promise<Record<string, number>> {
+    return countDeadLetters(this.database);
+  }
+
+  /**
+   * Calls `observer` after each event a subscriber or projection of this
+   * process handled (for delivery-latency metrics; spans need no observer).
+   * @returns a function that removes the observer
+   */
+  observeDeliveries(observer: DeliveryObserver): () => void {
+    this.deliveryObservers.add(observer);
+    return () => this.deliveryObservers.delete(observer);
+  }
+
   /**
    * Hands parked events to their subscription's handler again (once each, in
    * event order, here in this process). Successes leave the dead letters;
@@ -207,7 +227,9 @@ export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap
    * @throws SubscriptionDefinitionError on bad options or a name already used in this process
    */
   register(options: DeliveryFilterOptions, target: DeliveryTarget): SubscriptionWorker {
-    const definition = toWorkerDefinition(options, target, this.options);
+    const checked = toWorkerDefinition(options, target, this.options);
+    // Spans and delivery observers wrap the handler once it has passed the checks.
+    const definition = { ...checked, target: instrumentDelivery(checked.name, checked.target, this.deliveryObservers) };
     if (this.workers.has(definition.name)) {
       throw new SubscriptionDefinitionError(
         definition.name,

@@ -9,6 +9,8 @@ export interface SubscriptionStatus {
   leaseUntil: Date | null;
   /** Whether this process holds the lease right now. */
   ownedHere: boolean;
+  /** Whether its worker runs in this process (false: delivery disabled here, or stopped). */
+  runningHere: boolean;
 }
 
 /** How far a subscription or projection is behind the log. */

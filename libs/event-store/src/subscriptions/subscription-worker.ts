@@ -61,6 +61,11 @@ export class SubscriptionWorker implements DeliveryRun {
     return this.lease.isHeld;
   }
 
+  /** Whether this worker runs in this process (started and not stopped), whether or not it holds the lease. */
+  get isRunning(): boolean {
+    return this.running !== undefined;
+  }
+
   get shouldStop(): boolean {
     return this.stopRequested || this.lease.isLost;
   }

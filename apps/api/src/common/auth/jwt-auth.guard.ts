@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/app-config.module';
+import { setRequestTenant } from '../../logging/request-context';
 import { DEFAULT_TOKEN_LIFETIME, TokenLifetimePolicy, lifetimeViolation } from '../../config/token-lifetime';
 import { PRINCIPAL_KEY } from './current-principal.decorator';
 import { IS_PUBLIC_KEY } from './public.decorator';
@@ -48,6 +49,7 @@ export class JwtAuthGuard implements CanActivate {
     const principal = principalFromClaims(claims);
     if (typeof principal === 'string') throw new UnauthorizedException(principal);
     request[PRINCIPAL_KEY] = principal;
+    setRequestTenant(principal.tenantId);
     const required = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (required?.length && !required.some((role) => principal.roles.includes(role))) {
       throw new ForbiddenException(`Requires role: ${required.join(' or ')}`);

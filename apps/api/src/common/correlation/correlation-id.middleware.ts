@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { setRequestCorrelationId } from '../../logging/request-context';
 
 /** Header that carries the correlation id in and out. */
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -20,6 +21,7 @@ export function correlationIdMiddleware(req: Request, res: Response, next: NextF
   const id = incoming && ACCEPTED.test(incoming) ? incoming : randomUUID();
   (req as unknown as Record<string, unknown>)[CORRELATION_KEY] = id;
   res.setHeader(CORRELATION_HEADER, id);
+  setRequestCorrelationId(id);
   next();
 }
 

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { EventStoreError, EventStoreService, SubscriptionManager } from '@nest-event-store/core';
 import { EventEmitterCapture } from '@nest-event-store/core/event-emitter';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -11,7 +11,7 @@ import { APP_CONFIG } from '../../config/app-config.module';
  * No label carries a tenant, user or id: label values stay few.
  */
 @Injectable()
-export class MetricsService {
+export class MetricsService implements OnModuleDestroy {
   readonly registry = new Registry();
 
   /** Events appended through the API. */
@@ -45,6 +45,17 @@ export class MetricsService {
 
   /** Events each subscription and projection of this process has still to handle, read at scrape time. */
   readonly subscriptionLag: Gauge<'subscription'>;
+
+  /**
+   * Seconds from an event's storing transaction to the end of its handler, per
+   * subscription and projection of this process (how long delivery keeps readers waiting).
+   */
+  readonly deliveryLatency: Histogram<'subscription'>;
+
+  /** Events parked as dead letters, per subscription (of every process), read at scrape time. */
+  readonly deadLetters: Gauge<'subscription'>;
+
+  private readonly stopObservingDeliveries: () => void;
 
   /**
    * Seconds the oldest open transaction of the database has held readers of
@@ -83,6 +94,33 @@ export class MetricsService {
         }
       },
     });
+    this.deliveryLatency = new Histogram({
+      name: 'event_store_delivery_latency_seconds',
+      help: 'Seconds from the storing transaction of an event to the end of its handler, per subscription or projection',
+      labelNames: ['subscription'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [this.registry],
+    });
+    this.stopObservingDeliveries = subscriptions.observeDeliveries((d) =>
+      this.deliveryLatency.observe({ subscription: d.subscription }, Math.max(0, d.latencySeconds)),
+    );
+    this.deadLetters = new Gauge({
+      name: 'event_store_dead_letters',
+      help: 'Events parked as dead letters, per subscription or projection (0 for those of this process without any)',
+      labelNames: ['subscription'],
+      registers: [this.registry],
+      async collect() {
+        try {
+          const counts = await subscriptions.countDeadLetters();
+          this.reset();
+          for (const name of new Set([...subscriptions.names(), ...Object.keys(counts)]))
+            this.set({ subscription: name }, counts[name] ?? 0);
+        } catch (error) {
+          this.reset();
+          logger.warn(`Dead letter counts unavailable: ${(error as Error).message}`);
+        }
+      },
+    });
     this.horizonLag = new Gauge({
       name: 'event_store_horizon_lag_seconds',
       help: 'How long an open transaction of the database has held readers of the event log back (0: none)',
@@ -112,6 +150,10 @@ export class MetricsService {
         this.inc({ outcome: 'dropped' }, s.dropped);
       },
     });
+  }
+
+  onModuleDestroy(): void {
+    this.stopObservingDeliveries();
   }
 
   /**
