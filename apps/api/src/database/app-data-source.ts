@@ -23,7 +23,8 @@ export function appDataSourceOptions(config: AppConfig): PostgresOptions {
     applicationName: 'nest-event-store',
     poolSize: EVENT_STORE_DEFAULTS.poolSize,
     connectTimeoutMS: config.connectionTimeoutMs ?? EVENT_STORE_DEFAULTS.connectionTimeoutMs,
-    extra: { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + CLIENT_GRACE_MS },
+    // pipeline: the store's tenant reads take one round trip as plain statements (decision 0028).
+    extra: { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + CLIENT_GRACE_MS, pipeline: true },
     synchronize: false,
     migrationsRun: false,
   };

@@ -11,7 +11,7 @@ import { KeysetCursor, buildQueryEventsQuery } from './query-events.sql';
 import { BY_ID_SQL } from './read-events';
 import { READ_STREAM_SQL, STREAM_EXISTS_SQL } from './read-stream';
 import { COUNTS_SQL, RANGE_SQL } from './statistics';
-import { STREAM_ALL_BATCH_SQL, STREAM_BATCH_SQL } from './stream-events.sql';
+import { STREAM_ALL_BATCH_SQL, STREAM_BATCH_SETTINGS, STREAM_BATCH_SQL, streamBatchStatement } from './stream-events.sql';
 import { APPEND_EVENTS_SQL, APPEND_GROUP_SQL } from './append-events.sql';
 
 // Rows as the store writes them: streams of 10 events, three aggregate types, five event types,
@@ -37,6 +37,8 @@ interface DirectStatement {
   intended: IntendedAccess[];
   /** A keyset page's filter: the page's transaction is prepared as queryEvents prepares it. */
   page?: EventQueryFilter;
+  /** Settings the store gives the statement's transaction (EventStoreDatabase.queryInTenant). */
+  settings?: Record<string, string>;
 }
 
 // A cursor in the middle of the tenant's log, as a client paging through it holds.
@@ -50,6 +52,18 @@ const DIRECT: DirectStatement[] = [
     name: 'stream read',
     sql: (t) => ({ text: READ_STREAM_SQL, values: [t, `${t}-7`, 1, 2_147_483_647] }),
     intended: [via('uq_stored_domain_events_stream_version', 'aggregate_id')],
+  },
+  {
+    name: 'streamEvents batch of one tenant (pipelined tenant transaction)',
+    sql: (t) => ({ text: streamBatchStatement(false), values: ['0', '0', 1000, t] }),
+    settings: STREAM_BATCH_SETTINGS,
+    intended: [via('ix_events_tenant_tx_order', 'transaction_id')],
+  },
+  {
+    name: 'streamEvents batch of one tenant by event type (pipelined tenant transaction)',
+    sql: (t) => ({ text: streamBatchStatement(true), values: ['0', '0', 1000, t, ['Seeded3']] }),
+    settings: STREAM_BATCH_SETTINGS,
+    intended: [via('ix_events_tenant_tx_order', 'transaction_id')],
   },
   {
     name: 'stream head',
@@ -205,6 +219,7 @@ describeEachBackend('plans of hot statements stay on their index whatever the st
     t.database.runInTenant(tenant, async (q) => {
       const [cursor] = (await q.query(MIDDLE_CURSOR_SQL, [tenant])) as KeysetCursor[];
       if (statement.page) await preparePage(q, statement.page);
+      for (const [name, value] of Object.entries(statement.settings ?? {})) await q.query(`SELECT set_config($1, $2, true)`, [name, value]);
       const { text, values } = statement.sql(tenant, cursor);
       const [row] = (await q.query(`EXPLAIN (FORMAT JSON) ${text}`, values)) as { 'QUERY PLAN': [{ Plan: PlanNode }] }[];
       return row['QUERY PLAN'][0].Plan;
