@@ -91,8 +91,10 @@ export function DeliveryView({ token, roles }) {
             ${letters.map(
               (d) =>
                 html`<li>
-                  <strong>${d.subscriptionName}</strong>: ${d.eventType} <code>${d.eventId}</code> at ${d.globalPosition}, ${d.attempts}
-                  attempt(s) <br /><span class="error-text">${d.error}</span>
+                  <strong>${d.subscriptionName}</strong>${`: ${d.eventType} `}<code>${d.eventId}</code>
+                  ${` at ${d.globalPosition}, ${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'}`}<br /><span class="error-text"
+                    >${d.error}</span
+                  >
                   ${canRetry && html` <button type="button" onClick=${() => retry(d.subscriptionName, [d.id])}>Retry</button>`}
                 </li>`,
             )}
