@@ -138,6 +138,49 @@ describeEachBackend('projections', (mode) => {
     expect(await manager.listDeadLetters()).toEqual([]);
   });
 
+  it('applies a dead letter once when two retries of it run at the same time', async () => {
+    const a = await open();
+    projectionOwner.failOn.add('req-twice');
+    const [parked] = await a
+      .get(EventStoreService)
+      .appendEvents([{ aggregateType: 'Requirement', aggregateId: 'req-twice', eventType: 'RequirementCreated', data: {} }], 'acme');
+    const projections = a.get(ProjectionManager);
+    await projections.waitUntilCaughtUp('requirement-status-board');
+    const manager = a.get(SubscriptionManager);
+    expect(await manager.listDeadLetters('requirement-status-board')).toHaveLength(1);
+    projectionOwner.failOn.clear();
+
+    const results = await Promise.all([
+      manager.retryDeadLetters('requirement-status-board'),
+      manager.retryDeadLetters('requirement-status-board'),
+    ]);
+    expect(results.reduce((n, r) => n + r.succeeded, 0)).toBe(1);
+    expect(results.reduce((n, r) => n + r.failed, 0)).toBe(0);
+    expect((await readModel(a.get(EventStoreDatabase))).log.filter((p) => p === parked.globalPosition)).toHaveLength(1);
+    expect(await manager.listDeadLetters()).toEqual([]);
+  });
+
+  it('discards dead letters by subscription and by id without applying them', async () => {
+    const a = await open();
+    projectionOwner.failOn.add('req-gone');
+    await a.get(EventStoreService).appendEvents(
+      [
+        { aggregateType: 'Requirement', aggregateId: 'req-gone', eventType: 'RequirementCreated', data: {} },
+        { aggregateType: 'Requirement', aggregateId: 'req-gone', eventType: 'RequirementApproved', data: {} },
+      ],
+      'acme',
+    );
+    await a.get(ProjectionManager).waitUntilCaughtUp('requirement-status-board');
+    const manager = a.get(SubscriptionManager);
+    const [first, second] = await manager.listDeadLetters('requirement-status-board');
+    expect(await manager.discardDeadLetters({ ids: [first.id] })).toEqual([first.id]);
+    expect(await manager.discardDeadLetters({ subscriptionName: 'other', ids: [second.id] })).toEqual([]);
+    expect(await manager.discardDeadLetters({ subscriptionName: 'requirement-status-board' })).toEqual([second.id]);
+    expect(await manager.listDeadLetters()).toEqual([]);
+    const ids = (await readModel(a.get(EventStoreDatabase))).board.map((r: { aggregate_id: string }) => r.aggregate_id);
+    expect(ids).not.toContain('req-gone');
+  });
+
   it('refuses to rebuild an unknown projection', async () => {
     const a = await open(false);
     await expect(a.get(ProjectionManager).rebuild('no-such-projection')).rejects.toMatchObject({ code: 'SUBSCRIPTION_NOT_FOUND' });

@@ -7,7 +7,7 @@ import { StoredDomainEvent } from '../types/stored-domain-event';
 import { AppendListener } from './append-listener';
 import { DeadLetter, DeadLetterRetryResult } from './dead-letter';
 import { retryDeadLetters } from './dead-letter-retry';
-import { listDeadLetters } from './dead-letter-store';
+import { discardDeadLetters, listDeadLetters } from './dead-letter-store';
 import { ResolvedDeliveryOptions } from './delivery.options';
 import { discoverProviders } from './discover-providers';
 import { DomainEventSubscriber } from './domain-event-subscriber';
@@ -188,6 +188,17 @@ export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap
     const target = this.worker(name).definition.target;
     const parked = (await this.listDeadLetters(name)).filter((d) => !ids || ids.includes(d.id));
     return retryDeadLetters(this.database, this.events, target, parked, this.logger);
+  }
+
+  /**
+   * Removes parked events without handling them (the operator gave up on
+   * them): those of one subscription, or the given ids, or both conditions.
+   * The subscription need not be registered in this process.
+   * @returns the ids of the dead letters removed
+   */
+  discardDeadLetters(filter: { subscriptionName?: string; ids?: string[] }): Promise<string[]> {
+    if (!filter.subscriptionName && !filter.ids) throw new Error('discardDeadLetters needs a subscription name, ids, or both');
+    return discardDeadLetters(this.database, filter.subscriptionName, filter.ids);
   }
 
   /**

@@ -56,7 +56,18 @@ export const LIST_DEAD_LETTERS_SQL = `
    WHERE ($1::text IS NULL OR subscription_name = $1)
    ORDER BY subscription_name, global_position`;
 
-export const DELETE_DEAD_LETTER_SQL = `DELETE FROM event_store_dead_letters WHERE id = $1::bigint RETURNING id`;
+// TypeORM answers a bare DELETE … RETURNING with [rows, count]; a SELECT over
+// the removed rows answers rows, whatever the driver does with DELETE.
+export const DELETE_DEAD_LETTER_SQL = `
+  WITH removed AS (DELETE FROM event_store_dead_letters WHERE id = $1::bigint RETURNING id) SELECT id::text FROM removed`;
+
+/** Removes dead letters by ids, of one subscription or of any (NULL); returns the removed rows. */
+export const DISCARD_DEAD_LETTERS_SQL = `
+  WITH removed AS (
+    DELETE FROM event_store_dead_letters
+     WHERE ($1::text IS NULL OR subscription_name = $1) AND ($2::bigint[] IS NULL OR id = ANY ($2::bigint[]))
+    RETURNING id)
+  SELECT id::text FROM removed`;
 
 export const DELETE_DEAD_LETTERS_OF_SQL = `DELETE FROM event_store_dead_letters WHERE subscription_name = $1`;
 
