@@ -181,6 +181,45 @@ describeEachBackend('projections', (mode) => {
     expect(ids).not.toContain('req-gone');
   });
 
+  it('resumes an interrupted rebuild from its last chunk instead of starting over', async () => {
+    const a = await open(false);
+    for (let round = 50; round < 60; round++) await a.get(EventStoreService).appendEvents(batch(round, 10), 'acme');
+    const projections = a.get(ProjectionManager);
+    expect(await projections.rebuild('requirement-status-board')).toMatchObject({ completed: true, resumed: false });
+    const full = await readModel(a.get(EventStoreDatabase));
+
+    const abort = new AbortController();
+    const interrupted = await projections.rebuild('requirement-status-board', { signal: abort.signal, onProgress: () => abort.abort() });
+    expect(interrupted).toMatchObject({ completed: false, resumed: false });
+    expect(interrupted.processed).toBeLessThan(full.log.length);
+    expect((await readModel(a.get(EventStoreDatabase))).log).toHaveLength(interrupted.processed);
+
+    const resumed = await projections.rebuild('requirement-status-board');
+    expect(resumed).toMatchObject({ completed: true, resumed: true, processed: full.log.length - interrupted.processed });
+    expect(await readModel(a.get(EventStoreDatabase))).toEqual(full);
+    // Finished: the next rebuild starts over.
+    expect(await projections.rebuild('requirement-status-board')).toMatchObject({ resumed: false, processed: full.log.length });
+  });
+
+  it('refuses to rebuild, naming the holder, when asked not to take a held lease over', async () => {
+    const a = await open(false);
+    const projections = a.get(ProjectionManager);
+    await projections.rebuild('requirement-status-board');
+    await a
+      .get(EventStoreDatabase)
+      .query(
+        `UPDATE event_store_subscriptions SET owner = 'other-host:42:beef', lease_until = now() + interval '1 hour' WHERE name = $1`,
+        ['requirement-status-board'],
+        'test',
+      );
+    await expect(projections.rebuild('requirement-status-board', { takeOver: false })).rejects.toMatchObject({
+      code: 'SUBSCRIPTION_LEASE_HELD',
+      owner: 'other-host:42:beef',
+    });
+    expect(await projections.rebuild('requirement-status-board')).toMatchObject({ completed: true });
+    expect((await projections.getStatus('requirement-status-board')).owner).toBeNull();
+  });
+
   it('refuses to rebuild an unknown projection', async () => {
     const a = await open(false);
     await expect(a.get(ProjectionManager).rebuild('no-such-projection')).rejects.toMatchObject({ code: 'SUBSCRIPTION_NOT_FOUND' });

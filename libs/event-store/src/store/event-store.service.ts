@@ -35,6 +35,7 @@ import { DEFAULT_SINCE_LIMIT, checkEventsSince, readEventById, readEventsSince }
 import { READ_STREAM_ONE_TRIP_SQL, checkStreamRead, readStream, readStreamHead } from './read-stream';
 import { checkStatisticsRange, readStatistics } from './statistics';
 import { checkStreamOptions, streamEventRows } from './stream-events';
+import { ExportedEvent, ImportResult, importEvents } from './import-events';
 
 /** A stored event together with its checkpoint in the gap-safe global order. */
 export type CheckpointedEvent = StoredDomainEvent & { checkpoint: StreamCheckpoint };
@@ -259,6 +260,21 @@ export class EventStoreService {
         yield options.raw ? event : this.migrations.migrateIfNeeded(event);
       }
     }
+  }
+
+  /**
+   * Stores events exported from a store (streamEvents with `raw`, less
+   * position and transaction id) exactly as they were: same id, stream
+   * version, event version, times, payload, metadata and redaction status,
+   * at new positions, in the order given, in one transaction. Idempotent by
+   * event id: ids stored already (same stream, version and type) are
+   * skipped. Nothing is upcast, validated against payload schemas, or
+   * delivered as an append of this process (subscriptions read it from the log).
+   * @throws EventValidationError for a malformed event
+   * @throws DuplicateEventError when an id is stored with another stream, version or type
+   */
+  importEvents(tenantId: string, events: ExportedEvent[]): Promise<ImportResult> {
+    return importEvents(this.database, tenantId, events);
   }
 
   /**

@@ -39,8 +39,15 @@ export const ADVANCE_CHECKPOINT_SQL = `
   RETURNING name`;
 
 export const READ_SUBSCRIPTION_SQL = `
-  SELECT name, kind, checkpoint_xid::text AS xid, checkpoint_position::text AS position, owner, lease_until, updated_at
+  SELECT name, kind, checkpoint_xid::text AS xid, checkpoint_position::text AS position, owner, lease_until, updated_at,
+         rebuild_started_at
     FROM event_store_subscriptions WHERE name = $1`;
+
+/** Marks a rebuild begun (beside the reset, in its transaction): until it finishes, a rebuild resumes instead of starting over. */
+export const MARK_REBUILD_SQL = `UPDATE event_store_subscriptions SET rebuild_started_at = now() WHERE name = $1 AND owner = $2`;
+
+/** The rebuild replayed the whole log: the next one starts over. */
+export const FINISH_REBUILD_SQL = `UPDATE event_store_subscriptions SET rebuild_started_at = NULL, updated_at = now() WHERE name = $1 AND owner = $2`;
 
 export const PARK_EVENT_SQL = `
   INSERT INTO event_store_dead_letters
