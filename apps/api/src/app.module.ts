@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { EventStoreModule } from '@nest-event-store/core';
+import { EventStoreModule, EventStoreModuleOptions } from '@nest-event-store/core';
 import { EventStoreEventEmitterModule } from '@nest-event-store/core/event-emitter';
 import { AgentCatalogueForMcp } from './agents/agent-catalogue.mcp';
 import { AgentsModule } from './agents/agents.module';
@@ -28,8 +28,15 @@ import { requirementsMigrations } from './requirements/requirements.migrations';
  */
 @Module({})
 export class AppModule {
-  /** Builds the module tree for one resolved configuration (main.ts and the e2e tests). */
-  static forRoot(config: AppConfig): DynamicModule {
+  /**
+   * Builds the module tree for one resolved configuration (main.ts and the e2e tests).
+   * @param store overrides of the event store's options, for tools that boot the app without serving it
+   *   (the command line turns delivery off: it must not take over the running app's subscriptions)
+   */
+  static forRoot(
+    config: AppConfig,
+    store: Pick<EventStoreModuleOptions, 'delivery' | 'migrationsRun' | 'checkTransactionHorizon'> = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -44,6 +51,7 @@ export class AppModule {
             rolePrefix: c.rolePrefix,
             schemaMigrations: [...requirementsMigrations(c.rolePrefix), ...agentsMigrations(c.rolePrefix)],
             horizonWarningSeconds: c.horizonWarningSeconds,
+            ...store,
           }),
         }),
         EventEmitterModule.forRoot(),

@@ -137,6 +137,7 @@ export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap
       owner: row?.owner ?? null,
       leaseUntil: row?.lease_until ?? null,
       ownedHere: worker.isOwner,
+      rebuildStartedAt: row?.rebuild_started_at ?? null,
     };
   }
 

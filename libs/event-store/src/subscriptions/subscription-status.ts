@@ -9,6 +9,8 @@ export interface SubscriptionStatus {
   leaseUntil: Date | null;
   /** Whether this process holds the lease right now. */
   ownedHere: boolean;
+  /** Projections: when a rebuild began that has not reached the end of the log yet (running, or interrupted and resumable); else null. */
+  rebuildStartedAt: Date | null;
 }
 
 /** How far a subscription or projection is behind the log. */
