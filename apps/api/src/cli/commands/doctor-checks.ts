@@ -10,6 +10,11 @@ export interface DoctorCheck {
   fix?: string;
 }
 
+// Executable by PUBLIC on purpose: event_store_read_horizon (run in every reader's
+// query, whatever its role) calls it, and it answers one bit about a transaction id
+// (migration 1764200000000).
+const PUBLIC_BY_DESIGN = ['event_store_transaction_may_hold_events(xid8)'];
+
 const PROTECTED_TABLES = ['stored_domain_events', 'event_store_streams', 'event_store_snapshots', 'event_store_redactions'];
 
 /** Applied migrations against those this code ships (store and app). */
@@ -92,7 +97,7 @@ export async function checkGrants(db: DataSource, roles: EventStoreRoles): Promi
   );
   const problems = [
     ...functions.filter((f) => f.owner !== roles.writer && f.owner !== roles.reader).map((f) => `${f.fn} is owned by ${f.owner}`),
-    ...functions.filter((f) => f.public_exec).map((f) => `${f.fn} is executable by PUBLIC`),
+    ...functions.filter((f) => f.public_exec && !PUBLIC_BY_DESIGN.includes(f.fn)).map((f) => `${f.fn} is executable by PUBLIC`),
   ];
   const [runtime] = await db.query(
     `SELECT has_table_privilege($1, 'stored_domain_events', 'UPDATE') OR has_table_privilege($1, 'stored_domain_events', 'DELETE') AS rewrites,

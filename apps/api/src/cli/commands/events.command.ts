@@ -65,8 +65,13 @@ function parseLine(text: string, lineNo: number, tenant?: string): ExportedEvent
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 
 /** `events tail|export|import`; `input` is the real stdin (detached from PGlite's initdb). */
@@ -91,7 +96,7 @@ export function eventsCommand(input: () => NodeJS.ReadableStream): Command {
         }
         const stop = new AbortController();
         const stopListening = onInterrupt(() => stop.abort());
-        if (!opts.json) process.stderr.write(`Following tenant ${opts.tenant} (Ctrl-C ends)\n`);
+        process.stderr.write(`Following tenant ${opts.tenant} (Ctrl-C ends)\n`);
         try {
           while (!stop.signal.aborted) {
             for await (const event of store.streamEvents({ tenantId: opts.tenant, after, raw: true })) {
