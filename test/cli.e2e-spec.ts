@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { EmbeddedPostgres } from '@nest-event-store/core';
-import { TestDatabase, createTestDatabase, describeEachBackend } from '@nest-event-store/core/testing';
+import {
+  ProductionRolesDatabase,
+  TestDatabase,
+  createProductionRolesDatabase,
+  createTestDatabase,
+  describeEachBackend,
+} from '@nest-event-store/core/testing';
 import { CLI_NODE_ARGS, ROOT, cliEnv, finished, requirementLines, runCli, startCli, waitForOutput } from './helpers/cli';
 
 const BOARD = 'requirement-status-board';
@@ -248,6 +254,39 @@ describeEachBackend(
       } finally {
         await holder.end();
       }
+    });
+  },
+  ['server'],
+);
+
+describeEachBackend(
+  'npm run cli doctor with production roles',
+  () => {
+    let db: ProductionRolesDatabase;
+    beforeAll(async () => {
+      db = await createProductionRolesDatabase();
+    });
+    afterAll(() => db?.drop());
+
+    it('reports a pending schema, then finds nothing to fix once the app migrated as the owner', async () => {
+      const env = cliEnv({ databaseUrl: db.runtimeUrl }, { MIGRATIONS_DATABASE_URL: db.ownerUrl, EVENT_STORE_ROLE_PREFIX: db.rolePrefix });
+      const fresh = await runCli(['doctor', '--json'], env);
+      expect(fresh.code).toBe(1);
+      expect(json(fresh.stdout).checks[0]).toMatchObject({ name: 'schema', status: 'fail' });
+
+      expect((await runCli(['subscriptions', 'list'], env)).code).toBe(0); // boots like the app: migrates
+      const doctor = await runCli(['doctor', '--json'], env);
+      expect(doctor.code).toBe(0);
+      const checks = json(doctor.stdout).checks as { name: string; status: string; detail: string }[];
+      expect(checks.map((c) => [c.name, c.status])).toEqual([
+        ['schema', 'ok'],
+        ['roles', 'ok'],
+        ['grants', 'ok'],
+        ['rls', 'ok'],
+        ['transaction-horizon', 'ok'],
+        ['stuck-transactions', 'ok'],
+      ]);
+      expect(checks[1].detail).toContain(db.runtimeLogin);
     });
   },
   ['server'],
