@@ -211,17 +211,19 @@ describeEachBackend(
       const child = startCli(['events', 'tail', '--tenant', 'acme', '--json', '--poll', '100'], cliEnv(db));
       const done = finished(child);
       await waitForOutput(child.stderr!, /Following tenant acme/);
+      // Listening before the append: the lines may come while the import process is still closing.
+      const followed = waitForOutput(child.stdout!, /req-100001/);
       const appended = await cli(['events', 'import'], requirementLines('acme', 2, 100_000) + requirementLines('globex', 1, 200_000));
       expect(appended.code).toBe(0);
-      await waitForOutput(child.stdout!, /req-100001/);
+      await followed;
       child.kill('SIGINT');
       const tail = await done;
       expect(tail.code).toBe(0);
-      const followed = tail.stdout
+      const ids = tail.stdout
         .trim()
         .split('\n')
         .map((l) => json(l).aggregateId);
-      expect(followed).toEqual(['req-100000', 'req-100001']);
+      expect(ids).toEqual(['req-100000', 'req-100001']);
     });
 
     it('doctor passes on a healthy database and names a stuck transaction with its pid and age', async () => {
