@@ -132,7 +132,17 @@ export class SubscriptionWorker implements DeliveryRun {
         });
         this.logger.log('Read model reset; replaying the log');
       } else this.logger.log(`Resuming an interrupted rebuild after position ${this.cursor.position.globalPosition}`);
-      const processed = await this.catchUp(options.onProgress);
+      let processed = 0;
+      const progress = (p: DeliveryProgress) => {
+        processed = p.processed;
+        options.onProgress?.(p);
+      };
+      try {
+        processed = await this.catchUp(progress);
+      } catch (error) {
+        // Interrupted while a failing event was being retried: what was applied stays, as after any chunk.
+        if (!(error instanceof StopSignal) || !this.shouldStop) throw error;
+      }
       const completed = !this.shouldStop;
       if (completed) await this.store.finishRebuild();
       this.logger.log(
