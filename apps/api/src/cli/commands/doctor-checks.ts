@@ -117,7 +117,7 @@ export async function checkGrants(db: DataSource, roles: EventStoreRoles): Promi
   return {
     name: 'grants',
     status: 'ok',
-    detail: `${functions.length} store functions owned by ${roles.writer}/${roles.reader}, none executable by PUBLIC; events not rewritable by ${roles.runtime}`,
+    detail: `${functions.length} store functions owned by ${roles.writer}/${roles.reader}, none executable by PUBLIC but by design; events not rewritable by ${roles.runtime}`,
   };
 }
 
