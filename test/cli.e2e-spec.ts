@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +135,23 @@ describeEachBackend(
       expect(stdout).toContain('\u001b[1G'); // redrawn in place (cursor to column 1)
       expect(stdout).toMatch(/rebuild requirement-status-board \[[\u2588\u2591]+\] 100% \| 3000\/3000 events \| \d+\/s \| ETA 0s/);
       expect(stdout).toContain(`Rebuilt '${BOARD}': ${SEEDED} event(s)`);
+    });
+
+    it('stops cleanly on a Ctrl-C typed at a terminal under npm run, and the next run resumes', async () => {
+      const child = spawn('/usr/bin/script', ['-qec', `npm run --silent cli -- projections rebuild ${BOARD} --restart`, '/dev/null'], {
+        cwd: ROOT,
+        env: cliEnv(db),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      const done = finished(child);
+      await waitForOutput(child.stdout!, /\| [1-9]\d*\/3000 events/);
+      child.stdin!.write('\u0003'); // the terminal turns it into SIGINT for the foreground group: npm, sh and the command
+      const run = await done;
+      expect(run.code).toBe(130);
+      expect(run.stdout).toContain(`Rebuild of '${BOARD}' interrupted after`);
+      const resumed = await cli(['projections', 'rebuild', BOARD, '--json']);
+      expect(json(resumed.stdout)).toMatchObject({ completed: true, resumed: true });
+      expect(await board()).toBe(SEEDED);
     });
 
     it('lists, retries and discards dead letters by subscription and by id', async () => {

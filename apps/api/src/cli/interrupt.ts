@@ -1,6 +1,6 @@
 import { EXIT } from './exit-codes';
 
-// Under `npm run`, one Ctrl-C arrives twice: from the terminal and forwarded by npm.
+// Under `npm run`, one Ctrl-C may arrive twice: from the terminal and forwarded by npm.
 const SAME_INTERRUPT_MS = 1000;
 
 /**
