@@ -3,7 +3,7 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { ClsModule } from 'nestjs-cls';
 import { DataSource } from 'typeorm';
-import { EventStoreModule } from '@nest-event-store/core';
+import { EventStoreModule, EventStoreModuleOptions } from '@nest-event-store/core';
 import { EventStoreEventEmitterModule } from '@nest-event-store/core/event-emitter';
 import { AgentCatalogueForMcp } from './agents/agent-catalogue.mcp';
 import { AgentsModule } from './agents/agents.module';
@@ -30,8 +30,15 @@ import { TracingShutdown } from './tracing/tracing-shutdown';
  */
 @Module({})
 export class AppModule {
-  /** Builds the module tree for one resolved configuration (main.ts and the e2e tests). */
-  static forRoot(config: AppConfig): DynamicModule {
+  /**
+   * Builds the module tree for one resolved configuration (main.ts and the e2e tests).
+   * @param store overrides of the event store's options, for tools that boot the app without serving it
+   *   (the command line turns delivery off: it must not take over the running app's subscriptions)
+   */
+  static forRoot(
+    config: AppConfig,
+    store: Pick<EventStoreModuleOptions, 'delivery' | 'migrationsRun' | 'checkTransactionHorizon'> = {},
+  ): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -48,6 +55,7 @@ export class AppModule {
             rolePrefix: c.rolePrefix,
             schemaMigrations: [...requirementsMigrations(c.rolePrefix), ...agentsMigrations(c.rolePrefix)],
             horizonWarningSeconds: c.horizonWarningSeconds,
+            ...store,
           }),
         }),
         EventEmitterModule.forRoot(),

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { openSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { LogLevel } from '@nestjs/common';
 import { ROLES, Role } from '../common/auth/role';
@@ -7,6 +6,7 @@ import { TENANT_ID_PATTERN } from '@nest-event-store/core';
 import { loadConfig, parseToolPrefix } from '../config/app-config';
 import { ConfigError } from '../config/config.error';
 import { JsonLogger } from '../logging/json-logger';
+import { detachStdin } from './detach-stdin';
 
 const USAGE = 'Usage: npm run --silent mcp -- --tenant <id> [--roles auditor,writer] [--sub mcp] [--tool-prefix mcp_meta_]';
 
@@ -69,19 +69,6 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown());
   await server.connect(new StdioServerTransport(protocolIn, process.stdout));
   logger.log(`MCP server on stdio for tenant ${values.tenant} (roles ${roles.join(', ')})`, 'Mcp');
-}
-
-/**
- * Keeps the protocol's stdin for the transport and gives everything else
- * `/dev/null` as `process.stdin`: PGlite's initdb (a new embedded folder)
- * reads `process.stdin.fd` synchronously, which on a pipe blocks until the
- * client writes and then swallows its messages.
- */
-function detachStdin(): NodeJS.ReadStream {
-  const protocolIn = process.stdin;
-  const nullIn = { fd: openSync('/dev/null', 'r') } as unknown as NodeJS.ReadStream;
-  Object.defineProperty(process, 'stdin', { value: nullIn, configurable: true, enumerable: true, writable: false });
-  return protocolIn;
 }
 
 function fail(message: string): never {

@@ -9,6 +9,7 @@ import { SubjectKeysIndex1764100000500 } from './1764100000500-subject-keys-inde
 import { LeastPrivilege1764100000600 } from './1764100000600-least-privilege';
 import { HorizonEndedTransactions1764200000000 } from './1764200000000-horizon-ended-transactions';
 import { OneRoundTripReads1764200000400 } from './1764200000400-one-round-trip-reads';
+import { OperatorCommandLine1764300000000 } from './1764300000000-operator-command-line';
 
 /** Every migration of the event store, oldest first, for the default role prefix. */
 export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -20,6 +21,7 @@ export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
   LeastPrivilege1764100000600,
   HorizonEndedTransactions1764200000000,
   OneRoundTripReads1764200000400,
+  OperatorCommandLine1764300000000,
 ];
 
 /**
@@ -41,9 +43,15 @@ export function eventStoreMigrations(rolePrefix: string = EVENT_STORE_DEFAULTS.r
       super(roles);
     }
   }
+  class PrefixedOperatorCommandLine1764300000000 extends OperatorCommandLine1764300000000 {
+    constructor() {
+      super(roles);
+    }
+  }
   const prefixed = new Map<new () => MigrationInterface, new () => MigrationInterface>([
     [LeastPrivilege1764100000600, PrefixedLeastPrivilege1764100000600],
     [OneRoundTripReads1764200000400, PrefixedOneRoundTripReads1764200000400],
+    [OperatorCommandLine1764300000000, PrefixedOperatorCommandLine1764300000000],
   ]);
   return EVENT_STORE_MIGRATIONS.map((m) => prefixed.get(m) ?? m);
 }

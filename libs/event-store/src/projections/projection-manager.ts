@@ -1,15 +1,13 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DeliveryProgress, SubscriptionLag, SubscriptionStatus } from '../subscriptions/subscription-status';
+import { SubscriptionLag, SubscriptionStatus } from '../subscriptions/subscription-status';
 import { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { SubscriptionNotFoundError } from '../subscriptions/subscription.errors';
 import { SubscriptionWorker } from '../subscriptions/subscription-worker';
 import { ProjectionExplorer } from './projection-explorer';
 
-/** Options of `ProjectionManager.rebuild`. */
-export interface RebuildOptions {
-  /** Called after each applied chunk. @default progress is only logged */
-  onProgress?: (progress: DeliveryProgress) => void;
-}
+import { RebuildOptions, RebuildResult } from './rebuild.options';
+
+export { RebuildOptions, RebuildResult } from './rebuild.options';
 
 /**
  * The async `@EventProjection` providers of this process, built on durable
@@ -49,11 +47,14 @@ export class ProjectionManager implements OnModuleInit {
    * Empties the read model (`reset`) and replays the whole log into it, in
    * batches (bounded memory), then resumes following live. Takes the
    * projection's lease from whichever process holds it: that process stops
-   * delivering (its next checkpoint write is fenced out) and stands by.
+   * delivering (its next checkpoint write is fenced out) and stands by
+   * (`takeOver: false` refuses instead). Interrupted (`signal`, a crash), the
+   * next rebuild resumes from the last applied chunk unless `restart`.
    * @throws SubscriptionNotFoundError when no projection of that name is registered here
+   * @throws SubscriptionLeaseHeldError when another process holds the lease and `takeOver` is false
    */
-  async rebuild(name: string, options: RebuildOptions = {}): Promise<{ processed: number }> {
-    return this.projection(name).rebuild(options.onProgress);
+  async rebuild(name: string, options: RebuildOptions = {}): Promise<RebuildResult> {
+    return this.projection(name).rebuild(options);
   }
 
   /**

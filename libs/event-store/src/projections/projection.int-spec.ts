@@ -138,6 +138,88 @@ describeEachBackend('projections', (mode) => {
     expect(await manager.listDeadLetters()).toEqual([]);
   });
 
+  it('applies a dead letter once when two retries of it run at the same time', async () => {
+    const a = await open();
+    projectionOwner.failOn.add('req-twice');
+    const [parked] = await a
+      .get(EventStoreService)
+      .appendEvents([{ aggregateType: 'Requirement', aggregateId: 'req-twice', eventType: 'RequirementCreated', data: {} }], 'acme');
+    const projections = a.get(ProjectionManager);
+    await projections.waitUntilCaughtUp('requirement-status-board');
+    const manager = a.get(SubscriptionManager);
+    expect(await manager.listDeadLetters('requirement-status-board')).toHaveLength(1);
+    projectionOwner.failOn.clear();
+
+    const results = await Promise.all([
+      manager.retryDeadLetters('requirement-status-board'),
+      manager.retryDeadLetters('requirement-status-board'),
+    ]);
+    expect(results.reduce((n, r) => n + r.succeeded, 0)).toBe(1);
+    expect(results.reduce((n, r) => n + r.failed, 0)).toBe(0);
+    expect((await readModel(a.get(EventStoreDatabase))).log.filter((p) => p === parked.globalPosition)).toHaveLength(1);
+    expect(await manager.listDeadLetters()).toEqual([]);
+  });
+
+  it('discards dead letters by subscription and by id without applying them', async () => {
+    const a = await open();
+    projectionOwner.failOn.add('req-gone');
+    await a.get(EventStoreService).appendEvents(
+      [
+        { aggregateType: 'Requirement', aggregateId: 'req-gone', eventType: 'RequirementCreated', data: {} },
+        { aggregateType: 'Requirement', aggregateId: 'req-gone', eventType: 'RequirementApproved', data: {} },
+      ],
+      'acme',
+    );
+    await a.get(ProjectionManager).waitUntilCaughtUp('requirement-status-board');
+    const manager = a.get(SubscriptionManager);
+    const [first, second] = await manager.listDeadLetters('requirement-status-board');
+    expect(await manager.discardDeadLetters({ ids: [first.id] })).toEqual([first.id]);
+    expect(await manager.discardDeadLetters({ subscriptionName: 'other', ids: [second.id] })).toEqual([]);
+    expect(await manager.discardDeadLetters({ subscriptionName: 'requirement-status-board' })).toEqual([second.id]);
+    expect(await manager.listDeadLetters()).toEqual([]);
+    const ids = (await readModel(a.get(EventStoreDatabase))).board.map((r: { aggregate_id: string }) => r.aggregate_id);
+    expect(ids).not.toContain('req-gone');
+  });
+
+  it('resumes an interrupted rebuild from its last chunk instead of starting over', async () => {
+    const a = await open(false);
+    for (let round = 50; round < 60; round++) await a.get(EventStoreService).appendEvents(batch(round, 10), 'acme');
+    const projections = a.get(ProjectionManager);
+    expect(await projections.rebuild('requirement-status-board')).toMatchObject({ completed: true, resumed: false });
+    const full = await readModel(a.get(EventStoreDatabase));
+
+    const abort = new AbortController();
+    const interrupted = await projections.rebuild('requirement-status-board', { signal: abort.signal, onProgress: () => abort.abort() });
+    expect(interrupted).toMatchObject({ completed: false, resumed: false });
+    expect(interrupted.processed).toBeLessThan(full.log.length);
+    expect((await readModel(a.get(EventStoreDatabase))).log).toHaveLength(interrupted.processed);
+
+    const resumed = await projections.rebuild('requirement-status-board');
+    expect(resumed).toMatchObject({ completed: true, resumed: true, processed: full.log.length - interrupted.processed });
+    expect(await readModel(a.get(EventStoreDatabase))).toEqual(full);
+    // Finished: the next rebuild starts over.
+    expect(await projections.rebuild('requirement-status-board')).toMatchObject({ resumed: false, processed: full.log.length });
+  });
+
+  it('refuses to rebuild, naming the holder, when asked not to take a held lease over', async () => {
+    const a = await open(false);
+    const projections = a.get(ProjectionManager);
+    await projections.rebuild('requirement-status-board');
+    await a
+      .get(EventStoreDatabase)
+      .query(
+        `UPDATE event_store_subscriptions SET owner = 'other-host:42:beef', lease_until = now() + interval '1 hour' WHERE name = $1`,
+        ['requirement-status-board'],
+        'test',
+      );
+    await expect(projections.rebuild('requirement-status-board', { takeOver: false })).rejects.toMatchObject({
+      code: 'SUBSCRIPTION_LEASE_HELD',
+      owner: 'other-host:42:beef',
+    });
+    expect(await projections.rebuild('requirement-status-board')).toMatchObject({ completed: true });
+    expect((await projections.getStatus('requirement-status-board')).owner).toBeNull();
+  });
+
   it('refuses to rebuild an unknown projection', async () => {
     const a = await open(false);
     await expect(a.get(ProjectionManager).rebuild('no-such-projection')).rejects.toMatchObject({ code: 'SUBSCRIPTION_NOT_FOUND' });

@@ -29,6 +29,7 @@ import { CheckpointedEvent, EventReader } from './event-reader';
 import { toStoredEvent } from './event-row';
 import { INLINE_APPEND, InlineAppend } from './inline-append';
 import { readEventById } from './read-events';
+import { ExportedEvent, ImportResult, importEvents } from './import-events';
 
 // Kept importable from here, where it was defined until the service was split (decision 0027).
 export type { CheckpointedEvent } from './event-reader';
@@ -171,6 +172,21 @@ export class EventStoreService {
    */
   streamEvents(options: StreamEventsOptions = {}): AsyncGenerator<CheckpointedEvent> {
     return this.reader.all(options);
+  }
+
+  /**
+   * Stores events exported from a store (streamEvents with `raw`, less
+   * position and transaction id) exactly as they were: same id, stream
+   * version, event version, times, payload, metadata and redaction status,
+   * at new positions, in the order given, in one transaction. Idempotent by
+   * event id: ids stored already (same stream, version and type) are
+   * skipped. Nothing is upcast, validated against payload schemas, or
+   * delivered as an append of this process (subscriptions read it from the log).
+   * @throws EventValidationError for a malformed event
+   * @throws DuplicateEventError when an id is stored with another stream, version or type
+   */
+  importEvents(tenantId: string, events: ExportedEvent[]): Promise<ImportResult> {
+    return importEvents(this.database, tenantId, events);
   }
 
   /**

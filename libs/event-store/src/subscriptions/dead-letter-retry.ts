@@ -33,17 +33,20 @@ export async function retryDeadLetters(
         else await target.handle(event);
         await deleteDeadLetter(autocommit(database, 'retryDeadLetters'), letter.id);
       } else {
-        await runAsOwner(
+        const applied = await runAsOwner(
           database,
           async (runner) => {
             // Removing the row first makes a concurrent retry of the same letter apply nothing.
-            if (!(await deleteDeadLetter(runner, letter.id))) return;
+            if (!(await deleteDeadLetter(runner, letter.id))) return false;
             const tx = toCheckpointTransaction(runner);
             if (marker) await target.handler.onRedacted?.(toEventsRedacted(event), tx);
             else await target.handler.apply(event, tx);
+            return true;
           },
           'retryDeadLetters',
         );
+        // Another retry took it: it counts there, not here.
+        if (!applied) continue;
       }
       result.succeeded++;
     } catch (error) {

@@ -1,6 +1,6 @@
 import { EventStoreDatabase, Queryable } from '../database/event-store-database';
 import { DeadLetter } from './dead-letter';
-import { DELETE_DEAD_LETTER_SQL, FAILED_RETRY_SQL, LIST_DEAD_LETTERS_SQL } from './subscription-store.sql';
+import { DELETE_DEAD_LETTER_SQL, DISCARD_DEAD_LETTERS_SQL, FAILED_RETRY_SQL, LIST_DEAD_LETTERS_SQL } from './subscription-store.sql';
 
 /** Parked events, optionally of one subscription, in event order. */
 export async function listDeadLetters(database: EventStoreDatabase, subscriptionName?: string): Promise<DeadLetter[]> {
@@ -23,6 +23,19 @@ export async function listDeadLetters(database: EventStoreDatabase, subscription
 export async function deleteDeadLetter(q: Queryable, id: string): Promise<boolean> {
   const removed = await q.query(DELETE_DEAD_LETTER_SQL, [id]);
   return removed.length > 0;
+}
+
+/**
+ * Removes dead letters without handling their events: those of one
+ * subscription, or the given ids, or both conditions. Returns the ids removed.
+ */
+export async function discardDeadLetters(database: EventStoreDatabase, subscriptionName?: string, ids?: string[]): Promise<string[]> {
+  const rows = await database.query<{ id: string }>(
+    DISCARD_DEAD_LETTERS_SQL,
+    [subscriptionName ?? null, ids ?? null],
+    'discardDeadLetters',
+  );
+  return rows.map((r) => r.id);
 }
 
 /** Counts one more failed attempt on a dead letter and keeps its newest error. */

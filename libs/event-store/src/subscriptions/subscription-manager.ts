@@ -10,7 +10,7 @@ import { AppendListener } from './append-listener';
 import { DeadLetter, DeadLetterRetryResult } from './dead-letter';
 import { countDeadLetters } from './dead-letter-counts';
 import { retryDeadLetters } from './dead-letter-retry';
-import { listDeadLetters } from './dead-letter-store';
+import { discardDeadLetters, listDeadLetters } from './dead-letter-store';
 import { ResolvedDeliveryOptions } from './delivery.options';
 import { discoverProviders } from './discover-providers';
 import { DomainEventSubscriber } from './domain-event-subscriber';
@@ -142,6 +142,7 @@ export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap
       leaseUntil: row?.lease_until ?? null,
       ownedHere: worker.isOwner,
       runningHere: worker.isRunning,
+      rebuildStartedAt: row?.rebuild_started_at ?? null,
     };
   }
 
@@ -208,6 +209,17 @@ export class SubscriptionManager implements OnModuleInit, OnApplicationBootstrap
     const target = this.worker(name).definition.target;
     const parked = (await this.listDeadLetters(name)).filter((d) => !ids || ids.includes(d.id));
     return retryDeadLetters(this.database, this.events, target, parked, this.logger);
+  }
+
+  /**
+   * Removes parked events without handling them (the operator gave up on
+   * them): those of one subscription, or the given ids, or both conditions.
+   * The subscription need not be registered in this process.
+   * @returns the ids of the dead letters removed
+   */
+  discardDeadLetters(filter: { subscriptionName?: string; ids?: string[] }): Promise<string[]> {
+    if (!filter.subscriptionName && !filter.ids) throw new Error('discardDeadLetters needs a subscription name, ids, or both');
+    return discardDeadLetters(this.database, filter.subscriptionName, filter.ids);
   }
 
   /**

@@ -11,6 +11,8 @@ export interface SubscriptionStatus {
   ownedHere: boolean;
   /** Whether its worker runs in this process (false: delivery disabled here, or stopped). */
   runningHere: boolean;
+  /** Projections: when a rebuild began that has not reached the end of the log yet (running, or interrupted and resumable); else null. */
+  rebuildStartedAt: Date | null;
 }
 
 /** How far a subscription or projection is behind the log. */

@@ -39,8 +39,15 @@ export const ADVANCE_CHECKPOINT_SQL = `
   RETURNING name`;
 
 export const READ_SUBSCRIPTION_SQL = `
-  SELECT name, kind, checkpoint_xid::text AS xid, checkpoint_position::text AS position, owner, lease_until, updated_at
+  SELECT name, kind, checkpoint_xid::text AS xid, checkpoint_position::text AS position, owner, lease_until, updated_at,
+         rebuild_started_at
     FROM event_store_subscriptions WHERE name = $1`;
+
+/** Marks a rebuild begun (beside the reset, in its transaction): until it finishes, a rebuild resumes instead of starting over. */
+export const MARK_REBUILD_SQL = `UPDATE event_store_subscriptions SET rebuild_started_at = now() WHERE name = $1 AND owner = $2`;
+
+/** The rebuild replayed the whole log: the next one starts over. */
+export const FINISH_REBUILD_SQL = `UPDATE event_store_subscriptions SET rebuild_started_at = NULL, updated_at = now() WHERE name = $1 AND owner = $2`;
 
 export const PARK_EVENT_SQL = `
   INSERT INTO event_store_dead_letters
@@ -56,7 +63,18 @@ export const LIST_DEAD_LETTERS_SQL = `
    WHERE ($1::text IS NULL OR subscription_name = $1)
    ORDER BY subscription_name, global_position`;
 
-export const DELETE_DEAD_LETTER_SQL = `DELETE FROM event_store_dead_letters WHERE id = $1::bigint RETURNING id`;
+// TypeORM answers a bare DELETE … RETURNING with [rows, count]; a SELECT over
+// the removed rows answers rows, whatever the driver does with DELETE.
+export const DELETE_DEAD_LETTER_SQL = `
+  WITH removed AS (DELETE FROM event_store_dead_letters WHERE id = $1::bigint RETURNING id) SELECT id::text FROM removed`;
+
+/** Removes dead letters by ids, of one subscription or of any (NULL); returns the removed rows. */
+export const DISCARD_DEAD_LETTERS_SQL = `
+  WITH removed AS (
+    DELETE FROM event_store_dead_letters
+     WHERE ($1::text IS NULL OR subscription_name = $1) AND ($2::bigint[] IS NULL OR id = ANY ($2::bigint[]))
+    RETURNING id)
+  SELECT id::text FROM removed`;
 
 export const DELETE_DEAD_LETTERS_OF_SQL = `DELETE FROM event_store_dead_letters WHERE subscription_name = $1`;
 

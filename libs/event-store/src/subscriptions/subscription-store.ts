@@ -6,8 +6,10 @@ import {
   ACQUIRE_LEASE_SQL,
   ADVANCE_CHECKPOINT_SQL,
   DELETE_DEAD_LETTERS_OF_SQL,
+  FINISH_REBUILD_SQL,
   FORCE_LEASE_SQL,
   HEAD_CHECKPOINT_SQL,
+  MARK_REBUILD_SQL,
   PARK_EVENT_SQL,
   READER_LAG_SQL,
   READ_SUBSCRIPTION_SQL,
@@ -30,6 +32,8 @@ type CheckpointRow = { xid: string; position: string };
 export interface SubscriptionRow extends CheckpointRow {
   owner: string | null;
   lease_until: Date | null;
+  /** When the rebuild under way (or interrupted) began; null when none is. */
+  rebuild_started_at: Date | null;
 }
 
 /** Which events a subscription reads: one tenant or all, some types or all. */
@@ -134,6 +138,16 @@ export class SubscriptionStore {
       describeError(error),
       attempts,
     ]);
+  }
+
+  /** Marks a rebuild begun, in the caller's transaction (the reset's). */
+  async markRebuild(q: Queryable): Promise<void> {
+    await q.query(MARK_REBUILD_SQL, [this.name, this.owner]);
+  }
+
+  /** Clears the rebuild mark once the log was replayed to its end. */
+  async finishRebuild(): Promise<void> {
+    await this.database.query(FINISH_REBUILD_SQL, [this.name, this.owner], 'finishRebuild');
   }
 
   /** Drops this subscription's dead letters (a rebuild replays their events anyway). */

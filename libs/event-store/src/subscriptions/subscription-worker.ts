@@ -13,6 +13,8 @@ import { SubscriberDelivery } from './subscriber-delivery';
 import { SubscriptionCursor } from './subscription-cursor';
 import { SubscriptionLease } from './subscription-lease';
 import { DeliveryProgress } from './subscription-status';
+import { SubscriptionLeaseHeldError } from './subscription.errors';
+import { RebuildOptions, RebuildResult } from '../projections/rebuild.options';
 import { CheckpointFencedError, SubscriptionStore } from './subscription-store';
 import { TransactionalDelivery } from './transactional-delivery';
 import { WorkerDefinition } from './worker-definition';
@@ -99,27 +101,63 @@ export class SubscriptionWorker implements DeliveryRun {
 
   /**
    * Transactional handlers (projections) only: empties the read model and
-   * replays the whole log into it, taking the lease from whichever process
-   * holds it, then resumes following live if the worker was running.
+   * replays the whole log into it, then resumes following live if the worker
+   * was running. The lease is taken from whichever process holds it, or,
+   * with `takeOver: false`, only when free. A rebuild marks itself begun in
+   * the reset's transaction and clears the mark once at the end of the log:
+   * an interrupted one (signal, crash) resumes from its checkpoint next time.
+   * @throws SubscriptionLeaseHeldError when another process holds the lease and `takeOver` is false
    */
-  async rebuild(onProgress?: (progress: DeliveryProgress) => void): Promise<{ processed: number }> {
+  async rebuild(options: RebuildOptions = {}): Promise<RebuildResult> {
     const target = this.definition.target;
     if (target.kind !== 'projection') throw new Error(`'${this.name}' is a subscriber; only projections can be rebuilt`);
     const wasRunning = this.running !== undefined;
     await this.stop();
     this.stopRequested = false;
-    this.beginOwnership(await this.store.forceAcquire());
+    const checkpoint = options.takeOver === false ? await this.store.acquire(START_CHECKPOINT) : await this.store.forceAcquire();
+    if (!checkpoint) {
+      const row = await this.store.read();
+      if (wasRunning) this.start();
+      throw new SubscriptionLeaseHeldError(this.name, row?.owner ?? 'unknown', row?.lease_until ?? null);
+    }
+    this.beginOwnership(checkpoint);
+    const interrupt = () => {
+      this.stopRequested = true;
+      this.interrupt.abort();
+    };
+    options.signal?.addEventListener('abort', interrupt, { once: true });
+    if (options.signal?.aborted) interrupt();
     try {
-      await this.cursor.moveWith(START_CHECKPOINT, 'resetProjection', async (runner) => {
-        await this.store.clearDeadLetters(runner);
-        await target.handler.reset(toCheckpointTransaction(runner));
-      });
-      this.logger.log('Read model reset; replaying the log');
-      const processed = await this.catchUp(onProgress);
-      this.logger.log(`Rebuilt from ${processed} event(s)`);
-      return { processed };
+      const resumed = !options.restart && (await this.store.read())?.rebuild_started_at != null;
+      if (!resumed) {
+        await this.cursor.moveWith(START_CHECKPOINT, 'resetProjection', async (runner) => {
+          await this.store.clearDeadLetters(runner);
+          await target.handler.reset(toCheckpointTransaction(runner));
+          await this.store.markRebuild(runner);
+        });
+        this.logger.log('Read model reset; replaying the log');
+      } else this.logger.log(`Resuming an interrupted rebuild after position ${this.cursor.position.globalPosition}`);
+      let processed = 0;
+      const progress = (p: DeliveryProgress) => {
+        processed = p.processed;
+        options.onProgress?.(p);
+      };
+      try {
+        processed = await this.catchUp(progress);
+      } catch (error) {
+        // Interrupted while a failing event was being retried: what was applied stays, as after any chunk.
+        if (!(error instanceof StopSignal) || !this.shouldStop) throw error;
+      }
+      const completed = !this.shouldStop;
+      if (completed) await this.store.finishRebuild();
+      this.logger.log(
+        completed ? `Rebuilt from ${processed} event(s)` : `Rebuild interrupted after ${processed} event(s); run it again to resume`,
+      );
+      return { processed, completed, resumed };
     } finally {
+      options.signal?.removeEventListener('abort', interrupt);
       await this.lease.end();
+      this.stopRequested = false;
       if (wasRunning) this.start();
     }
   }

@@ -20,3 +20,19 @@ export class SubscriptionDefinitionError extends EventStoreError {
     super(`Subscription '${subscriptionName}': ${reason}`);
   }
 }
+
+/** Another process holds the projection's lease, and the caller asked not to take it over (rebuild with `takeOver: false`). */
+export class SubscriptionLeaseHeldError extends EventStoreError {
+  readonly code = 'SUBSCRIPTION_LEASE_HELD';
+
+  constructor(
+    readonly subscriptionName: string,
+    /** The holder's owner id (`host:pid:random` by default). */
+    readonly owner: string,
+    readonly leaseUntil: Date | null,
+  ) {
+    super(
+      `'${subscriptionName}' is being run by another process (${owner}, lease until ${leaseUntil?.toISOString() ?? 'unknown'}); stop it first or take it over`,
+    );
+  }
+}
