@@ -29,6 +29,11 @@ async function sql<T = Record<string, unknown>>(url: string, text: string, value
 
 const json = <T = any>(text: string): T => JSON.parse(text) as T;
 
+// Every command is a process that boots the app (about 5 s on an idle
+// machine, two or three times that beside the rest of the suite), and some
+// tests run eight of them: the default 60 s is too tight for those.
+jest.setTimeout(240_000);
+
 // The operator's command line, driven as real processes against a real database.
 describeEachBackend(
   'npm run cli',

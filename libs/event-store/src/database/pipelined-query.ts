@@ -14,6 +14,8 @@ interface PipelinedClient {
   readonly pipeline?: boolean;
   query(text: string, values: unknown[], callback: Callback): void;
   query(text: string, callback: Callback): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
   connection?: { stream?: { destroy(): void } };
 }
 
@@ -45,6 +47,12 @@ export function queryInTransactionPipelined<T>(pool: PipelinedPool, setup: State
   return new Promise((resolve, reject) => {
     pool.connect((connectError, client, release) => {
       if (connectError || !client) return reject(connectError);
+      // A client timeout in pipeline mode closes the socket at once (pg does
+      // it, since the queries behind are already on the wire); the client then
+      // emits 'error' before the queries' callbacks run. Nobody else listens
+      // while the client is checked out, so this does, until it goes back.
+      const onSocketError = (): void => undefined;
+      client.on('error', onSocketError);
       let pending = 4;
       let failure: Error | null = null;
       let rows: unknown[] = [];
@@ -54,6 +62,7 @@ export function queryInTransactionPipelined<T>(pool: PipelinedPool, setup: State
         if (--pending > 0) return;
         const broken = failure !== null && isConnectionError(failure);
         if (broken) client.connection?.stream?.destroy();
+        client.removeListener('error', onSocketError);
         release(broken ? failure : undefined);
         if (failure) reject(failure);
         else resolve(rows as T[]);
