@@ -1,3 +1,4 @@
+import { raiseOnStreamTypeMismatch } from './stream-type.sql';
 import { RETURNING_WITHOUT_PAYLOAD } from './append-result.sql';
 import {
   VERSION_CONFLICT_CODE,
@@ -98,12 +99,7 @@ export const EVENT_STORE_APPEND_FUNCTION = `CREATE OR REPLACE FUNCTION event_sto
               b.type_count, a.version - b.n AS previous
          FROM advanced a JOIN batch b USING (aggregate_id)
      LOOP
-       IF v_stream.type_count > 1 OR v_stream.stream_type <> v_stream.batch_type THEN
-         RAISE EXCEPTION 'aggregate type does not match the stream' USING ERRCODE = 'ESTYP',
-           DETAIL = json_build_object('aggregateId', v_stream.aggregate_id,
-                                      'streamType', v_stream.stream_type,
-                                      'requestedType', v_stream.batch_type)::text;
-       END IF;
+       ${raiseOnStreamTypeMismatch('v_stream', '       ')}
        v_expected := ${expectedVersionOf('p_expected', 'v_stream.aggregate_id')};
        v_ok := ${expectedVersionMatches('v_expected', 'v_stream.previous', '       ')};
        IF NOT v_ok THEN

@@ -13,6 +13,8 @@
 // Streams move up to the highest imported version; a stream of another
 // aggregate type is refused (ESTYP). Row-level security binds the writer
 // role: the tenant is set for the transaction first.
+import { raiseOnStreamTypeMismatch } from './stream-type.sql';
+
 export const EVENT_STORE_IMPORT_SIGNATURE = 'event_store_import(text,jsonb)';
 
 // The given events not stored yet, typed as table rows, with their place in the input (i).
@@ -53,12 +55,7 @@ export const EVENT_STORE_IMPORT = `CREATE FUNCTION event_store_import(p_tenant_i
        SELECT a.aggregate_id, a.aggregate_type AS stream_type, b.aggregate_type AS batch_type, b.type_count
          FROM advanced a JOIN batch b USING (aggregate_id)
      LOOP
-       IF v_stream.type_count > 1 OR v_stream.stream_type <> v_stream.batch_type THEN
-         RAISE EXCEPTION 'aggregate type does not match the stream' USING ERRCODE = 'ESTYP',
-           DETAIL = json_build_object('aggregateId', v_stream.aggregate_id,
-                                      'streamType', v_stream.stream_type,
-                                      'requestedType', v_stream.batch_type)::text;
-       END IF;
+       ${raiseOnStreamTypeMismatch('v_stream', '       ')}
      END LOOP;
 
      INSERT INTO stored_domain_events
