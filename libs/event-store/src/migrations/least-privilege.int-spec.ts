@@ -22,7 +22,7 @@ describeEachBackend('migration 1764100000600 (least privilege)', (mode) => {
     ]);
 
     // The later migrations (1764200000000, 1764200000400, 1764300000000) are undone first, then this one.
-    for (let i = 0; i < 4; i++) await t.database.dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < 5; i++) await t.database.dataSource.undoLastMigration({ transaction: 'each' });
     expect((await state()).map((f: { definer: boolean; switches_role: boolean }) => [f.definer, f.switches_role])).toEqual([
       [false, true],
       [false, true],

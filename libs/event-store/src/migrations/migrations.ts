@@ -10,6 +10,7 @@ import { LeastPrivilege1764100000600 } from './1764100000600-least-privilege';
 import { HorizonEndedTransactions1764200000000 } from './1764200000000-horizon-ended-transactions';
 import { OneRoundTripReads1764200000400 } from './1764200000400-one-round-trip-reads';
 import { OperatorCommandLine1764300000000 } from './1764300000000-operator-command-line';
+import { CustomPlansForTenantLookups1764300000100 } from './1764300000100-custom-plans-for-tenant-lookups';
 
 /** Every migration of the event store, oldest first, for the default role prefix. */
 export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -22,6 +23,7 @@ export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
   HorizonEndedTransactions1764200000000,
   OneRoundTripReads1764200000400,
   OperatorCommandLine1764300000000,
+  CustomPlansForTenantLookups1764300000100,
 ];
 
 /**
