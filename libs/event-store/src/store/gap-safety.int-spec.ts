@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { appendFunctionInput } from './testing-fixtures/append-function-input';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestStore, openTestStore } from '../testing/test-store';
 import { waitForHorizon } from '../testing/wait-for-horizon';
@@ -14,21 +14,7 @@ const event = (aggregateId: string, data: Record<string, unknown>): NewDomainEve
 });
 
 /** The append function's input for a batch, as APPEND_EVENTS_SQL would send it. */
-const appendJson = (aggregateId: string, count: number) =>
-  JSON.stringify(
-    Array.from({ length: count }, (_, i) => ({
-      i,
-      k: i + 1,
-      event_id: randomUUID(),
-      aggregate_type: 'Order',
-      aggregate_id: aggregateId,
-      event_type: 'OrderPlaced',
-      event_version: 1,
-      occurred_at: new Date().toISOString(),
-      data: { held: i },
-      metadata: {},
-    })),
-  );
+const appendJson = (aggregateId: string, count: number) => appendFunctionInput(aggregateId, count, (i) => ({ data: { held: i } }));
 
 // Holding a writer's transaction open while others commit needs a second
 // server connection; PGlite would queue everyone behind the open transaction.

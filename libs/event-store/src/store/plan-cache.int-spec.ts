@@ -1,28 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestStore, openTestStore } from '../testing/test-store';
 import { APPEND_EVENTS_SQL } from './append-events.sql';
 import { PlanNode, openExplainer, parseAutoExplain, planProblems } from './plans.helpers';
+import { appendFunctionInput } from './testing-fixtures/append-function-input';
 
 const TENANT = 'grower';
 
 // A batch as prepareAppend writes it: caller-supplied ids, so the idempotency probe runs.
 const batch = (size: number, stream: string) =>
-  JSON.stringify(
-    Array.from({ length: size }, (_, i) => ({
-      i,
-      k: i + 1,
-      event_id: randomUUID(),
-      aggregate_type: 'Order',
-      aggregate_id: stream,
-      event_type: 'OrderNoted',
-      event_version: 1,
-      occurred_at: new Date().toISOString(),
-      data: { n: i },
-      metadata: { userId: `user-${i % 7}` },
-    })),
-  );
+  appendFunctionInput(stream, size, (i) => ({ event_type: 'OrderNoted', data: { n: i }, metadata: { userId: `user-${i % 7}` } }));
 
 const SEED_SQL = `
   INSERT INTO stored_domain_events
