@@ -67,8 +67,8 @@ const READER_FUNCTIONS = [
 ];
 const HELPERS = ['event_store_require_tenant(text)'];
 
-// Marks a removed role switch so that down() can put it back.
-const MARK = '-- removed by LeastPrivilege1764100000600: ';
+// Marks a removed role switch so that down() can put it back (and later migrations restoring a body it rewrote).
+export const MARK = '-- removed by LeastPrivilege1764100000600: ';
 const dollar = (text: string) => `$q$${text}$q$`;
 const REFUSE_ALL_TENANTS = `RAISE EXCEPTION 'a tenant is required, the cross-tenant read is event_store_read_all_batch' USING ERRCODE = '42501';`;
 

@@ -21,8 +21,8 @@ describeEachBackend('migration 1764100000600 (least privilege)', (mode) => {
       { name: 'event_store_read_batch', definer: true, owner: writer, switches_role: false },
     ]);
 
-    // The later migrations (1764200000000, 1764200000400, 1764300000000) are undone first, then this one.
-    for (let i = 0; i < 5; i++) await t.database.dataSource.undoLastMigration({ transaction: 'each' });
+    // The later migrations (1764200000000, 1764200000400, 1764300000000, 1764300000100, 1764300000200) are undone first, then this one.
+    for (let i = 0; i < 6; i++) await t.database.dataSource.undoLastMigration({ transaction: 'each' });
     expect((await state()).map((f: { definer: boolean; switches_role: boolean }) => [f.definer, f.switches_role])).toEqual([
       [false, true],
       [false, true],

@@ -11,6 +11,7 @@ import { HorizonEndedTransactions1764200000000 } from './1764200000000-horizon-e
 import { OneRoundTripReads1764200000400 } from './1764200000400-one-round-trip-reads';
 import { OperatorCommandLine1764300000000 } from './1764300000000-operator-command-line';
 import { CustomPlansForTenantLookups1764300000100 } from './1764300000100-custom-plans-for-tenant-lookups';
+import { OptimisticAppend1764300000200 } from './1764300000200-optimistic-append';
 
 /** Every migration of the event store, oldest first, for the default role prefix. */
 export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -24,6 +25,7 @@ export const EVENT_STORE_MIGRATIONS: (new () => MigrationInterface)[] = [
   OneRoundTripReads1764200000400,
   OperatorCommandLine1764300000000,
   CustomPlansForTenantLookups1764300000100,
+  OptimisticAppend1764300000200,
 ];
 
 /**

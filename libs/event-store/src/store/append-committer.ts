@@ -1,8 +1,8 @@
 import { EventStoreDatabase } from '../database/event-store-database';
 import { translateDriverError } from '../database/driver-errors';
 import { StoreUnavailableError } from '../errors/store-unavailable.error';
-import { APPEND_EACH_SQL, APPEND_EVENTS_SQL, APPEND_GROUP_SQL, COUNT_STORED_SQL } from './append-events.sql';
-import { PreparedAppend } from './append-events';
+import { APPEND_EACH_SQL, APPEND_EVENTS_SQL, APPEND_GROUP_SQL } from './append-events.sql';
+import { PreparedAppend, idLookup } from './append-events';
 import { EventRow } from './event-row';
 
 /** Limits of group commit. */
@@ -32,6 +32,8 @@ type GroupRow = EventRow & {
 // A deadlock between two shared transactions (each locked a stream the other
 // needs); PostgreSQL aborts one append's subtransaction, which then runs alone.
 const DEADLOCK = '40P01';
+// A failed expected-version check (VERSION_CONFLICT_CODE).
+const CONFLICT = 'ESCON';
 
 /**
  * Sends appends to the database with group commit. While fewer than
@@ -111,21 +113,10 @@ export class AppendCommitter {
     return group;
   }
 
-  /**
-   * Whether the tenant has stored any of the append's event ids: one probe,
-   * no stream lock. When the probe fails: true, so that the append is tried again.
-   */
-  async anyStored(prepared: PreparedAppend): Promise<boolean> {
-    const rows = await this.database
-      .query<{ n: number }>(COUNT_STORED_SQL, [prepared.tenantId, prepared.eventIds], 'appendEvents')
-      .catch(() => [{ n: 1 }]);
-    return rows[0].n > 0;
-  }
-
   private alone(prepared: PreparedAppend): Promise<EventRow[]> {
     return this.database.query<EventRow>(
       APPEND_EVENTS_SQL,
-      [prepared.tenantId, prepared.eventsJson, prepared.expectedJson, prepared.clientIds],
+      [prepared.tenantId, prepared.eventsJson, prepared.expectedJson, idLookup(prepared)],
       'appendEvents',
     );
   }
@@ -139,10 +130,13 @@ export class AppendCommitter {
   }
 
   private async runGroup(group: Waiting[]): Promise<void> {
-    const parameter = `[${group.map(({ prepared: p }) => `{"tenant":${JSON.stringify(p.tenantId)},"events":${p.eventsJson},"expected":${p.expectedJson},"clientIds":${p.clientIds}}`).join(',')}]`;
+    const parameter = `[${group.map(({ prepared: p }) => `{"tenant":${JSON.stringify(p.tenantId)},"events":${p.eventsJson},"expected":${p.expectedJson},"clientIds":${idLookup(p)}}`).join(',')}]`;
     let rows: GroupRow[];
     try {
-      const sql = group.some((waiting) => waiting.prepared.clientIds) ? APPEND_EACH_SQL : APPEND_GROUP_SQL;
+      // Appends with caller ids go set-based too: a stored id fails the
+      // group's INSERT, and then each append runs alone (below). Only an
+      // append sent again as a possible retry needs the per-append path.
+      const sql = group.some((waiting) => waiting.prepared.retry) ? APPEND_EACH_SQL : APPEND_GROUP_SQL;
       rows = await this.database.query<GroupRow>(sql, [parameter], 'appendEvents');
     } catch (error) {
       // Nothing of the shared transaction committed. Connection lost: every
@@ -167,6 +161,9 @@ export class AppendCommitter {
         // The extra columns ride along: the service maps rows field by field.
         if (!failure) return waiting.resolve(results[i]);
         if (failure.error_code === DEADLOCK) return this.runAlone(waiting);
+        // The set-based group does not look ids up; alone, the append says
+        // whether its conflict may be a retry (PossibleRetryError).
+        if (failure.error_code === CONFLICT && idLookup(waiting.prepared) === null) return this.runAlone(waiting);
         const driverError = Object.assign(new Error(failure.error_message ?? 'append failed'), {
           code: failure.error_code,
           detail: failure.error_detail ?? undefined,

@@ -34,6 +34,8 @@ export interface PreparedAppend {
   expectedJson: string;
   /** True when every event id came from the caller (a retry may then be idempotent). */
   clientIds: boolean;
+  /** True when this is sent again because it may be a retry: the ids are then looked up first. */
+  retry: boolean;
   /** Event ids, payloads and metadata as sent, in batch order (the append returns rows without them). */
   eventIds: string[];
   dataJson: string[];
@@ -150,10 +152,21 @@ export function prepareAppend(
     eventsJson: `[${parts.join(',')}]`,
     expectedJson,
     clientIds,
+    retry: false,
     eventIds,
     dataJson: dataJsons,
     metadataJson: metadataJsons,
   };
+}
+
+/**
+ * The append function's `p_client_ids` (decision 0029): true looks the ids
+ * up before writing (a possible retry), NULL writes as a fresh append and
+ * looks them up only if that fails, false never (the store made the ids).
+ */
+export function idLookup(prepared: PreparedAppend): boolean | null {
+  if (!prepared.clientIds) return false;
+  return prepared.retry ? true : null;
 }
 
 // JSON.stringify throws on cycles and BigInt, and overflows the stack on absurd nesting.

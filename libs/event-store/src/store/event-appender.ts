@@ -1,5 +1,5 @@
 import { EventStoreDatabase } from '../database/event-store-database';
-import { ConcurrencyError } from '../errors/concurrency.error';
+import { PossibleRetryError } from '../database/driver-errors';
 import { DuplicateEventError } from '../errors/duplicate-event.error';
 import { AppendOptions } from '../types/append-options';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
@@ -48,17 +48,13 @@ export class EventAppender {
     try {
       return (await this.run(prepared, events)).map(toStoredEvent);
     } catch (error) {
-      // A concurrent identical retry: the other call committed these very
-      // events first. Reading them back through the idempotent path settles it.
-      // A conflict asks first whether any of the ids is stored (one probe, no
-      // stream lock): usually none is, and the conflict stands as it is.
-      if (
-        prepared.clientIds &&
-        (error instanceof DuplicateEventError || (error instanceof ConcurrencyError && (await this.committer.anyStored(prepared))))
-      ) {
-        const again = await this.run(prepared, events).catch(() => undefined);
-        if (again) return again.map(toStoredEvent);
-      }
+      // Caller ids are written as a fresh append first (decision 0029). One
+      // of them stored already (the unique index refused it, or a conflict
+      // found it) may mean a retry of an append that committed: sent again,
+      // the ids are looked up first, and that answer is the caller's (the
+      // stored events, or why the ids cannot be reused).
+      if (prepared.clientIds && (error instanceof DuplicateEventError || error instanceof PossibleRetryError))
+        return (await this.run({ ...prepared, retry: true }, events)).map(toStoredEvent);
       throw error;
     }
   }

@@ -132,6 +132,49 @@ describeEachBackend('group commit of concurrent appends', (mode) => {
     expect(first.value).toMatchObject({ aggregateVersion: 2 });
   });
 
+  it('decides appends with caller ids set-based too; a retry rejected on its expected version is answered alone with the stored events', async () => {
+    const id = () => ({ eventId: randomUUID() });
+    const first = await t.store.appendEvent(event('g6-r', { n: 0 }, id()), 'acme', { expectedVersion: 'no_stream' });
+    await t.store.appendEvent(event('g6-c', { n: 0 }, id()), 'acme');
+    const blocker = t.store.appendEvent(event('g6-x', {}, id()), 'acme');
+    const [, a, retry, b, conflict] = await Promise.allSettled([
+      blocker,
+      t.store.appendEvent(event('g6-a', { n: 1 }, id()), 'acme'),
+      // The same append again, with the expectation it had: stale now, but a retry.
+      t.store.appendEvent(event('g6-r', { n: 0 }, { eventId: first.eventId }), 'acme', { expectedVersion: 'no_stream' }),
+      t.store.appendEvent(event('g6-b', { n: 1 }, id()), 'acme'),
+      t.store.appendEvent(event('g6-c', { n: 1 }, id()), 'acme', { expectedVersion: 'no_stream' }),
+    ]);
+    expect(retry).toEqual({ status: 'fulfilled', value: first });
+    expect(conflict).toMatchObject({ status: 'rejected', reason: expect.any(ConcurrencyError) });
+    expect((conflict as PromiseRejectedResult).reason).toMatchObject({
+      aggregateId: 'g6-c',
+      expectedVersion: 'no_stream',
+      actualVersion: 1,
+    });
+    const [okA, okB] = [a, b] as PromiseFulfilledResult<{ transactionId: string }>[];
+    expect(okA.value.transactionId).toBe(okB.value.transactionId);
+    expect(await t.store.getEventsForAggregate('g6-r', 'acme')).toHaveLength(1);
+    expect((await t.store.getEventsForAggregate('g6-c', 'acme')).map((e) => e.data)).toEqual([{ n: 0 }]);
+  });
+
+  it('answers each append alone when a stored id fails the shared INSERT: the retry gets the stored events, other content a DuplicateEventError', async () => {
+    const first = await t.store.appendEvent(event('g7-r', { n: 0 }, { eventId: randomUUID() }), 'acme');
+    const blocker = t.store.appendEvent(event('g7-x', {}, { eventId: randomUUID() }), 'acme');
+    const [, fresh, retry, reused] = await Promise.allSettled([
+      blocker,
+      t.store.appendEvent(event('g7-a', { n: 1 }, { eventId: randomUUID() }), 'acme'),
+      t.store.appendEvent(event('g7-r', { n: 0 }, { eventId: first.eventId }), 'acme'),
+      t.store.appendEvent(event('g7-r', { n: 'other' }, { eventId: first.eventId }), 'acme'),
+    ]);
+    expect(fresh.status).toBe('fulfilled');
+    expect(retry).toEqual({ status: 'fulfilled', value: first });
+    expect(reused).toMatchObject({ status: 'rejected', reason: expect.any(DuplicateEventError) });
+    expect((reused as PromiseRejectedResult).reason).toMatchObject({ eventId: first.eventId });
+    expect((await t.store.getEventsForAggregate('g7-r', 'acme')).map((e) => e.data)).toEqual([{ n: 0 }]);
+    expect(await t.store.getEventsForAggregate('g7-a', 'acme')).toHaveLength(1);
+  });
+
   it('returns the stored events to an identical retry queued in the same transaction', async () => {
     const ids = [randomUUID(), randomUUID()];
     const batch = ids.map((eventId, i) => event('g3', { i }, { eventId }));

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { PossibleRetryError } from '../database/driver-errors';
+import { ConcurrencyError } from '../errors/concurrency.error';
 import { DuplicateEventError } from '../errors/duplicate-event.error';
 import { describeEachBackend } from '../testing/describe-each-backend';
 import { TestStore, openTestStore } from '../testing/test-store';
 import { NewDomainEvent } from '../types/stored-domain-event';
+import { APPEND_EVENTS_SQL } from './append-events.sql';
+import { appendFunctionInput } from './testing-fixtures/append-function-input';
 
 const event = (aggregateId: string, data: Record<string, unknown>, eventId: string = randomUUID()): NewDomainEvent => ({
   eventId,
@@ -79,6 +83,27 @@ describeEachBackend('idempotent appends', (mode) => {
     const withoutCorrelation = await t.store.appendEvent({ ...original, metadata: { userId: 'alice' } }, 'acme');
     expect(withoutCorrelation.metadata).toEqual({ userId: 'alice', correlationId: 'request-1' });
     expect(await t.store.getEventsForAggregate('pay-7', 'acme')).toHaveLength(1);
+  });
+
+  // The function's p_client_ids (decision 0029): true looks caller ids up
+  // first, NULL writes as a fresh append and looks up only on failure.
+  it('writes caller ids as a fresh append and says a failed one may be a retry only when one of its ids is stored', async () => {
+    const append = (events: string, expected: string, lookup: boolean | null) =>
+      t.database.query(APPEND_EVENTS_SQL, ['acme', events, expected, lookup], 'appendEvents');
+    const events = appendFunctionInput('fn-1', 2);
+    expect(await append(events, '{"*":"no_stream"}', null)).toHaveLength(2);
+    // Stored ids: the unique index refuses them, or the failed expectation finds them.
+    await expect(append(events, '{}', null)).rejects.toMatchObject({ constructor: DuplicateEventError, eventId: expect.any(String) });
+    await expect(append(events, '{"*":"no_stream"}', null)).rejects.toBeInstanceOf(PossibleRetryError);
+    // New ids under a failed expectation: a plain conflict.
+    await expect(append(appendFunctionInput('fn-1', 1), '{"*":"no_stream"}', null)).rejects.toMatchObject({
+      constructor: ConcurrencyError,
+      actualVersion: 2,
+    });
+    // Looked up first, the same ids come back as stored, whatever the expectation.
+    const stored = await append(events, '{"*":"no_stream"}', true);
+    expect(stored.map((row: { aggregate_version: number }) => row.aggregate_version)).toEqual([1, 2]);
+    expect(await t.store.getEventsForAggregate('fn-1', 'acme')).toHaveLength(2);
   });
 
   it('sequential retries of the same single append never duplicate it', async () => {

@@ -9,19 +9,40 @@ import {
 } from './expected-version.sql';
 
 // The current definition of event_store_append (decision 0018), applied by
-// migration 1764100000300. Migration 1764100000600 then turns its role
-// switch into a no-op and makes it SECURITY DEFINER, owned by the writer
-// role (decision 0003). A change is an edit here plus a new migration; the
-// text as 1764100000300 applied it then moves to migrations/history/.
+// migration 1764300000200, which keeps it SECURITY DEFINER, owned by the
+// writer role (decision 0003). A change is an edit here plus a new
+// migration; the text as 1764300000200 applied it then moves to
+// migrations/history/.
 
-/**
- * The one-statement append (decision 0002), same signature and result as in
- * the base migration. Changed: the idempotency probe is static SQL again and
- * compares metadata too (all but correlationId).
- */
 // The detail's fields, one per line.
 const STACKED = `\n${' '.repeat(38)}`;
 
+// Lookups by (tenant, event id) run through EXECUTE: planned for each call
+// with the table as it is, never from a plan cached while it was small
+// (decision 0014). Each is one probe of uq_stored_domain_events_event_id per
+// event, LIMIT 1 keeping it a nested loop whatever the estimates.
+const STORED = (columns: string) => `CROSS JOIN LATERAL (
+             SELECT ${columns} FROM stored_domain_events x
+              WHERE x.tenant_id = $1 AND x.event_id = e.event_id
+              LIMIT 1) s`;
+
+/**
+ * The one-statement append (decision 0002), same signature and result as in
+ * the base migration. `p_client_ids` says what to do about idempotency
+ * (decision 0029):
+ * - true: the ids are the caller's and this may be a retry: look them up
+ *   first; the same ids with the same content return what is stored, other
+ *   content raises ESDUP;
+ * - NULL: the ids are the caller's, but try as a fresh append: no lookup
+ *   unless the append fails. A stored id then fails the INSERT (23505 on
+ *   uq_stored_domain_events_event_id), and an expected-version conflict
+ *   raises ESRPT instead of ESCON when one of the ids is stored; either way
+ *   the caller sends the append again with true;
+ * - false: the store made the ids; no lookup.
+ * Same content: stream, types, version, data and metadata; only
+ * metadata.correlationId may differ (it names the request, and a retry is a
+ * new request).
+ */
 export const EVENT_STORE_APPEND_FUNCTION = `CREATE OR REPLACE FUNCTION event_store_append(p_tenant_id text, p_events jsonb, p_expected jsonb, p_client_ids boolean DEFAULT true)
    RETURNS SETOF stored_domain_events
    LANGUAGE plpgsql AS $$
@@ -36,50 +57,35 @@ export const EVENT_STORE_APPEND_FUNCTION = `CREATE OR REPLACE FUNCTION event_sto
      v_previous   integer[] := '{}';
    BEGIN
      PERFORM set_config('app.tenant_id', p_tenant_id, true);
-     PERFORM set_config('role', 'event_store_tenant', true);
 
-     -- Idempotency: the same ids with the same content return what is stored.
-     -- Skipped when the store generated every id (fresh random UUIDs). One
-     -- lookup per event in uq_stored_domain_events_event_id: the full unique
-     -- key is in the condition, and with no statistics on tenant_id no other
-     -- index can look cheaper (see migration 1764100000300). Same content:
-     -- stream, types, version, data and metadata; only metadata.correlationId
-     -- may differ (it names the request, and a retry is a new request).
      IF p_client_ids THEN
-       SELECT count(*), (array_agg(e.event_id) FILTER (
-                WHERE s.aggregate_id <> e.aggregate_id OR s.aggregate_type <> e.aggregate_type
-                   OR s.event_type <> e.event_type OR s.event_version <> e.event_version
-                   OR s.data <> e.data
-                   OR (s.metadata - 'correlationId') <> (coalesce(e.metadata, '{}') - 'correlationId')))[1]
-         INTO v_existing, v_mismatch
-         FROM jsonb_to_recordset(p_events) AS e(event_id uuid, aggregate_id text, aggregate_type text,
-                                                event_type text, event_version integer, data jsonb, metadata jsonb)
-         CROSS JOIN LATERAL (
-           SELECT x.aggregate_id, x.aggregate_type, x.event_type, x.event_version, x.data, x.metadata
-             FROM stored_domain_events x
-            WHERE x.tenant_id = p_tenant_id AND x.event_id = e.event_id
-            LIMIT 1) s;
-     ELSE
-       v_existing := 0;
-     END IF;
-     IF v_mismatch IS NOT NULL THEN
-       RAISE EXCEPTION 'event id reused with different content' USING ERRCODE = 'ESDUP', DETAIL = v_mismatch::text;
-     END IF;
-     IF v_existing = v_count THEN
-       RETURN QUERY SELECT s.* FROM jsonb_to_recordset(p_events) AS e(event_id uuid)
-         CROSS JOIN LATERAL (
-           SELECT x.* FROM stored_domain_events x
-            WHERE x.tenant_id = p_tenant_id AND x.event_id = e.event_id
-            LIMIT 1) s
-         ORDER BY s.global_position;
-       RETURN;
-     ELSIF v_existing > 0 THEN
-       RAISE EXCEPTION 'some event ids of this batch were stored by another append' USING ERRCODE = 'ESDUP',
-         DETAIL = (SELECT e.event_id::text FROM jsonb_to_recordset(p_events) AS e(event_id uuid)
-                    WHERE EXISTS (SELECT 1 FROM stored_domain_events x
-                                   WHERE x.tenant_id = p_tenant_id AND x.event_id = e.event_id
-                                   LIMIT 1)
-                    LIMIT 1);
+       EXECUTE $probe$
+         SELECT count(*)::integer, (array_agg(e.event_id) FILTER (
+                  WHERE s.aggregate_id <> e.aggregate_id OR s.aggregate_type <> e.aggregate_type
+                     OR s.event_type <> e.event_type OR s.event_version <> e.event_version
+                     OR s.data <> e.data
+                     OR (s.metadata - 'correlationId') <> (coalesce(e.metadata, '{}') - 'correlationId')))[1]
+           FROM jsonb_to_recordset($2) AS e(event_id uuid, aggregate_id text, aggregate_type text,
+                                            event_type text, event_version integer, data jsonb, metadata jsonb)
+           ${STORED('x.aggregate_id, x.aggregate_type, x.event_type, x.event_version, x.data, x.metadata')}$probe$
+         INTO v_existing, v_mismatch USING p_tenant_id, p_events;
+       IF v_mismatch IS NOT NULL THEN
+         RAISE EXCEPTION 'event id reused with different content' USING ERRCODE = 'ESDUP', DETAIL = v_mismatch::text;
+       END IF;
+       IF v_existing = v_count THEN
+         RETURN QUERY EXECUTE $stored$
+           SELECT s.* FROM jsonb_to_recordset($2) AS e(event_id uuid)
+           ${STORED('x.*')}
+            ORDER BY s.global_position$stored$ USING p_tenant_id, p_events;
+         RETURN;
+       ELSIF v_existing > 0 THEN
+         EXECUTE $first$
+           SELECT e.event_id::text FROM jsonb_to_recordset($2) AS e(event_id uuid)
+           ${STORED('1')}
+            LIMIT 1$first$ INTO v_mismatch USING p_tenant_id, p_events;
+         RAISE EXCEPTION 'some event ids of this batch were stored by another append' USING ERRCODE = 'ESDUP',
+           DETAIL = v_mismatch::text;
+       END IF;
      END IF;
 
      FOR v_stream IN
@@ -102,6 +108,14 @@ export const EVENT_STORE_APPEND_FUNCTION = `CREATE OR REPLACE FUNCTION event_sto
        ${raiseOnStreamTypeMismatch('v_stream', '       ')}
        v_expected := ${expectedVersionOf('p_expected', 'v_stream.aggregate_id')};
        v_ok := ${expectedVersionMatches('v_expected', 'v_stream.previous', '       ')};
+       IF NOT v_ok AND p_client_ids IS NULL THEN
+         EXECUTE $any$
+           SELECT count(*)::integer FROM jsonb_to_recordset($2) AS e(event_id uuid)
+           ${STORED('1')}$any$ INTO v_existing USING p_tenant_id, p_events;
+         IF v_existing > 0 THEN
+           RAISE EXCEPTION 'some event ids of this append are stored: send it again as a possible retry' USING ERRCODE = 'ESRPT';
+         END IF;
+       END IF;
        IF NOT v_ok THEN
          RAISE EXCEPTION '${VERSION_CONFLICT_MESSAGE}' USING ERRCODE = '${VERSION_CONFLICT_CODE}',
            DETAIL = ${versionConflictDetail('v_stream.aggregate_id', 'v_expected', 'v_stream.previous', [STACKED, STACKED])};
