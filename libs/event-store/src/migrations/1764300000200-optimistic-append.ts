@@ -1,42 +1,58 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { EVENT_STORE_APPEND_GROUP_FUNCTION, EVENT_STORE_APPEND_GROUP_SETTINGS } from '../store/sql/event-store-append-group.sql';
 import { EVENT_STORE_APPEND_FUNCTION } from '../store/sql/event-store-append.sql';
 import { MARK } from './1764100000600-least-privilege';
 import { APPEND_1764100000300 } from './history/1764100000300-event-store-append.sql';
+import { APPEND_GROUP_1764100000300 } from './history/1764100000300-event-store-append-group.sql';
 
 const APPEND = 'event_store_append(text,jsonb,jsonb,boolean)';
+const APPEND_GROUP = 'event_store_append_group(jsonb)';
 
 // CREATE OR REPLACE keeps the owner (the writer role) and the grants but
 // resets SECURITY DEFINER and the function's settings: both are set again.
-const definer = (settings: string) => `DO $do$
+const definer = (fn: string) => `DO $do$
 BEGIN
-  EXECUTE format('ALTER FUNCTION ${APPEND} SECURITY DEFINER SET search_path = %I, pg_temp', current_schema());
-  ${settings}
+  EXECUTE format('ALTER FUNCTION ${fn} SECURITY DEFINER SET search_path = %I, pg_temp', current_schema());
 END $do$`;
 
+// A body as 1764100000600 left it: its role switch a marked no-op.
+const withoutRoleSwitch = (text: string) =>
+  text.replace("PERFORM set_config('role', 'event_store_tenant', true);", `NULL; ${MARK}set_config('role', 'event_store_tenant', true)`);
+
 /**
- * The append tries a batch with caller ids as a fresh one and looks its ids
- * up only when it fails (decision 0029): the INSERT's unique index already
- * refuses a stored id, so the lookup before every append was paid for the
- * rare retry. The lookups that remain run through EXECUTE, planned per call
- * with the table as it is, so the function no longer needs
+ * Appends with caller ids are tried as fresh ones; their ids are looked up
+ * only when the append fails (decision 0029): the INSERT's unique index
+ * already refuses a stored id, so the lookup before every append was paid
+ * for the rare retry. The lookups that remain run through EXECUTE, planned
+ * per call with the table as it is, so event_store_append no longer needs
  * `plan_cache_mode = force_custom_plan` (1764300000100), which re-planned
- * every statement of every call: about 0.6 ms of a 1.5 ms single append.
+ * every statement of every call: about 0.6 ms of a 1.5 ms single append. The
+ * set-based group append takes caller ids too and says which of its
+ * conflicts may be retries.
  */
 export class OptimisticAppend1764300000200 implements MigrationInterface {
   name = 'OptimisticAppend1764300000200';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(EVENT_STORE_APPEND_FUNCTION);
-    await queryRunner.query(definer(''));
+    for (const statement of [
+      EVENT_STORE_APPEND_FUNCTION,
+      definer(APPEND),
+      EVENT_STORE_APPEND_GROUP_FUNCTION,
+      ...EVENT_STORE_APPEND_GROUP_SETTINGS,
+      definer(APPEND_GROUP),
+    ])
+      await queryRunner.query(statement);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    // The body as 1764100000600 left it: its role switch a marked no-op.
-    const body = APPEND_1764100000300.replace(
-      "PERFORM set_config('role', 'event_store_tenant', true);",
-      `NULL; ${MARK}set_config('role', 'event_store_tenant', true)`,
-    );
-    await queryRunner.query(body);
-    await queryRunner.query(definer(`ALTER FUNCTION ${APPEND} SET plan_cache_mode = force_custom_plan;`));
+    for (const statement of [
+      withoutRoleSwitch(APPEND_1764100000300),
+      definer(APPEND),
+      `ALTER FUNCTION ${APPEND} SET plan_cache_mode = force_custom_plan`,
+      withoutRoleSwitch(APPEND_GROUP_1764100000300),
+      ...EVENT_STORE_APPEND_GROUP_SETTINGS,
+      definer(APPEND_GROUP),
+    ])
+      await queryRunner.query(statement);
   }
 }

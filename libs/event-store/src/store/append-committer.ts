@@ -32,8 +32,6 @@ type GroupRow = EventRow & {
 // A deadlock between two shared transactions (each locked a stream the other
 // needs); PostgreSQL aborts one append's subtransaction, which then runs alone.
 const DEADLOCK = '40P01';
-// A failed expected-version check (VERSION_CONFLICT_CODE).
-const CONFLICT = 'ESCON';
 
 /**
  * Sends appends to the database with group commit. While fewer than
@@ -161,9 +159,6 @@ export class AppendCommitter {
         // The extra columns ride along: the service maps rows field by field.
         if (!failure) return waiting.resolve(results[i]);
         if (failure.error_code === DEADLOCK) return this.runAlone(waiting);
-        // The set-based group does not look ids up; alone, the append says
-        // whether its conflict may be a retry (PossibleRetryError).
-        if (failure.error_code === CONFLICT && idLookup(waiting.prepared) === null) return this.runAlone(waiting);
         const driverError = Object.assign(new Error(failure.error_message ?? 'append failed'), {
           code: failure.error_code,
           detail: failure.error_detail ?? undefined,

@@ -1,6 +1,9 @@
 import { raiseOnStreamTypeMismatch } from './stream-type.sql';
 import { RETURNING_WITHOUT_PAYLOAD } from './append-result.sql';
+import { storedLookup as STORED } from './stored-lookup.sql';
 import {
+  POSSIBLE_RETRY_CODE,
+  POSSIBLE_RETRY_MESSAGE,
   VERSION_CONFLICT_CODE,
   VERSION_CONFLICT_MESSAGE,
   expectedVersionMatches,
@@ -16,15 +19,6 @@ import {
 
 // The detail's fields, one per line.
 const STACKED = `\n${' '.repeat(38)}`;
-
-// Lookups by (tenant, event id) run through EXECUTE: planned for each call
-// with the table as it is, never from a plan cached while it was small
-// (decision 0014). Each is one probe of uq_stored_domain_events_event_id per
-// event, LIMIT 1 keeping it a nested loop whatever the estimates.
-const STORED = (columns: string) => `CROSS JOIN LATERAL (
-             SELECT ${columns} FROM stored_domain_events x
-              WHERE x.tenant_id = $1 AND x.event_id = e.event_id
-              LIMIT 1) s`;
 
 /**
  * The one-statement append (decision 0002), same signature and result as in
@@ -113,7 +107,7 @@ export const EVENT_STORE_APPEND_FUNCTION = `CREATE OR REPLACE FUNCTION event_sto
            SELECT count(*)::integer FROM jsonb_to_recordset($2) AS e(event_id uuid)
            ${STORED('1')}$any$ INTO v_existing USING p_tenant_id, p_events;
          IF v_existing > 0 THEN
-           RAISE EXCEPTION 'some event ids of this append are stored: send it again as a possible retry' USING ERRCODE = 'ESRPT';
+           RAISE EXCEPTION '${POSSIBLE_RETRY_MESSAGE}' USING ERRCODE = '${POSSIBLE_RETRY_CODE}';
          END IF;
        END IF;
        IF NOT v_ok THEN
