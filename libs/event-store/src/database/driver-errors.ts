@@ -49,19 +49,6 @@ export function isServerTimeout(error: unknown): boolean {
 }
 
 /**
- * An expected-version conflict of an append with caller ids, some of which
- * are stored already (SQLSTATE ESRPT): it may be a retry of an append that
- * committed. Internal: the appender sends the append again with a lookup of
- * its ids (decision 0029) and that answer is the caller's.
- */
-export class PossibleRetryError extends Error {
-  constructor() {
-    super('some event ids of this append are stored: it may be a retry');
-    this.name = 'PossibleRetryError';
-  }
-}
-
-/**
  * Turns a driver error into the store's typed error where one applies; other
  * errors are returned unchanged (they are bugs, not bad input).
  */
@@ -74,8 +61,6 @@ export function translateDriverError(error: unknown, operation: string): unknown
       const detail = JSON.parse(e.detail ?? '{}') as { aggregateId: string; expectedVersion: ExpectedVersion; actualVersion: number };
       return new ConcurrencyError(detail.aggregateId, detail.expectedVersion, detail.actualVersion);
     }
-    case 'ESRPT':
-      return new PossibleRetryError();
     case 'ESDUP':
       return new DuplicateEventError(
         e.detail ?? 'unknown',

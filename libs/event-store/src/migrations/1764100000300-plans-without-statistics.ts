@@ -1,8 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { EVENT_STORE_APPEND_GROUP_SETTINGS } from '../store/sql/event-store-append-group.sql';
+import { EVENT_STORE_APPEND_GROUP_FUNCTION, EVENT_STORE_APPEND_GROUP_SETTINGS } from '../store/sql/event-store-append-group.sql';
 import { APPEND_1763900000000 } from './history/1763900000000-event-store-append.sql';
 import { APPEND_1764100000300 } from './history/1764100000300-event-store-append.sql';
-import { APPEND_GROUP_1764100000300 } from './history/1764100000300-event-store-append-group.sql';
 import { APPEND_GROUP_1763900000000 } from './history/1763900000000-event-store-append-group.sql';
 
 /**
@@ -58,7 +57,7 @@ const UP = [
   `ALTER TABLE stored_domain_events ALTER COLUMN tenant_id SET STATISTICS 0`,
   DROP_TENANT_STATISTICS,
   APPEND_1764100000300,
-  APPEND_GROUP_1764100000300,
+  EVENT_STORE_APPEND_GROUP_FUNCTION,
   ...EVENT_STORE_APPEND_GROUP_SETTINGS,
   // A batch is the next rows of an index in (transaction_id, global_position)
   // order, up to the limit. Priced at 0.5% of the table, a big tenant of a

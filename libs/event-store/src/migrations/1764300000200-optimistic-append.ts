@@ -1,12 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { EVENT_STORE_APPEND_GROUP_FUNCTION, EVENT_STORE_APPEND_GROUP_SETTINGS } from '../store/sql/event-store-append-group.sql';
 import { EVENT_STORE_APPEND_FUNCTION } from '../store/sql/event-store-append.sql';
 import { MARK } from './1764100000600-least-privilege';
 import { APPEND_1764100000300 } from './history/1764100000300-event-store-append.sql';
-import { APPEND_GROUP_1764100000300 } from './history/1764100000300-event-store-append-group.sql';
 
 const APPEND = 'event_store_append(text,jsonb,jsonb,boolean)';
-const APPEND_GROUP = 'event_store_append_group(jsonb)';
 
 // CREATE OR REPLACE keeps the owner (the writer role) and the grants but
 // resets SECURITY DEFINER and the function's settings: both are set again.
@@ -26,22 +23,13 @@ const withoutRoleSwitch = (text: string) =>
  * for the rare retry. The lookups that remain run through EXECUTE, planned
  * per call with the table as it is, so event_store_append no longer needs
  * `plan_cache_mode = force_custom_plan` (1764300000100), which re-planned
- * every statement of every call: about 0.6 ms of a 1.5 ms single append. The
- * set-based group append takes caller ids too and says which of its
- * conflicts may be retries.
+ * every statement of every call: about 0.6 ms of a 1.5 ms single append.
  */
 export class OptimisticAppend1764300000200 implements MigrationInterface {
   name = 'OptimisticAppend1764300000200';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const statement of [
-      EVENT_STORE_APPEND_FUNCTION,
-      definer(APPEND),
-      EVENT_STORE_APPEND_GROUP_FUNCTION,
-      ...EVENT_STORE_APPEND_GROUP_SETTINGS,
-      definer(APPEND_GROUP),
-    ])
-      await queryRunner.query(statement);
+    for (const statement of [EVENT_STORE_APPEND_FUNCTION, definer(APPEND)]) await queryRunner.query(statement);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
@@ -49,9 +37,6 @@ export class OptimisticAppend1764300000200 implements MigrationInterface {
       withoutRoleSwitch(APPEND_1764100000300),
       definer(APPEND),
       `ALTER FUNCTION ${APPEND} SET plan_cache_mode = force_custom_plan`,
-      withoutRoleSwitch(APPEND_GROUP_1764100000300),
-      ...EVENT_STORE_APPEND_GROUP_SETTINGS,
-      definer(APPEND_GROUP),
     ])
       await queryRunner.query(statement);
   }

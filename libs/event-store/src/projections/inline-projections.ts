@@ -3,7 +3,7 @@ import { EventStoreDatabase } from '../database/event-store-database';
 import { isConnectionError } from '../database/driver-errors';
 import { InlineProjectionError } from '../errors/inline-projection.error';
 import { APPEND_EVENTS_SQL } from '../store/append-events.sql';
-import { PreparedAppend, idLookup } from '../store/append-events';
+import { PreparedAppend } from '../store/append-events';
 import { EventRow } from '../store/event-row';
 import { InlineAppend } from '../store/inline-append';
 import { toCheckpointTransaction } from '../subscriptions/checkpoint-transaction';
@@ -102,7 +102,7 @@ export class InlineProjections implements OnModuleInit, InlineAppend<InlineProje
           prepared.tenantId,
           prepared.eventsJson,
           prepared.expectedJson,
-          idLookup(prepared),
+          prepared.retry,
         ]);
         const [{ xid }] = (await runner.query(OWN_TRANSACTION_SQL)) as { xid: string | null }[];
         if (xid === null) return rows;

@@ -1,8 +1,8 @@
 import { EventStoreDatabase } from '../database/event-store-database';
 import { translateDriverError } from '../database/driver-errors';
 import { StoreUnavailableError } from '../errors/store-unavailable.error';
-import { APPEND_EACH_SQL, APPEND_EVENTS_SQL, APPEND_GROUP_SQL } from './append-events.sql';
-import { PreparedAppend, idLookup } from './append-events';
+import { APPEND_EACH_SQL, APPEND_EVENTS_SQL, APPEND_GROUP_SQL, COUNT_STORED_SQL } from './append-events.sql';
+import { PreparedAppend } from './append-events';
 import { EventRow } from './event-row';
 
 /** Limits of group commit. */
@@ -111,10 +111,21 @@ export class AppendCommitter {
     return group;
   }
 
+  /**
+   * Whether the tenant has stored any of the append's event ids: one probe,
+   * no stream lock. When the probe fails: true, so that the append is tried again.
+   */
+  async anyStored(prepared: PreparedAppend): Promise<boolean> {
+    const rows = await this.database
+      .query<{ n: number }>(COUNT_STORED_SQL, [prepared.tenantId, prepared.eventIds], 'appendEvents')
+      .catch(() => [{ n: 1 }]);
+    return rows[0].n > 0;
+  }
+
   private alone(prepared: PreparedAppend): Promise<EventRow[]> {
     return this.database.query<EventRow>(
       APPEND_EVENTS_SQL,
-      [prepared.tenantId, prepared.eventsJson, prepared.expectedJson, idLookup(prepared)],
+      [prepared.tenantId, prepared.eventsJson, prepared.expectedJson, prepared.retry],
       'appendEvents',
     );
   }
@@ -128,12 +139,12 @@ export class AppendCommitter {
   }
 
   private async runGroup(group: Waiting[]): Promise<void> {
-    const parameter = `[${group.map(({ prepared: p }) => `{"tenant":${JSON.stringify(p.tenantId)},"events":${p.eventsJson},"expected":${p.expectedJson},"clientIds":${idLookup(p)}}`).join(',')}]`;
+    const parameter = `[${group.map(({ prepared: p }) => `{"tenant":${JSON.stringify(p.tenantId)},"events":${p.eventsJson},"expected":${p.expectedJson},"clientIds":${p.retry}}`).join(',')}]`;
     let rows: GroupRow[];
     try {
-      // Appends with caller ids go set-based too: a stored id fails the
-      // group's INSERT, and then each append runs alone (below). Only an
-      // append sent again as a possible retry needs the per-append path.
+      // Appends with caller ids go set-based too (decision 0029): a stored id
+      // fails the group's INSERT, and then each append runs alone (below).
+      // Only an append sent again as a possible retry needs the per-append path.
       const sql = group.some((waiting) => waiting.prepared.retry) ? APPEND_EACH_SQL : APPEND_GROUP_SQL;
       rows = await this.database.query<GroupRow>(sql, [parameter], 'appendEvents');
     } catch (error) {

@@ -34,7 +34,10 @@ export interface PreparedAppend {
   expectedJson: string;
   /** True when every event id came from the caller (a retry may then be idempotent). */
   clientIds: boolean;
-  /** True when this is sent again because it may be a retry: the ids are then looked up first. */
+  /**
+   * The append function's `p_client_ids`: true when this is sent again
+   * because it may be a retry, and the ids are looked up first (decision 0029).
+   */
   retry: boolean;
   /** Event ids, payloads and metadata as sent, in batch order (the append returns rows without them). */
   eventIds: string[];
@@ -157,16 +160,6 @@ export function prepareAppend(
     dataJson: dataJsons,
     metadataJson: metadataJsons,
   };
-}
-
-/**
- * The append function's `p_client_ids` (decision 0029): true looks the ids
- * up before writing (a possible retry), NULL writes as a fresh append and
- * looks them up only if that fails, false never (the store made the ids).
- */
-export function idLookup(prepared: PreparedAppend): boolean | null {
-  if (!prepared.clientIds) return false;
-  return prepared.retry ? true : null;
 }
 
 // JSON.stringify throws on cycles and BigInt, and overflows the stack on absurd nesting.

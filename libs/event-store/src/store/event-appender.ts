@@ -1,5 +1,5 @@
 import { EventStoreDatabase } from '../database/event-store-database';
-import { PossibleRetryError } from '../database/driver-errors';
+import { ConcurrencyError } from '../errors/concurrency.error';
 import { DuplicateEventError } from '../errors/duplicate-event.error';
 import { AppendOptions } from '../types/append-options';
 import { NewDomainEvent, StoredDomainEvent } from '../types/stored-domain-event';
@@ -49,11 +49,15 @@ export class EventAppender {
       return (await this.run(prepared, events)).map(toStoredEvent);
     } catch (error) {
       // Caller ids are written as a fresh append first (decision 0029). One
-      // of them stored already (the unique index refused it, or a conflict
-      // found it) may mean a retry of an append that committed: sent again,
-      // the ids are looked up first, and that answer is the caller's (the
-      // stored events, or why the ids cannot be reused).
-      if (prepared.clientIds && (error instanceof DuplicateEventError || error instanceof PossibleRetryError))
+      // of them stored already may mean a retry of an append that committed:
+      // the unique index refused it, or, after a conflict, a lookup finds it
+      // (one probe, no stream lock; usually none is stored and the conflict
+      // stands). Sent again, the ids are looked up first, and that answer is
+      // the caller's: the stored events, or why the ids cannot be reused.
+      if (
+        prepared.clientIds &&
+        (error instanceof DuplicateEventError || (error instanceof ConcurrencyError && (await this.committer.anyStored(prepared))))
+      )
         return (await this.run({ ...prepared, retry: true }, events)).map(toStoredEvent);
       throw error;
     }

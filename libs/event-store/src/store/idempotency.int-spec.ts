@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { PossibleRetryError } from '../database/driver-errors';
 import { ConcurrencyError } from '../errors/concurrency.error';
 import { DuplicateEventError } from '../errors/duplicate-event.error';
 import { describeEachBackend } from '../testing/describe-each-backend';
@@ -85,22 +84,15 @@ describeEachBackend('idempotent appends', (mode) => {
     expect(await t.store.getEventsForAggregate('pay-7', 'acme')).toHaveLength(1);
   });
 
-  // The function's p_client_ids (decision 0029): true looks caller ids up
-  // first, NULL writes as a fresh append and looks up only on failure.
-  it('writes caller ids as a fresh append and says a failed one may be a retry only when one of its ids is stored', async () => {
-    const append = (events: string, expected: string, lookup: boolean | null) =>
-      t.database.query(APPEND_EVENTS_SQL, ['acme', events, expected, lookup], 'appendEvents');
+  // The function's p_client_ids (decision 0029): false writes as a fresh
+  // append (the store's first try, also with caller ids); true looks the ids up first.
+  it('refuses stored ids on a first try through the unique index, and returns them as stored when sent as a retry', async () => {
+    const append = (events: string, expected: string, retry: boolean) =>
+      t.database.query(APPEND_EVENTS_SQL, ['acme', events, expected, retry], 'appendEvents');
     const events = appendFunctionInput('fn-1', 2);
-    expect(await append(events, '{"*":"no_stream"}', null)).toHaveLength(2);
-    // Stored ids: the unique index refuses them, or the failed expectation finds them.
-    await expect(append(events, '{}', null)).rejects.toMatchObject({ constructor: DuplicateEventError, eventId: expect.any(String) });
-    await expect(append(events, '{"*":"no_stream"}', null)).rejects.toBeInstanceOf(PossibleRetryError);
-    // New ids under a failed expectation: a plain conflict.
-    await expect(append(appendFunctionInput('fn-1', 1), '{"*":"no_stream"}', null)).rejects.toMatchObject({
-      constructor: ConcurrencyError,
-      actualVersion: 2,
-    });
-    // Looked up first, the same ids come back as stored, whatever the expectation.
+    expect(await append(events, '{"*":"no_stream"}', false)).toHaveLength(2);
+    await expect(append(events, '{}', false)).rejects.toBeInstanceOf(DuplicateEventError);
+    await expect(append(events, '{"*":"no_stream"}', false)).rejects.toMatchObject({ constructor: ConcurrencyError, actualVersion: 2 });
     const stored = await append(events, '{"*":"no_stream"}', true);
     expect(stored.map((row: { aggregate_version: number }) => row.aggregate_version)).toEqual([1, 2]);
     expect(await t.store.getEventsForAggregate('fn-1', 'acme')).toHaveLength(2);

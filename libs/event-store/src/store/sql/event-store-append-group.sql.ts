@@ -1,8 +1,5 @@
 import { GROUP_RESULT_COLUMNS, NO_EVENT, RETURNING_WITHOUT_PAYLOAD } from './append-result.sql';
-import { storedLookup } from './stored-lookup.sql';
 import {
-  POSSIBLE_RETRY_CODE,
-  POSSIBLE_RETRY_MESSAGE,
   VERSION_CONFLICT_CODE,
   VERSION_CONFLICT_MESSAGE,
   expectedVersionMatches,
@@ -11,19 +8,18 @@ import {
 } from './expected-version.sql';
 
 // The current definition of event_store_append_group (decision 0018),
-// applied by migration 1764300000200 with EVENT_STORE_APPEND_GROUP_SETTINGS;
-// it stays SECURITY DEFINER, owned by the writer role (decision 0003). A
-// change is an edit here plus a new migration; the text as 1764300000200
-// applied it then moves to migrations/history/.
+// applied by migration 1764100000300 with EVENT_STORE_APPEND_GROUP_SETTINGS.
+// Migration 1764100000600 then turns its role switch into a no-op and makes
+// it SECURITY DEFINER, owned by the writer role (decision 0003). A change is
+// an edit here plus a new migration; the text as 1764100000300 applied it
+// then moves to migrations/history/.
 
 /**
  * Group commit, set-based form (decision 0008), same signature and result as
- * in the base migration. The group's existing streams are locked by one
- * full-key lookup each (1764100000300). Appends with caller ids come here too
- * (decision 0029): their ids are not looked up before writing, so a stored
- * one fails the group's INSERT (the caller then runs each append alone), and
- * an append of `"clientIds": null` that fails its expected version is
- * reported as ESRPT instead of ESCON when one of its ids is stored.
+ * in the base migration. Changed: the group's existing streams are locked by
+ * one full-key lookup each instead of `aggregate_id = ANY (…)`, which a plan
+ * cached while the streams table was small could turn into a scan of every
+ * stream of the tenant.
  */
 export const EVENT_STORE_APPEND_GROUP_FUNCTION = `CREATE OR REPLACE FUNCTION event_store_append_group(p_appends jsonb)
    RETURNS TABLE (${GROUP_RESULT_COLUMNS})
@@ -54,11 +50,10 @@ export const EVENT_STORE_APPEND_GROUP_FUNCTION = `CREATE OR REPLACE FUNCTION eve
      v_fail_code  text[];
      v_fail_msg   text[];
      v_fail_det   text[];
-     v_stored     integer;
-     v_f          integer;
    BEGIN
      FOR v_tenant IN SELECT DISTINCT a->>'tenant' FROM jsonb_array_elements(p_appends) a ORDER BY 1 LOOP
        PERFORM set_config('app.tenant_id', v_tenant, true);
+       PERFORM set_config('role', 'event_store_tenant', true);
        v_pass_idx := '{}'; v_pass_ids := '{}'; v_pass_start := '{}';
        v_fail_idx := '{}'; v_fail_code := '{}'; v_fail_msg := '{}'; v_fail_det := '{}';
 
@@ -181,19 +176,6 @@ export const EVENT_STORE_APPEND_GROUP_FUNCTION = `CREATE OR REPLACE FUNCTION eve
        SELECT o.idx, NULL::text, NULL::text, NULL::text, NULL::text, i.*
          FROM inserted i JOIN owners o ON o.event_id = i.event_id
         ORDER BY i.global_position;
-
-       FOR v_f IN 1 .. cardinality(v_fail_idx) LOOP
-         CONTINUE WHEN v_fail_code[v_f] <> '${VERSION_CONFLICT_CODE}'
-                    OR p_appends -> v_fail_idx[v_f] -> 'clientIds' IS DISTINCT FROM 'null'::jsonb;
-         EXECUTE $any$
-           SELECT count(*)::integer FROM jsonb_to_recordset($2) AS e(event_id uuid)
-           ${storedLookup('1')}$any$ INTO v_stored USING v_tenant, p_appends -> v_fail_idx[v_f] -> 'events';
-         IF v_stored > 0 THEN
-           v_fail_code[v_f] := '${POSSIBLE_RETRY_CODE}';
-           v_fail_msg[v_f] := '${POSSIBLE_RETRY_MESSAGE}';
-           v_fail_det[v_f] := NULL;
-         END IF;
-       END LOOP;
 
        IF cardinality(v_fail_idx) > 0 THEN
          RETURN QUERY SELECT f.idx, f.code, f.msg, f.det, NULL::text, ${NO_EVENT}

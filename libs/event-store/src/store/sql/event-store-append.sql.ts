@@ -1,9 +1,6 @@
 import { raiseOnStreamTypeMismatch } from './stream-type.sql';
 import { RETURNING_WITHOUT_PAYLOAD } from './append-result.sql';
-import { storedLookup as STORED } from './stored-lookup.sql';
 import {
-  POSSIBLE_RETRY_CODE,
-  POSSIBLE_RETRY_MESSAGE,
   VERSION_CONFLICT_CODE,
   VERSION_CONFLICT_MESSAGE,
   expectedVersionMatches,
@@ -20,22 +17,26 @@ import {
 // The detail's fields, one per line.
 const STACKED = `\n${' '.repeat(38)}`;
 
+// Lookups by (tenant, event id) run through EXECUTE with the tenant as $1:
+// planned for each call with the table as it is, never from a plan cached
+// while it was small (decision 0014). One probe of
+// uq_stored_domain_events_event_id per event, LIMIT 1 keeping it a nested
+// loop whatever the estimates.
+const STORED = (columns: string) => `CROSS JOIN LATERAL (
+             SELECT ${columns} FROM stored_domain_events x
+              WHERE x.tenant_id = $1 AND x.event_id = e.event_id
+              LIMIT 1) s`;
+
 /**
  * The one-statement append (decision 0002), same signature and result as in
- * the base migration. `p_client_ids` says what to do about idempotency
- * (decision 0029):
- * - true: the ids are the caller's and this may be a retry: look them up
- *   first; the same ids with the same content return what is stored, other
- *   content raises ESDUP;
- * - NULL: the ids are the caller's, but try as a fresh append: no lookup
- *   unless the append fails. A stored id then fails the INSERT (23505 on
- *   uq_stored_domain_events_event_id), and an expected-version conflict
- *   raises ESRPT instead of ESCON when one of the ids is stored; either way
- *   the caller sends the append again with true;
- * - false: the store made the ids; no lookup.
- * Same content: stream, types, version, data and metadata; only
- * metadata.correlationId may differ (it names the request, and a retry is a
- * new request).
+ * the base migration. `p_client_ids` true: the append may be a retry, so its
+ * ids are looked up before anything is written; the same ids with the same
+ * content return what is stored, other content raises ESDUP. Same content:
+ * stream, types, version, data and metadata; only metadata.correlationId may
+ * differ (it names the request, and a retry is a new request). False: no
+ * lookup. The store sends every append with false first, also with caller
+ * ids, and with true only after the unique index refused one of its ids or
+ * a conflicting append found one stored (decision 0029).
  */
 export const EVENT_STORE_APPEND_FUNCTION = `CREATE OR REPLACE FUNCTION event_store_append(p_tenant_id text, p_events jsonb, p_expected jsonb, p_client_ids boolean DEFAULT true)
    RETURNS SETOF stored_domain_events
@@ -102,14 +103,6 @@ export const EVENT_STORE_APPEND_FUNCTION = `CREATE OR REPLACE FUNCTION event_sto
        ${raiseOnStreamTypeMismatch('v_stream', '       ')}
        v_expected := ${expectedVersionOf('p_expected', 'v_stream.aggregate_id')};
        v_ok := ${expectedVersionMatches('v_expected', 'v_stream.previous', '       ')};
-       IF NOT v_ok AND p_client_ids IS NULL THEN
-         EXECUTE $any$
-           SELECT count(*)::integer FROM jsonb_to_recordset($2) AS e(event_id uuid)
-           ${STORED('1')}$any$ INTO v_existing USING p_tenant_id, p_events;
-         IF v_existing > 0 THEN
-           RAISE EXCEPTION '${POSSIBLE_RETRY_MESSAGE}' USING ERRCODE = '${POSSIBLE_RETRY_CODE}';
-         END IF;
-       END IF;
        IF NOT v_ok THEN
          RAISE EXCEPTION '${VERSION_CONFLICT_MESSAGE}' USING ERRCODE = '${VERSION_CONFLICT_CODE}',
            DETAIL = ${versionConflictDetail('v_stream.aggregate_id', 'v_expected', 'v_stream.previous', [STACKED, STACKED])};

@@ -13,16 +13,6 @@ export const VERSION_CONFLICT_CODE = 'ESCON';
 export const VERSION_CONFLICT_MESSAGE = 'expected version does not match';
 
 /**
- * SQLSTATE of a failed check of an append with caller ids tried as a fresh
- * one, some of whose ids are stored: it may be a retry (decision 0029). The
- * store maps it to PossibleRetryError and sends the append again.
- */
-export const POSSIBLE_RETRY_CODE = 'ESRPT';
-
-/** The message of POSSIBLE_RETRY_CODE. */
-export const POSSIBLE_RETRY_MESSAGE = 'some event ids of this append are stored: send it again as a possible retry';
-
-/**
  * The expectation for one stream: its own entry of the append's `expected`
  * object, else the entry `*` (every stream), else `"any"`.
  */
