@@ -2,7 +2,10 @@ import { isConnectionError } from './driver-errors';
 
 /** What this file uses of a pg PoolClient: the callback form of query. */
 interface CallbackClient {
-  query(text: string, values: unknown[], callback: (error: Error | null, result: { rows: unknown[] }) => void): void;
+  query(
+    config: { text: string; values: unknown[]; rowMode?: 'array' },
+    callback: (error: Error | null, result: { rows: unknown[] }) => void,
+  ): void;
   connection?: { stream?: { destroy(): void } };
 }
 
@@ -23,11 +26,11 @@ export interface CallbackPool {
  * timeout it is discarded, its socket closed at once (see releaseRunner).
  * Errors come back untranslated.
  */
-export function queryOnPool<T>(pool: CallbackPool, text: string, values: unknown[]): Promise<T[]> {
+export function queryOnPool<T>(pool: CallbackPool, text: string, values: unknown[], rowMode?: 'array'): Promise<T[]> {
   return new Promise((resolve, reject) => {
     pool.connect((connectError, client, release) => {
       if (connectError || !client) return reject(connectError);
-      client.query(text, values, (error, result) => {
+      client.query({ text, values, rowMode }, (error, result) => {
         if (!error) {
           release();
           return resolve(result.rows as T[]);

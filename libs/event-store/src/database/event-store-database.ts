@@ -211,13 +211,14 @@ export class EventStoreDatabase {
    * One autocommit statement (used by operations that are a single SQL
    * function call): on the driver's pool directly, or through a TypeORM
    * QueryRunner when the option `logging` asks TypeORM to log queries.
+   * rowMode 'array': each row an array of its columns in select order.
    */
-  async query<T = any>(sql: string, parameters: unknown[], operation: string): Promise<T[]> {
+  async query<T = any>(sql: string, parameters: unknown[], operation: string, rowMode?: 'array'): Promise<T[]> {
     if (!this.options.logging) {
       const pool = this.pool as CallbackPool | undefined;
       if (pool) {
         try {
-          return await queryOnPool<T>(pool, sql, parameters);
+          return await queryOnPool<T>(pool, sql, parameters, rowMode);
         } catch (error) {
           throw translateDriverError(error, operation);
         }
@@ -226,7 +227,9 @@ export class EventStoreDatabase {
     const runner = this.dataSource.createQueryRunner();
     let failure: unknown;
     try {
-      return await runner.query(sql, parameters);
+      const rows: T[] = await runner.query(sql, parameters);
+      // pg builds each row object's keys in column order.
+      return rowMode === 'array' ? (rows.map((row) => Object.values(row as object)) as T[]) : rows;
     } catch (error) {
       failure = error;
       throw translateDriverError(error, operation);

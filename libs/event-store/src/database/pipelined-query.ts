@@ -1,10 +1,11 @@
 import { isConnectionError } from './driver-errors';
 import { CallbackPool } from './direct-query';
 
-/** One statement with its parameters. */
+/** One statement with its parameters; rowMode 'array': each row an array of its columns (pg's rowMode). */
 export interface Statement {
   text: string;
   values: unknown[];
+  rowMode?: 'array';
 }
 
 type Callback = (error: Error | null, result: { rows: unknown[] }) => void;
@@ -14,6 +15,7 @@ interface PipelinedClient {
   readonly pipeline?: boolean;
   query(text: string, values: unknown[], callback: Callback): void;
   query(text: string, callback: Callback): void;
+  query(config: Statement, callback: Callback): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
   removeListener(event: 'error', listener: (error: Error) => void): unknown;
   connection?: { stream?: { destroy(): void } };
@@ -69,7 +71,7 @@ export function queryInTransactionPipelined<T>(pool: PipelinedPool, setup: State
       };
       client.query('BEGIN', (error) => settle(error));
       client.query(setup.text, setup.values, (error) => settle(error));
-      client.query(statement.text, statement.values, (error, result) => {
+      client.query(statement, (error, result) => {
         if (!error) rows = result.rows;
         settle(error);
       });

@@ -15,7 +15,7 @@ import { EventMigrationHandler } from '../upcasting/event-migration.handler';
 import { assertTenantId, assertTypeName, assertUuid } from '../validation/rules';
 import { ATTR, SPAN } from '../observability/span-attributes';
 import { tracedRead } from '../observability/tracer';
-import { EventRow, toCheckpointedEvent, toStoredEvent } from './event-row';
+import { EventRow, columnsToCheckpointedEvent, toStoredEvent } from './event-row';
 import { checkQuery, queryEventRows } from './query-events';
 import { DEFAULT_SINCE_LIMIT, checkEventsSince, readEventById, readEventsSince } from './read-events';
 import { READ_STREAM_ONE_TRIP_SQL, READ_STREAM_SQL, checkStreamRead, readStream, readStreamHead } from './read-stream';
@@ -136,8 +136,7 @@ export class EventReader {
     });
     for await (const rows of batches) {
       for (const row of rows) {
-        // Built with its checkpoint in one literal: one object shape for every streamed event.
-        const event = toCheckpointedEvent(row);
+        const event = columnsToCheckpointedEvent(row);
         yield options.raw ? event : this.migrations.migrateIfNeeded(event);
       }
     }

@@ -45,30 +45,39 @@ export function toStoredEvent(row: EventRow): StoredDomainEvent {
   };
 }
 
+/** A row of EVENT_COLUMNS (or of a function returning SETOF stored_domain_events) in pg's array row mode. */
+export type EventColumns = unknown[];
+
+/** Where EVENT_COLUMNS puts the checkpoint's parts. */
+export const GLOBAL_POSITION_COLUMN = 0;
+export const TRANSACTION_ID_COLUMN = 12;
+
 /**
- * Maps a row of the gap-safe order to an event carrying its checkpoint, in
- * one literal: every streamed event gets the same object shape at once
+ * Maps a row of the gap-safe order, as an array of EVENT_COLUMNS (pg's
+ * rowMode 'array'), to an event carrying its checkpoint. Streamed reads skip
+ * the driver's row object: one object per event less to build and collect.
+ * One literal: every streamed event gets the same object shape at once
  * (adding the checkpoint afterwards measured slower on the hot path).
  */
-export function toCheckpointedEvent(row: EventRow): StoredDomainEvent & { checkpoint: StreamCheckpoint } {
-  const transactionId = String(row.transaction_id);
-  const globalPosition = String(row.global_position);
+export function columnsToCheckpointedEvent(row: EventColumns): StoredDomainEvent & { checkpoint: StreamCheckpoint } {
+  const transactionId = String(row[TRANSACTION_ID_COLUMN]);
+  const globalPosition = String(row[GLOBAL_POSITION_COLUMN]);
   return {
     globalPosition,
-    eventId: row.event_id,
-    tenantId: row.tenant_id,
-    aggregateType: row.aggregate_type,
-    aggregateId: row.aggregate_id,
-    aggregateVersion: row.aggregate_version,
-    eventType: row.event_type,
-    eventVersion: row.event_version,
-    occurredAt: row.occurred_at,
-    storedAt: row.stored_at,
-    data: row.data,
-    metadata: row.metadata,
+    eventId: row[1] as string,
+    tenantId: row[2] as string,
+    aggregateType: row[3] as string,
+    aggregateId: row[4] as string,
+    aggregateVersion: row[5] as number,
+    eventType: row[6] as string,
+    eventVersion: row[7] as number,
+    occurredAt: row[8] as Date,
+    storedAt: row[9] as Date,
+    data: row[10] as Record<string, unknown>,
+    metadata: row[11] as Record<string, unknown>,
     transactionId,
-    isRedacted: row.is_redacted,
-    redactedAt: row.redacted_at,
+    isRedacted: row[13] as boolean,
+    redactedAt: row[14] as Date | null,
     checkpoint: { transactionId, globalPosition },
   };
 }

@@ -66,6 +66,18 @@ const DIRECT: DirectStatement[] = [
     intended: [via('ix_events_tenant_tx_order', 'transaction_id')],
   },
   {
+    name: 'streamEvents batch of one tenant below a horizon read earlier (pipelined tenant transaction)',
+    sql: (t) => ({ text: streamBatchStatement(false, 'given'), values: ['0', '0', 1000, t, String(2 ** 40)] }),
+    settings: STREAM_BATCH_SETTINGS,
+    intended: [via('ix_events_tenant_tx_order', 'transaction_id')],
+  },
+  {
+    name: 'streamEvents batch of one tenant by event type below a horizon read earlier (pipelined tenant transaction)',
+    sql: (t) => ({ text: streamBatchStatement(true, 'given'), values: ['0', '0', 1000, t, ['Seeded3'], String(2 ** 40)] }),
+    settings: STREAM_BATCH_SETTINGS,
+    intended: [via('ix_events_tenant_tx_order', 'transaction_id')],
+  },
+  {
     name: 'stream head',
     sql: (t) => ({ text: STREAM_EXISTS_SQL, values: [t, `${t}-7`] }),
     intended: [{ table: 'event_store_streams', index: 'pk_event_store_streams', keys: ['tenant_id', 'aggregate_id'] }],

@@ -112,11 +112,52 @@ describeEachBackend('streamEvents', (mode) => {
     expect(new Set(everything.events.map((e) => e.tenantId))).toEqual(new Set(['tail', 'resume', 'stream-a', 'stream-b']));
   });
 
+  // Batches after the first keep the horizon it read (decision 0029); one
+  // stopped short by that horizon must not end the stream while events
+  // committed since wait above it.
+  it('reads on past the horizon of its first batch: events committed while it streams are read before it ends', async () => {
+    await t.store.appendEvents([event('kept-1', { n: 1 }), event('kept-1', { n: 2 })], 'kept');
+    await waitForHorizon(t.database);
+    const seen: unknown[] = [];
+    for await (const e of t.store.streamEvents({ tenantId: 'kept', batchSize: 2 })) {
+      seen.push(e.data);
+      // The second batch, below the first one's horizon, is already on its way.
+      if (seen.length === 1) {
+        await t.store.appendEvents([event('kept-1', { n: 3 }), event('kept-1', { n: 4 })], 'kept');
+        await waitForHorizon(t.database);
+      }
+    }
+    expect(seen).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }, { n: 4 }]);
+  });
+
   it('rejects bad options with EventValidationError', async () => {
     const first = (options: Parameters<TestStore['store']['streamEvents']>[0]) => t.store.streamEvents(options).next();
     await expect(first({ tenantId: 'bad tenant' })).rejects.toBeInstanceOf(EventValidationError);
     await expect(first({ batchSize: 0 })).rejects.toMatchObject({ violations: [{ field: 'batchSize' }] });
     await expect(first({ after: { transactionId: 'x', globalPosition: '1' } })).rejects.toMatchObject({ violations: [{ field: 'after' }] });
     await expect(first({ tenantId: 'acme', limit: 3 } as never)).rejects.toMatchObject({ violations: [{ field: 'options' }] });
+  });
+});
+
+// With the option `logging`, statements go through TypeORM's QueryRunner,
+// which cannot return rows as arrays: the store builds them from the row
+// objects (EventStoreDatabase.query), in the same column order.
+describeEachBackend('streamEvents with the option logging', (mode) => {
+  let t: TestStore;
+  beforeAll(async () => {
+    t = await openTestStore(mode, { logging: true });
+  });
+  afterAll(() => t?.close());
+
+  it('yields the same events, with their checkpoints, for one tenant and for all', async () => {
+    const stored = await t.store.appendEvents([event('logged-1', { n: 1 }), event('logged-1', { n: 2 })], 'logged');
+    await waitForHorizon(t.database);
+    for (const tenantId of ['logged', undefined]) {
+      const events: CheckpointedEvent[] = [];
+      for await (const e of t.store.streamEvents({ tenantId, batchSize: 1 })) events.push(e);
+      expect(events.map(({ checkpoint, ...e }) => ({ e, checkpoint }))).toEqual(
+        stored.map((e) => ({ e, checkpoint: { transactionId: e.transactionId, globalPosition: e.globalPosition } })),
+      );
+    }
   });
 });

@@ -27,17 +27,34 @@ export const STREAM_ALL_BATCH_SQL = `SELECT * FROM event_store_read_all_batch($1
  * pipelines (EventStoreDatabase.queryInTenant, decision 0028): the tenant
  * transaction around it costs no extra round trip, and the rows go straight
  * to the client instead of through the function's tuplestore. Parameters:
- * after transaction id, after position, limit, tenant, and event types when
- * `withTypes`. Planned per call with the actual tenant (an unnamed
- * statement), under STREAM_BATCH_SETTINGS like the function; served by
- * ix_events_tenant_tx_order.
+ * after transaction id, after position, limit, tenant, the event types when
+ * `withTypes`, then the horizon when `horizon` is 'given'. Planned per call
+ * with the actual tenant (an unnamed statement), under STREAM_BATCH_SETTINGS
+ * like the function; served by ix_events_tenant_tx_order.
+ *
+ * The horizon only moves forward: every transaction below a horizon read
+ * earlier has ended, and no later one can take an id below it. So a reader
+ * may keep one (decision 0029): 'fresh' computes it (about 1.5 ms a batch)
+ * and returns it as an extra last column (HORIZON_COLUMN); 'given' reads
+ * below the one passed. A batch cut short by a given horizon only says the
+ * reader reached that horizon; a fresh one says where the log ends for now.
  */
-export function streamBatchStatement(withTypes: boolean): string {
-  return `SELECT ${EVENT_COLUMNS} FROM stored_domain_events e
+export function streamBatchStatement(withTypes: boolean, horizon: 'fresh' | 'given' = 'fresh'): string {
+  const types = withTypes ? ' AND e.event_type = ANY ($5::text[])' : '';
+  if (horizon === 'given')
+    return `SELECT ${EVENT_COLUMNS} FROM stored_domain_events e
    WHERE e.tenant_id = $4 AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-     AND e.transaction_id < (SELECT event_store_read_horizon())${withTypes ? ' AND e.event_type = ANY ($5::text[])' : ''}
+     AND e.transaction_id < $${withTypes ? 6 : 5}::xid8${types}
+   ORDER BY e.transaction_id, e.global_position LIMIT $3`;
+  return `WITH h AS MATERIALIZED (SELECT event_store_read_horizon() AS horizon)
+  SELECT ${EVENT_COLUMNS}, (SELECT horizon FROM h) FROM stored_domain_events e
+   WHERE e.tenant_id = $4 AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
+     AND e.transaction_id < (SELECT horizon FROM h)${types}
    ORDER BY e.transaction_id, e.global_position LIMIT $3`;
 }
+
+/** Where a 'fresh' streamBatchStatement puts the horizon it read: after EVENT_COLUMNS. */
+export const HORIZON_COLUMN = 15;
 
 /** The planner settings event_store_read_batch runs with (decision 0014), for the transaction of streamBatchStatement. */
 export const STREAM_BATCH_SETTINGS: Record<string, string> = { enable_sort: 'off', random_page_cost: '1' };
