@@ -1,12 +1,12 @@
 import { isConnectionError } from './driver-errors';
+import { BoundedClient, READ_TIMEOUT_MESSAGE, sendWithReadBound } from './read-bound';
 
 /** What this file uses of a pg PoolClient: the callback form of query. */
-interface CallbackClient {
+interface CallbackClient extends BoundedClient {
   query(
     config: { text: string; values: unknown[]; rowMode?: 'array' },
     callback: (error: Error | null, result: { rows: unknown[] }) => void,
   ): void;
-  connection?: { stream?: { destroy(): void } };
 }
 
 /** What this file uses of a pg Pool: the callback form of connect. */
@@ -24,22 +24,38 @@ export interface CallbackPool {
  * The connection goes back to the pool after any error the database answered
  * (a conflict, a duplicate); after a connection-level error or a client
  * timeout it is discarded, its socket closed at once (see releaseRunner).
- * Errors come back untranslated.
+ * The client's read bound is kept by sendWithReadBound. Errors come back
+ * untranslated.
  */
 export function queryOnPool<T>(pool: CallbackPool, text: string, values: unknown[], rowMode?: 'array'): Promise<T[]> {
   return new Promise((resolve, reject) => {
     pool.connect((connectError, client, release) => {
       if (connectError || !client) return reject(connectError);
-      client.query({ text, values, rowMode }, (error, result) => {
-        if (!error) {
-          release();
-          return resolve(result.rows as T[]);
-        }
-        const broken = isConnectionError(error);
-        if (broken) client.connection?.stream?.destroy();
-        release(broken ? error : undefined);
-        reject(error);
-      });
+      let answered = false;
+      const stopTimer = sendWithReadBound(
+        client,
+        () =>
+          client.query({ text, values, rowMode }, (error, result) => {
+            if (answered) return;
+            answered = true;
+            stopTimer();
+            if (!error) {
+              release();
+              return resolve(result.rows as T[]);
+            }
+            const broken = isConnectionError(error);
+            if (broken) client.connection?.stream?.destroy();
+            release(broken ? error : undefined);
+            reject(error);
+          }),
+        () => {
+          if (answered) return;
+          answered = true;
+          const timeout = new Error(READ_TIMEOUT_MESSAGE);
+          release(timeout);
+          reject(timeout);
+        },
+      );
     });
   });
 }

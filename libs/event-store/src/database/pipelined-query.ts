@@ -1,5 +1,6 @@
 import { isConnectionError } from './driver-errors';
 import { CallbackPool } from './direct-query';
+import { BoundedClient, READ_TIMEOUT_MESSAGE, sendWithReadBound } from './read-bound';
 
 /** One statement with its parameters; rowMode 'array': each row an array of its columns (pg's rowMode). */
 export interface Statement {
@@ -11,14 +12,13 @@ export interface Statement {
 type Callback = (error: Error | null, result: { rows: unknown[] }) => void;
 
 /** What this file uses of a pg client: the callback form of query, and whether it pipelines. */
-interface PipelinedClient {
+interface PipelinedClient extends BoundedClient {
   readonly pipeline?: boolean;
   query(text: string, values: unknown[], callback: Callback): void;
   query(text: string, callback: Callback): void;
   query(config: Statement, callback: Callback): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
   removeListener(event: 'error', listener: (error: Error) => void): unknown;
-  connection?: { stream?: { destroy(): void } };
 }
 
 /** What this file uses of a pg Pool: its options (which reach every client) and callback connect. */
@@ -49,10 +49,10 @@ export function queryInTransactionPipelined<T>(pool: PipelinedPool, setup: State
   return new Promise((resolve, reject) => {
     pool.connect((connectError, client, release) => {
       if (connectError || !client) return reject(connectError);
-      // A client timeout in pipeline mode closes the socket at once (pg does
-      // it, since the queries behind are already on the wire); the client then
-      // emits 'error' before the queries' callbacks run. Nobody else listens
-      // while the client is checked out, so this does, until it goes back.
+      // A client timeout in pipeline mode closes the socket at once (the
+      // queries behind are already on the wire); the client then emits
+      // 'error' before the queries' callbacks run. Nobody else listens while
+      // the client is checked out, so this does, until it goes back.
       const onSocketError = (): void => undefined;
       client.on('error', onSocketError);
       let pending = 4;
@@ -62,6 +62,7 @@ export function queryInTransactionPipelined<T>(pool: PipelinedPool, setup: State
         // The first failure is the one that explains (later ones are "transaction is aborted").
         if (error && !failure) failure = error;
         if (--pending > 0) return;
+        stopTimer();
         const broken = failure !== null && isConnectionError(failure);
         if (broken) client.connection?.stream?.destroy();
         client.removeListener('error', onSocketError);
@@ -69,13 +70,22 @@ export function queryInTransactionPipelined<T>(pool: PipelinedPool, setup: State
         if (failure) reject(failure);
         else resolve(rows as T[]);
       };
-      client.query('BEGIN', (error) => settle(error));
-      client.query(setup.text, setup.values, (error) => settle(error));
-      client.query(statement, (error, result) => {
-        if (!error) rows = result.rows;
-        settle(error);
-      });
-      client.query('COMMIT', (error) => settle(error));
+      // One read bound for the four queries; when it passes, every query fails with the socket, the timeout first.
+      const stopTimer = sendWithReadBound(
+        client,
+        () => {
+          client.query('BEGIN', (error) => settle(error));
+          client.query(setup.text, setup.values, (error) => settle(error));
+          client.query(statement, (error, result) => {
+            if (!error) rows = result.rows;
+            settle(error);
+          });
+          client.query('COMMIT', (error) => settle(error));
+        },
+        () => {
+          failure ??= new Error(READ_TIMEOUT_MESSAGE);
+        },
+      );
     });
   });
 }
