@@ -40,21 +40,16 @@ export const STREAM_ALL_BATCH_SQL = `SELECT * FROM event_store_read_all_batch($1
  * reader reached that horizon; a fresh one says where the log ends for now.
  */
 export function streamBatchStatement(withTypes: boolean, horizon: 'fresh' | 'given' = 'fresh'): string {
-  const types = withTypes ? ' AND e.event_type = ANY ($5::text[])' : '';
-  if (horizon === 'given')
-    return `SELECT ${EVENT_COLUMNS} FROM stored_domain_events e
+  const fresh = horizon === 'fresh';
+  const below = fresh ? '(SELECT horizon FROM h)' : `$${withTypes ? 6 : 5}::xid8`;
+  return `${fresh ? 'WITH h AS MATERIALIZED (SELECT event_store_read_horizon() AS horizon)\n  ' : ''}SELECT ${EVENT_COLUMNS}${fresh ? `, ${below}` : ''} FROM stored_domain_events e
    WHERE e.tenant_id = $4 AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-     AND e.transaction_id < $${withTypes ? 6 : 5}::xid8${types}
-   ORDER BY e.transaction_id, e.global_position LIMIT $3`;
-  return `WITH h AS MATERIALIZED (SELECT event_store_read_horizon() AS horizon)
-  SELECT ${EVENT_COLUMNS}, (SELECT horizon FROM h) FROM stored_domain_events e
-   WHERE e.tenant_id = $4 AND (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
-     AND e.transaction_id < (SELECT horizon FROM h)${types}
+     AND e.transaction_id < ${below}${withTypes ? ' AND e.event_type = ANY ($5::text[])' : ''}
    ORDER BY e.transaction_id, e.global_position LIMIT $3`;
 }
 
 /** Where a 'fresh' streamBatchStatement puts the horizon it read: after EVENT_COLUMNS. */
-export const HORIZON_COLUMN = 15;
+export const HORIZON_COLUMN = EVENT_COLUMNS.split(',').length;
 
 /** The planner settings event_store_read_batch runs with (decision 0014), for the transaction of streamBatchStatement. */
 export const STREAM_BATCH_SETTINGS: Record<string, string> = { enable_sort: 'off', random_page_cost: '1' };

@@ -44,6 +44,8 @@ export async function* streamEventRows(
   const keepsHorizon = options.tenantId != null && database.pipelinesTenantReads;
   // A horizon a batch read earlier; undefined: the next batch reads a fresh one.
   let horizon: string | undefined;
+  const freshText = streamBatchStatement(eventTypes !== null, 'fresh');
+  const givenText = streamBatchStatement(eventTypes !== null, 'given');
   const fetchAfter = (after: StreamCheckpoint, given: string | undefined): Promise<EventColumns[]> => {
     // A batch span only inside a caller's trace: an idle subscription polls, and must not make a trace per poll.
     return tracedRead(SPAN.streamBatch, batchAttributes(options), () => readBatch(after, given), { onlyInTrace: true });
@@ -54,7 +56,7 @@ export async function* streamEventRows(
     if (options.tenantId == null) return database.query<EventColumns>(STREAM_ALL_BATCH_SQL, parameters, 'streamEvents', 'array');
     if (!keepsHorizon) return database.query<EventColumns>(STREAM_BATCH_SQL, [...parameters, options.tenantId], 'streamEvents', 'array');
     const statement = {
-      text: streamBatchStatement(eventTypes !== null, given === undefined ? 'fresh' : 'given'),
+      text: given === undefined ? freshText : givenText,
       values: [
         after.transactionId,
         after.globalPosition,
